@@ -1,0 +1,34 @@
+# Two commands on a fresh machine:
+#   make run    set up .venv if needed, then start the app on the embedded default data
+#   make test   set up .venv if needed, then run the whole test suite (browser test included)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test browser bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium for the browser test; skipped (and the test says why) where it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || ( \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+	  fi ) || echo "could not install chromium: the browser test will be skipped"
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) bench/train_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

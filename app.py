@@ -1,0 +1,17 @@
+"""GAN Explorer: the Streamlit entry point. Builds the navigation once and shows, in the
+sidebar, which device trains and which version runs."""
+import streamlit as st
+
+import gan_core
+from gan_core.device import describe_device, pick_device
+
+st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+]
+
+navigation = st.navigation(PAGES)
+with st.sidebar:
+    st.caption(f"GAN Explorer {gan_core.__version__} · device: {describe_device(pick_device('auto'))}")
+navigation.run()

@@ -1,0 +1,236 @@
+"""Command line: train, sample and evaluate without the browser.
+
+    python -m gan_core train --preset ring --out run.pt
+    python -m gan_core train --data grid --loss wgan_gp --iterations 20000 --out run.pt
+    python -m gan_core sample --checkpoint run.pt --n 2500 --out samples.npy
+    python -m gan_core evaluate --checkpoint run.pt
+
+Every config field is a flag (`--g-lr`, `--d-steps`, ...); with --preset, flags override the
+preset. Bad values and bad files end with one clear line and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .config import ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
+
+SECTIONS = (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig))
+FLAG_NAMES = {("data", "name"): "--data"}  # every other field: --field-name
+
+
+class CLIError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def _flag(section: str, field: dataclasses.Field) -> str:
+    return FLAG_NAMES.get((section, field.name), "--" + field.name.replace("_", "-"))
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _field_type(field: dataclasses.Field):
+    kind = str(field.type)
+    if "bool" in kind:
+        return _parse_bool
+    if "int" in kind:
+        return int
+    if "float" in kind:
+        return float
+    return str
+
+
+def _add_config_flags(parser: argparse.ArgumentParser) -> None:
+    for section, cls in SECTIONS:
+        group = parser.add_argument_group(f"{section} settings")
+        for field in dataclasses.fields(cls):
+            if field.name == "points":
+                continue  # given as a CSV file with --points-csv
+            group.add_argument(_flag(section, field), dest=f"{section}.{field.name}",
+                               type=_field_type(field), default=None, metavar=field.name.upper())
+    parser.add_argument("--points-csv", help="CSV of x,y rows: train on these points (sets --data points)")
+    parser.add_argument("--preset", help="start from a shipped preset (see `presets`)")
+
+
+def read_points_csv(text: str) -> tuple[tuple[float, float], ...]:
+    """Rows of two numbers, with or without a header line. Raises ValueError with the line."""
+    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+    points = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            values = [float(cell) for cell in row]
+        except ValueError:
+            if number == 1 and not points:
+                continue  # a header
+            raise ValueError(f"line {number} is not two numbers: {','.join(row)[:60]!r}") from None
+        if len(values) != 2:
+            raise ValueError(f"line {number} has {len(values)} columns; expected 2 (x, y)")
+        if not all(np.isfinite(values)):
+            raise ValueError(f"line {number} holds a value that is not finite")
+        points.append((values[0], values[1]))
+    if len(points) < 2:
+        raise ValueError(f"need at least 2 points, found {len(points)}")
+    return tuple(points)
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    from .presets import get_preset
+
+    config = get_preset(args.preset) if args.preset else RunConfig()
+    changes: dict[str, dict] = {name: {} for name, _ in SECTIONS}
+    for key, value in vars(args).items():
+        if "." in key and value is not None:
+            section, name = key.split(".", 1)
+            changes[section][name] = value
+    if args.points_csv:
+        try:
+            changes["data"]["points"] = read_points_csv(Path(args.points_csv).read_text())
+        except (OSError, ValueError) as error:
+            raise CLIError(f"cannot use {args.points_csv}: {error}") from None
+        changes["data"]["name"] = "points"
+    return config.replace(**{k: v for k, v in changes.items() if v})
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: iterations, speed and the latest losses."""
+
+    def __init__(self, total: int, stream=sys.stderr, width: int = 30):
+        self.total, self.stream, self.width = max(total, 1), stream, width
+        self.start = time.perf_counter()
+        self.last_draw = 0.0
+
+    def __call__(self, trainer) -> None:
+        now = time.perf_counter()
+        if now - self.last_draw < 0.2 and trainer.iteration - self.first < self.total:
+            return  # redraw at most five times a second
+        self.last_draw = now
+        done = trainer.iteration - self.first
+        fraction = min(done / self.total, 1.0)
+        filled = int(fraction * self.width)
+        rate = done / max(time.perf_counter() - self.start, 1e-9)
+        d_loss, g_loss = trainer.last_losses
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} "
+                          f"iterations  {rate:,.0f} it/s  D {d_loss:.3f}  G {g_loss:.3f}")
+        self.stream.flush()
+
+    def begin(self, trainer) -> "ProgressBar":
+        self.first = trainer.iteration
+        return self
+
+    def end(self) -> None:
+        self.stream.write("\n")
+
+
+def command_train(args) -> int:
+    from . import checkpoint
+    from .snapshot import evaluate
+    from .trainer import DivergedError, Trainer
+
+    config = config_from_args(args)
+    trainer = checkpoint.load_trainer(args.resume) if args.resume else Trainer(config)
+    total = config.train.iterations - trainer.iteration if args.resume else config.train.iterations
+    print(f"training {config.model.architecture} on {config.data.name} with {config.train.loss} "
+          f"for {total} iterations on {trainer.device}", file=sys.stderr)
+    progress = ProgressBar(total).begin(trainer)
+    started = time.perf_counter()
+    failure = None
+    try:
+        trainer.train(total, progress if not args.quiet else None, callback_every=10)
+    except DivergedError as error:
+        failure = str(error)
+    finally:
+        if not args.quiet:
+            progress.end()
+    seconds = time.perf_counter() - started
+    checkpoint.save(trainer, args.out)
+    print(f"saved {args.out} at iteration {trainer.iteration} ({seconds:.1f} s, "
+          f"{(trainer.iteration - progress.first) / max(seconds, 1e-9):,.0f} it/s)", file=sys.stderr)
+    if failure:
+        raise CLIError(failure)
+    if not config.data.is_image:
+        print(json.dumps(evaluate(trainer), indent=2))
+    return 0
+
+
+def command_sample(args) -> int:
+    from . import checkpoint
+    from .snapshot import sample
+
+    trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    samples = sample(trainer, args.n, seed=args.seed)
+    np.save(args.out, samples)
+    print(f"wrote {samples.shape[0]} samples of shape {samples.shape[1:]} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def command_evaluate(args) -> int:
+    from . import checkpoint
+    from .snapshot import evaluate
+
+    trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    metrics = evaluate(trainer, n=args.n, seed=args.seed)
+    print(json.dumps({"iteration": trainer.iteration, **metrics}, indent=2))
+    return 0
+
+
+def command_presets(args) -> int:
+    from .presets import PRESETS
+
+    for name, preset in PRESETS.items():
+        print(f"{name}: {preset.description}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Explorer, headless.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train", help="train a run and save it as a checkpoint")
+    _add_config_flags(train)
+    train.add_argument("--out", required=True, help="checkpoint file to write")
+    train.add_argument("--resume", help="continue from this checkpoint (up to --iterations in all)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(handler=command_train)
+    sample = commands.add_parser("sample", help="draw samples from a checkpoint into a .npy file")
+    sample.add_argument("--checkpoint", required=True)
+    sample.add_argument("--n", type=int, default=2500)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--out", required=True)
+    sample.set_defaults(handler=command_sample)
+    evaluate = commands.add_parser("evaluate", help="print a checkpoint's metrics as JSON")
+    evaluate.add_argument("--checkpoint", required=True)
+    evaluate.add_argument("--n", type=int, default=2500)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.set_defaults(handler=command_evaluate)
+    presets = commands.add_parser("presets", help="list the shipped presets")
+    presets.set_defaults(handler=command_presets)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .checkpoint import CheckpointError
+    from .presets import PresetError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, CheckpointError, CLIError, PresetError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,207 @@
+"""Frozen, validated run configuration: what to learn (data), with what (model), and how (training).
+
+One dataclass per concern. Each validates itself on construction with a message a person can act
+on, is varied with `dataclasses.replace`, and round-trips through JSON. Being frozen and hashable,
+a config can key a cache.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+TOY_DATASETS = ("ring", "grid", "spiral", "moons", "circles", "line", "three_regions", "points", "mixture1d")
+IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "folder")
+DATASETS = TOY_DATASETS + IMAGE_DATASETS
+ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+NOISE_PRIORS = ("uniform", "normal")
+LOSSES = ("minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp")
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+class ConfigError(ValueError):
+    """A config value a person set is out of range; the message says which and why."""
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    _check(value in choices, f"{name} must be one of {', '.join(choices)}, got {value!r}")
+
+
+def _check_range(name: str, value, low, high) -> None:
+    _check(low <= value <= high, f"{name} must be between {low} and {high}, got {value}")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """The distribution to learn. Toy parameters and image parameters live side by side; each
+    dataset reads only the ones that concern it."""
+
+    name: str = "ring"
+    n_modes: int | None = None  # None: the data set's own default (ring 8, grid 25, mixture1d 3)
+    radius: float | None = None  # None: default (ring 1, grid spacing 2, shapes 1)
+    std: float | None = None  # None: default per-mode std (ring 0.01, grid 0.05: as in PacGAN)
+    points: tuple[tuple[float, float], ...] = ()  # the user's own samples, for name="points"
+    image_size: int = 8  # digits are 8x8 natively; 16 or 28 resizes them
+    channels: int = 1  # 1 grey, 3 colour (image folders)
+    root: str = "data"  # where torchvision data sets live on disk
+    download: bool = False  # may torchvision fetch MNIST / Fashion-MNIST when missing
+
+    def __post_init__(self):
+        _check_choice("data name", self.name, DATASETS)
+        _check(self.n_modes is None or 1 <= self.n_modes <= 400,
+               f"number of modes must be between 1 and 400, got {self.n_modes}")
+        _check(self.radius is None or self.radius > 0, f"radius must be > 0, got {self.radius}")
+        _check(self.std is None or self.std > 0, f"std must be > 0, got {self.std}")
+        _check(self.image_size in (8, 16, 28, 32), f"image size must be 8, 16, 28 or 32, got {self.image_size}")
+        _check(self.channels in (1, 3), f"channels must be 1 or 3, got {self.channels}")
+        if self.name == "points":
+            _check(len(self.points) >= 2, f"points data needs at least 2 points, got {len(self.points)}")
+        # A list from JSON becomes a tuple so the config stays hashable.
+        object.__setattr__(self, "points", tuple(tuple(float(c) for c in p) for p in self.points))
+        if self.points:
+            _check(all(len(p) == 2 for p in self.points), "each point must have exactly 2 coordinates")
+
+    @property
+    def is_image(self) -> bool:
+        return self.name in IMAGE_DATASETS
+
+    @property
+    def dim(self) -> int:
+        """Size of one flat sample."""
+        if self.is_image:
+            return self.channels * self.image_size * self.image_size
+        return 1 if self.name == "mixture1d" else 2
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Generator and discriminator shape. Hidden layers 0-6 each; the MLP defaults follow the
+    PacGAN 2D experiments (4 layers of 400 units would be their size; smaller trains faster)."""
+
+    architecture: str = "mlp"
+    noise_dim: int = 2
+    noise_prior: str = "normal"
+    g_layers: int = 3
+    g_width: int = 128
+    d_layers: int = 3
+    d_width: int = 128
+    activation: str = "relu"
+    batchnorm: bool = False  # in G's hidden layers (the discriminator's stay unnormalised for the GP)
+    n_classes: int = 10  # conditional models only
+    pack: int = 1  # PacGAN: the discriminator judges this many samples at once
+
+    def __post_init__(self):
+        _check_choice("architecture", self.architecture, ARCHITECTURES)
+        _check_range("noise dimension", self.noise_dim, 1, 128)
+        _check_choice("noise prior", self.noise_prior, NOISE_PRIORS)
+        _check_range("generator hidden layers", self.g_layers, 0, 6)
+        _check_range("discriminator hidden layers", self.d_layers, 0, 6)
+        _check_range("generator width", self.g_width, 1, 4096)
+        _check_range("discriminator width", self.d_width, 1, 4096)
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_range("number of classes", self.n_classes, 1, 1000)
+        _check_range("pack", self.pack, 1, 8)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How the two networks are updated. An iteration is k discriminator updates then m
+    generator updates (Goodfellow et al. 2014, Algorithm 1)."""
+
+    loss: str = "nsgan"
+    d_steps: int = 1  # k
+    g_steps: int = 1  # m
+    d_optimizer: str = "adam"
+    g_optimizer: str = "adam"
+    d_lr: float = 1e-3
+    g_lr: float = 1e-3
+    beta1: float = 0.5  # Adam's first moment; 0.5 as in DCGAN
+    beta2: float = 0.999
+    batch_size: int = 256
+    seed: int = 0
+    iterations: int = 10_000  # for headless runs (CLI); the live page runs until paused
+    clip: float = 0.01  # WGAN weight clipping bound
+    gp_weight: float = 10.0  # WGAN-GP penalty weight lambda
+    ema: float = 0.0  # generator weight averaging (0 = off); samples come from the average
+    lr_decay: bool = False  # linear decay of both learning rates to 0 over `iterations`
+    device: str = "auto"
+
+    def __post_init__(self):
+        _check_choice("loss", self.loss, LOSSES)
+        _check_range("discriminator steps k", self.d_steps, 0, 10)
+        _check_range("generator steps m", self.g_steps, 0, 10)
+        _check(self.d_steps + self.g_steps > 0, "k and m cannot both be 0: an iteration would do nothing")
+        _check_choice("discriminator optimizer", self.d_optimizer, OPTIMIZERS)
+        _check_choice("generator optimizer", self.g_optimizer, OPTIMIZERS)
+        _check(self.d_lr > 0, f"discriminator learning rate must be > 0, got {self.d_lr}")
+        _check(self.g_lr > 0, f"generator learning rate must be > 0, got {self.g_lr}")
+        _check(0 <= self.beta1 < 1, f"beta1 must be in [0, 1), got {self.beta1}")
+        _check(0 <= self.beta2 < 1, f"beta2 must be in [0, 1), got {self.beta2}")
+        _check_range("batch size", self.batch_size, 1, 65536)
+        _check(self.iterations >= 0, f"iterations must be >= 0, got {self.iterations}")
+        _check(self.clip > 0, f"clip must be > 0, got {self.clip}")
+        _check(self.gp_weight >= 0, f"gradient penalty weight must be >= 0, got {self.gp_weight}")
+        _check(0 <= self.ema < 1, f"ema must be in [0, 1), got {self.ema}")
+        _check_choice("device", self.device, DEVICES)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines a run; it is what a checkpoint stores to rebuild itself."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self):
+        if self.model.architecture == "conditional_mlp":
+            _check(self.data.is_image, "the conditional GAN needs labelled image data")
+        if self.model.architecture == "dcgan":
+            _check(self.data.is_image, "DCGAN needs image data")
+        if self.model.pack > 1:
+            _check(self.train.batch_size % self.model.pack == 0,
+                   f"batch size {self.train.batch_size} must be a multiple of pack {self.model.pack}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "RunConfig":
+        _check(isinstance(raw, dict), "a run config must be a JSON object")
+        parts = {}
+        for name, part_cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
+            values = raw.get(name, {})
+            _check(isinstance(values, dict), f"config section {name!r} must be an object")
+            known = {f.name for f in dataclasses.fields(part_cls)}
+            unknown = set(values) - known
+            _check(not unknown, f"unknown {name} setting(s): {', '.join(sorted(unknown))}")
+            try:
+                parts[name] = part_cls(**values)
+            except TypeError as error:  # e.g. a string where a number belongs
+                raise ConfigError(f"bad {name} setting: {error}") from None
+        return cls(**parts)
+
+    @classmethod
+    def from_json(cls, text: str) -> "RunConfig":
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"config is not valid JSON: {error}") from None
+        return cls.from_dict(raw)
+
+    def replace(self, **sections) -> "RunConfig":
+        """`run.replace(train=dict(g_lr=1e-4))`: a copy with some fields of some sections changed."""
+        parts = {}
+        for name, changes in sections.items():
+            parts[name] = dataclasses.replace(getattr(self, name), **changes)
+        return dataclasses.replace(self, **parts)

@@ -1,0 +1,28 @@
+"""Which accelerator to train on: CUDA, then Apple's MPS, then the CPU."""
+from __future__ import annotations
+
+import torch
+
+
+def pick_device(preference: str = "auto") -> torch.device:
+    """The device `preference` names, or the best one present for "auto"."""
+    if preference == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if preference == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("CUDA was asked for but no CUDA GPU is available; use device 'auto' or 'cpu'")
+    if preference == "mps" and not torch.backends.mps.is_available():
+        raise RuntimeError("MPS was asked for but is not available on this machine; use 'auto' or 'cpu'")
+    return torch.device(preference)
+
+
+def describe_device(device: torch.device) -> str:
+    """A short human label, e.g. 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+    if device.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(device)})"
+    if device.type == "mps":
+        return "MPS (Apple GPU)"
+    return f"CPU ({torch.get_num_threads()} threads)"

@@ -1,0 +1,44 @@
+"""Generator and discriminator networks, built from a run config."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..config import RunConfig
+from .mlp import MLPDiscriminator, MLPGenerator
+
+
+def sample_shape(config: RunConfig) -> tuple[int, ...]:
+    """Shape of one data sample: (dim,) for toy data, (C, H, W) for images."""
+    data = config.data
+    if data.is_image:
+        return (data.channels, data.image_size, data.image_size)
+    return (data.dim,)
+
+
+def build_generator(config: RunConfig) -> nn.Module:
+    architecture = config.model.architecture
+    if architecture == "mlp":
+        return MLPGenerator(config.model, sample_shape(config), bounded=config.data.is_image)
+    from . import conditional, dcgan  # image models, imported on demand
+    if architecture == "conditional_mlp":
+        return conditional.ConditionalGenerator(config.model, sample_shape(config))
+    return dcgan.DCGANGenerator(config.model, sample_shape(config))
+
+
+def build_discriminator(config: RunConfig) -> nn.Module:
+    architecture = config.model.architecture
+    if architecture == "mlp":
+        return MLPDiscriminator(config.model, sample_shape(config))
+    from . import conditional, dcgan
+    if architecture == "conditional_mlp":
+        return conditional.ConditionalDiscriminator(config.model, sample_shape(config))
+    return dcgan.DCGANDiscriminator(config.model, sample_shape(config))
+
+
+def sample_noise(n: int, noise_dim: int, prior: str, generator: torch.Generator | None = None,
+                 device: torch.device | str = "cpu") -> torch.Tensor:
+    """z ~ U[-1, 1]^d or N(0, I): the generator's input prior."""
+    if prior == "uniform":
+        return torch.rand(n, noise_dim, generator=generator, device=device) * 2 - 1
+    return torch.randn(n, noise_dim, generator=generator, device=device)

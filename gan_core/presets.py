@@ -1,0 +1,49 @@
+"""Shipped presets: known-good settings a person starts from. The README lists each with the
+figures it reaches (measured with `python -m gan_core train --preset NAME`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import DataConfig, ModelConfig, RunConfig, TrainConfig
+
+
+class PresetError(KeyError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class Preset:
+    description: str
+    config: RunConfig
+
+
+PRESETS: dict[str, Preset] = {
+    "ring": Preset(
+        "8 Gaussians on the unit circle (std 0.01): non-saturating GAN, Adam with a linear "
+        "learning-rate decay and a generator weight average (EMA).",
+        RunConfig(
+            data=DataConfig(name="ring"),
+            model=ModelConfig(noise_dim=2, g_layers=3, g_width=128, d_layers=3, d_width=128),
+            train=TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=20_000,
+                              lr_decay=True, ema=0.999),
+        ),
+    ),
+    "grid": Preset(
+        "25 Gaussians on a 5x5 grid (std 0.05): non-saturating GAN, Adam with a linear "
+        "learning-rate decay and a generator weight average (EMA).",
+        RunConfig(
+            data=DataConfig(name="grid"),
+            model=ModelConfig(noise_dim=2, g_layers=3, g_width=128, d_layers=3, d_width=128),
+            train=TrainConfig(loss="nsgan", d_lr=3e-4, g_lr=3e-4, batch_size=256, iterations=40_000,
+                              lr_decay=True, ema=0.999),
+        ),
+    ),
+}
+
+
+def get_preset(name: str) -> RunConfig:
+    try:
+        return PRESETS[name].config
+    except KeyError:
+        raise PresetError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}") from None
