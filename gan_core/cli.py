@@ -43,8 +43,18 @@ def _parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
+def _parse_int_tuple(text: str) -> tuple[int, ...]:
+    """"200,1000" -> (200, 1000); "" -> ()."""
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers, got {text!r}") from None
+
+
 def _field_type(field: dataclasses.Field):
     kind = str(field.type)
+    if kind.startswith("tuple"):
+        return _parse_int_tuple
     if "bool" in kind:
         return _parse_bool
     if "int" in kind:
@@ -163,7 +173,23 @@ def command_train(args) -> int:
         raise CLIError(failure)
     if not config.data.is_image:
         print(json.dumps(evaluate(trainer), indent=2))
+    else:
+        print(json.dumps(_image_metrics(trainer), indent=2))
     return 0
+
+
+def _image_metrics(trainer, n: int | None = None, seed: int = 0) -> dict:
+    """Classifier metrics of an image run with the real-data ceiling, or a note where no
+    classifier is shipped for its data."""
+    from .image_eval import evaluate_image_run
+    from .metrics.images import STANDARD_IMAGE_SAMPLE_COUNT
+    from .models.classifier import ClassifierUnavailableError
+
+    try:
+        metrics = evaluate_image_run(trainer, n=n or STANDARD_IMAGE_SAMPLE_COUNT, seed=seed)
+    except ClassifierUnavailableError as error:
+        metrics = {"note": str(error)}
+    return {"iteration": trainer.iteration, **metrics}
 
 
 def command_sample(args) -> int:
@@ -171,10 +197,48 @@ def command_sample(args) -> int:
     from .snapshot import sample
 
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    if trainer.config.data.is_image:
+        return _sample_images(trainer, args)
+    if args.label is not None or args.labels_out or args.png:
+        raise CLIError("--label, --labels-out and --png are for image runs")
+    if not args.out:
+        raise CLIError("--out is required")
     samples = sample(trainer, args.n, seed=args.seed)
     np.save(args.out, samples)
     print(f"wrote {samples.shape[0]} samples of shape {samples.shape[1:]} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _sample_images(trainer, args) -> int:
+    """(n, C, H, W) in [-1, 1] to --out (.npy), labels to --labels-out, or a grid to --png."""
+    from .image_eval import sample_images
+
+    if not (args.out or args.png):
+        raise CLIError("give --out samples.npy, --png grid.png, or both")
+    if args.n < 1:
+        raise CLIError(f"--n must be at least 1, got {args.n}")
+    if args.labels_out and not trainer.conditional:
+        raise CLIError("--labels-out needs a conditional model (architecture conditional_mlp)")
+    try:
+        images, labels = sample_images(trainer, args.n, seed=args.seed, label=args.label)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
+    if args.out:
+        np.save(args.out, images.numpy())
+        print(f"wrote {len(images)} images of shape {tuple(images.shape[1:])} to {args.out}", file=sys.stderr)
+    if args.labels_out:
+        np.save(args.labels_out, labels.numpy())
+        print(f"wrote their labels to {args.labels_out}", file=sys.stderr)
+    if args.png:
+        from torchvision.utils import save_image
+
+        if trainer.conditional and args.label is None:  # grouped by class reads best
+            images = images[labels.sort(stable=True).indices]
+        columns = max(1, round(len(images) ** 0.5))
+        save_image(images, args.png, nrow=columns, normalize=True, value_range=(-1, 1))
+        print(f"wrote a grid of {len(images)} images to {args.png}", file=sys.stderr)
+    return 0
+
 
 
 def command_evaluate(args) -> int:
@@ -182,7 +246,10 @@ def command_evaluate(args) -> int:
     from .snapshot import evaluate
 
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
-    metrics = evaluate(trainer, n=args.n, seed=args.seed)
+    if trainer.config.data.is_image:
+        print(json.dumps(_image_metrics(trainer, n=args.n, seed=args.seed), indent=2))
+        return 0
+    metrics = evaluate(trainer, n=args.n or 2500, seed=args.seed)
     print(json.dumps({"iteration": trainer.iteration, **metrics}, indent=2))
     return 0
 
@@ -208,11 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--checkpoint", required=True)
     sample.add_argument("--n", type=int, default=2500)
     sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--out", required=True)
+    sample.add_argument("--out", help="a .npy file: (n, dim), or (n, channels, height, width) in [-1, 1] for images")
+    sample.add_argument("--label", type=int, default=None, help="conditional image model: only this class")
+    sample.add_argument("--labels-out", help="conditional image model: write the labels drawn to this .npy file")
+    sample.add_argument("--png", help="image runs: write a grid of the samples to this PNG file")
     sample.set_defaults(handler=command_sample)
     evaluate = commands.add_parser("evaluate", help="print a checkpoint's metrics as JSON")
     evaluate.add_argument("--checkpoint", required=True)
-    evaluate.add_argument("--n", type=int, default=2500)
+    evaluate.add_argument("--n", type=int, default=None, help="samples scored (default 2500 for 2D data, 1000 for images)")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(handler=command_evaluate)
     presets = commands.add_parser("presets", help="list the shipped presets")

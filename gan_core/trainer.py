@@ -79,7 +79,7 @@ class Trainer:
         self._last_losses = (float("nan"), float("nan"))
         self._last_d_loss = torch.full((), float("nan"), device=self.device)
         self._last_g_loss = torch.full((), float("nan"), device=self.device)
-        self._safe_state = None
+        self._safe_state = copy.deepcopy(self.state_dict())  # what a NaN rolls back to
         self._safe_iteration = 0
 
     # ----- what the networks see -------------------------------------------------------------
@@ -225,14 +225,17 @@ class Trainer:
                 return
             self.history.offer({"iteration": first + offset, "d_loss": d_loss, "g_loss": g_loss})
         self._last_losses = tuple(values[-1])
-        if self.iteration - self._safe_iteration >= self.safe_state_every or self._safe_state is None:
+        if self.iteration - self._safe_iteration >= self.safe_state_every and self._weights_finite():
             self._safe_state = copy.deepcopy(self.state_dict())
             self._safe_iteration = self.iteration
 
+    def _weights_finite(self) -> bool:
+        params = list(self.generator.parameters()) + list(self.discriminator.parameters())
+        return bool(torch.stack([torch.isfinite(p).all() for p in params]).all())
+
     def _diverge(self, iteration: int, d_loss: float, g_loss: float) -> None:
-        restored = self._safe_iteration if self._safe_state is not None else 0
-        if self._safe_state is not None:
-            self.load_state_dict(self._safe_state)
+        restored = self._safe_iteration
+        self.load_state_dict(copy.deepcopy(self._safe_state))
         self.diverged = (
             f"training diverged at iteration {iteration} (discriminator loss {d_loss:.4g}, "
             f"generator loss {g_loss:.4g}); the networks were restored to iteration {restored}. "
