@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.data import make_data  # noqa: E402
-from gan_core.device import describe_device, pick_device  # noqa: E402
+from gan_core.device import configure_cpu_threads, describe_device, pick_device  # noqa: E402
 from gan_core.models import build_discriminator, build_generator  # noqa: E402
 from gan_core.presets import get_preset  # noqa: E402
 from gan_core.trainer import Trainer  # noqa: E402
@@ -110,6 +110,8 @@ def main(argv=None) -> int:
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     args = parser.parse_args(argv)
     device = pick_device(args.device)
+    if device.type == "cpu":
+        configure_cpu_threads(get_preset("ring"))  # both loops get the thread count the app uses
     print(f"device: {describe_device(device)}; torch {torch.__version__}")
     compare("ring preset (2D MLP GAN)", get_preset("ring"), args.iterations, args.repeats, device)
     for section in EXTRA_SECTIONS:

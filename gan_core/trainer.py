@@ -21,7 +21,7 @@ from torch import nn
 from . import losses
 from .config import ConfigError, RunConfig, TrainConfig
 from .data import make_data
-from .device import pick_device
+from .device import configure_cpu_threads, pick_device
 from .history import BoundedHistory
 from .models import build_discriminator, build_generator, sample_noise
 
@@ -34,13 +34,20 @@ class DivergedError(RuntimeError):
 
 
 def make_optimizer(name: str, params, lr: float, train: TrainConfig) -> torch.optim.Optimizer:
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr)
-    if name == "momentum":
-        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    """The named optimiser. Adam and SGD use torch's fused kernels: one kernel for all the
+    parameters instead of a dozen small ops per tensor, which on the CPU made Adam's step about
+    a quarter of an iteration of the ring model."""
+    params = list(params)
     if name == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr)
-    return torch.optim.Adam(params, lr=lr, betas=(train.beta1, train.beta2))
+    if name in ("sgd", "momentum"):
+        momentum = 0.9 if name == "momentum" else 0.0
+        return torch.optim.SGD(params, lr=lr, momentum=momentum, fused=_fused_supported(params))
+    return torch.optim.Adam(params, lr=lr, betas=(train.beta1, train.beta2), fused=_fused_supported(params))
+
+
+def _fused_supported(params) -> bool | None:
+    return True if params and params[0].device.type in ("cpu", "cuda", "mps") else None
 
 
 def has_batchnorm(module: nn.Module) -> bool:
@@ -55,6 +62,8 @@ class Trainer:
         self.config = config
         self.device = pick_device(config.train.device) if device is None else torch.device(device)
         self.data = make_data(config.data) if data is None else data
+        if self.device.type == "cpu":
+            configure_cpu_threads(config)
         seed = config.train.seed
         with torch.random.fork_rng(devices=[]):  # seeded weights without touching the global RNG
             torch.manual_seed(seed)
