@@ -1,0 +1,1 @@
+"""Plot builders: pure functions from snapshots and histories to plotly figures."""

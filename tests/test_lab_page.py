@@ -1,0 +1,113 @@
+"""The 2D lab page in Streamlit's AppTest: it renders, steps, takes live changes, reports a bad
+CSV upload while keeping the previous points, and asks for a reset for non-live settings."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.presets import get_preset
+from ui import lab_settings
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+RUNNERS = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stop_runners():
+    yield
+    for runner in RUNNERS:
+        runner.stop()
+
+
+@pytest.fixture
+def lab():
+    """The lab page in a fresh AppTest. AppTest gives every test the same session id, so the
+    session-scoped runner (a training process) is shared: each test hands it back reset."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/lab_2d.py")
+    at.run()
+    runner = at.session_state["lab_runner"]
+    if runner not in RUNNERS:
+        RUNNERS.append(runner)
+    yield at
+    if runner.alive:
+        runner.pause()
+        runner.reset(get_preset("ring"))
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_renders_with_defaults(lab):
+    assert not lab.exception
+    assert lab.title[0].value == "2D lab"
+    assert metric(lab, "Iteration") == "0"
+    assert not lab.error
+    assert lab.session_state["lab_runner"].config.data.name == "ring"
+
+
+def test_manual_step_buttons_advance_the_counters(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.button(key="lab_step_iteration").click().run()
+    lab.button(key="lab_step_iteration").click().run()
+    assert metric(lab, "Iteration") == "2"
+    lab.button(key="lab_step_d").click().run()
+    lab.button(key="lab_step_g").click().run()
+    assert runner.iteration == 2
+    assert runner.updates == (3, 3)
+
+
+def test_changing_the_loss_mid_run_takes_effect(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.button(key="lab_step_iteration").click().run()
+    lab.selectbox(key="lab_loss").set_value("wgan_gp").run()
+    assert runner.config.train.loss == "wgan_gp"
+    assert runner.iteration == 1  # the run went on, no reset
+    lab.button(key="lab_step_iteration").click().run()
+    assert runner.snapshot.d_neutral == 0.0  # the critic's neutral value: the new loss is in use
+    assert not lab.warning
+
+
+def test_non_live_setting_waits_for_reset(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.button(key="lab_step_iteration").click().run()
+    lab.number_input(key="lab_batch_size").set_value(128).run()
+    assert runner.iteration == 1 and runner.config.train.batch_size == 256
+    assert any("batch size" in w.value and "Reset" in w.value for w in lab.warning)
+    lab.button(key="lab_reset").click().run()
+    assert runner.iteration == 0 and runner.config.train.batch_size == 128
+    assert not lab.warning
+
+
+def test_malformed_csv_upload_shows_an_error_and_keeps_the_previous_points(lab):
+    lab.selectbox(key="lab_name").set_value("points").run()
+    good = b"x,y\n0,0\n1,1\n2,0.5\n"
+    lab.file_uploader(key="lab_points_upload").set_value(("mine.csv", good, "text/csv")).run()
+    assert lab.session_state["lab_points"] == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert not lab.error
+    lab.button(key="lab_reset").click().run()
+    runner = lab.session_state["lab_runner"]
+    assert runner.config.data.points == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    lab.file_uploader(key="lab_points_upload").set_value(("bad.csv", b"x,y\n1,2\nhello,3\n", "text/csv")).run()
+    assert any("bad.csv" in e.value and "line 3" in e.value for e in lab.error)
+    assert lab.session_state["lab_points"] == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert runner.config.data.points == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert not lab.exception
+
+
+def test_bad_checkpoint_upload_keeps_the_run(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.button(key="lab_step_iteration").click().run()
+    lab.file_uploader(key="lab_checkpoint_upload").set_value(("x.pt", b"garbage", "application/octet-stream")).run()
+    assert any("x.pt" in e.value and "current run is kept" in e.value for e in lab.error)
+    assert runner.iteration == 1
+
+
+def test_parse_points_upload_messages():
+    assert lab_settings.parse_points_upload(b"\xef\xbb\xbf1,2\n3,4\n") == ((1.0, 2.0), (3.0, 4.0))
+    with pytest.raises(ValueError, match="UTF-8"):
+        lab_settings.parse_points_upload(b"\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match="columns"):
+        lab_settings.parse_points_upload(b"1,2,3\n4,5,6\n")

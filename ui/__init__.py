@@ -1,0 +1,1 @@
+"""Streamlit-free helpers of the pages: settings, uploads, messages."""
