@@ -84,8 +84,12 @@ def _eval_mode(*modules):
 def take_snapshot(trainer, n_points: int = 500, heat_resolution: int = 60, manifold_resolution: int = 20,
                   with_metrics: bool = False) -> Snapshot:
     """The state of a toy-data run for a live view; `with_metrics` adds the mixture metrics on
-    the standard 2,500 samples (a few milliseconds more)."""
-    generator, discriminator = trainer.sampling_generator, trainer.discriminator
+    the standard 2,500 samples (a few milliseconds more).
+
+    The view shows the generator being trained, whose samples the heatmap judges and the arrows
+    push; the metrics score the generator samples are drawn from (its weight average when EMA
+    is on, which trails the trained one by about 1 / (1 - ema) iterations)."""
+    generator, discriminator = trainer.generator, trainer.discriminator
     loss_name = trainer.config.train.loss
     dim = trainer.data.dim
     low, high = trainer.data.bounds

@@ -177,7 +177,8 @@ with st.sidebar:
         with right:
             number("Seed", "seed", min_value=0, max_value=2**31 - 1, step=1)
         number("Generator EMA", "ema", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f",
-               help="Samples come from an average of the generator's weights (0 = off).")
+               help="Metrics and saved samples come from an exponential average of the generator's "
+                    "weights (0 = off); the plot shows the generator being trained.")
         st.checkbox("Decay learning rates", key=KEY + "lr_decay")
         if state[KEY + "lr_decay"]:
             number("...to 0 over iterations", "iterations", min_value=1, max_value=10_000_000, step=1000)
