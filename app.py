@@ -9,6 +9,8 @@ st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab"),
+    st.Page("pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
 ]
 
 navigation = st.navigation(PAGES)

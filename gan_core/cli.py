@@ -282,7 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=command_sample)
     evaluate = commands.add_parser("evaluate", help="print a checkpoint's metrics as JSON")
     evaluate.add_argument("--checkpoint", required=True)
-    evaluate.add_argument("--n", type=int, default=None, help="samples scored (default 2500 for 2D data, 1000 for images)")
+    evaluate.add_argument("--n", type=int, default=None,
+                          help="samples scored (default 2500 for 2D data, 1000 for images)")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(handler=command_evaluate)
     presets = commands.add_parser("presets", help="list the shipped presets")

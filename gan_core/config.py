@@ -15,6 +15,7 @@ IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "folder")
 DATASETS = TOY_DATASETS + IMAGE_DATASETS
 ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+D_NORMS = ("auto", "batch", "layer", "none")  # DCGAN discriminator normalisation
 NOISE_PRIORS = ("uniform", "normal")
 LOSSES = ("minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp")
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
@@ -96,6 +97,10 @@ class ModelConfig:
     batchnorm: bool = False  # in G's hidden layers (the discriminator's stay unnormalised for the GP)
     n_classes: int = 10  # conditional models only
     pack: int = 1  # PacGAN: the discriminator judges this many samples at once
+    g_hidden: tuple[int, ...] = ()  # conditional MLP G's hidden sizes, e.g. (200, 1000); () = g_layers x g_width
+    d_norm: str = "auto"  # DCGAN D: auto = BatchNorm, or LayerNorm under wgan_gp (a per-batch norm breaks the GP)
+    d_dropout: float = 0.0  # image Ds: dropout after each hidden layer; keeps D from memorising a small data set
+    d_augment: str = ""  # DCGAN D: DiffAugment policy, e.g. "translation,cutout" (Zhao et al. 2020); "" = off
 
     def __post_init__(self):
         _check_choice("architecture", self.architecture, ARCHITECTURES)
@@ -108,6 +113,14 @@ class ModelConfig:
         _check_choice("activation", self.activation, ACTIVATIONS)
         _check_range("number of classes", self.n_classes, 1, 1000)
         _check_range("pack", self.pack, 1, 8)
+        object.__setattr__(self, "g_hidden", tuple(int(w) for w in self.g_hidden))  # JSON list -> tuple
+        _check(len(self.g_hidden) <= 6 and all(1 <= w <= 4096 for w in self.g_hidden),
+               f"generator hidden sizes must be at most 6 sizes of 1-4096 units, got {self.g_hidden}")
+        _check_choice("discriminator normalisation", self.d_norm, D_NORMS)
+        _check(0 <= self.d_dropout < 1, f"discriminator dropout must be in [0, 1), got {self.d_dropout}")
+        for part in (p.strip() for p in self.d_augment.split(",")):
+            _check(part in ("", "translation", "cutout"),
+                   f"discriminator augmentation must be translation and/or cutout, got {part!r}")
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,11 @@ class TrainingSession:
     def publish(self, force_metrics: bool = False) -> None:
         """Take a snapshot (with metrics when due): the one the page reads next."""
         trainer = self.trainer
+        if trainer.config.data.is_image:  # image runs: ImageSnapshots and classifier metrics
+            from .image_live import publish_image
+
+            publish_image(self, force_metrics)
+            return
         snapshot = take_snapshot(trainer, **self.snapshot_options)
         if force_metrics and self._last_metrics_iteration != trainer.iteration and not trainer.diverged:
             metrics = evaluate(trainer)

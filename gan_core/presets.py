@@ -35,18 +35,20 @@ PRESETS: dict[str, Preset] = {
         RunConfig(
             data=DataConfig(name="grid"),
             model=ModelConfig(noise_dim=2, g_layers=3, g_width=128, d_layers=3, d_width=128),
-            train=TrainConfig(loss="nsgan", d_lr=3e-4, g_lr=3e-4, batch_size=256, iterations=40_000,
+            train=TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=40_000,
                               lr_decay=True, ema=0.999),
         ),
     ),
     # Image presets: 8x8 digits, sized to reach the figures in the README within 10 CPU minutes.
     "digits-dcgan": Preset(
         "DCGAN (Radford et al. 2016) on the 8x8 digits: transposed / strided convolutions with "
-        "BatchNorm, non-saturating loss, Adam (beta1 0.5), generator weight average.",
+        "BatchNorm, non-saturating loss, Adam (beta1 0.5; D 2e-4, G 5e-4) with a linear learning-rate "
+        "decay, generator weight average.",
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
             model=ModelConfig(architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=64, d_width=64),
-            train=TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=2e-4, batch_size=64, iterations=20_000, ema=0.999),
+            train=TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=5e-4, batch_size=128, iterations=8_000, ema=0.999,
+                              lr_decay=True),
         ),
     ),
     "digits-cgan": Preset(
@@ -61,12 +63,13 @@ PRESETS: dict[str, Preset] = {
     ),
     "digits-mlp": Preset(
         "MLP GAN (Goodfellow et al. 2014) on the 8x8 digits: fully connected generator and "
-        "discriminator, non-saturating loss, Adam, generator weight average.",
+        "discriminator, non-saturating loss, Adam with a linear learning-rate decay, generator weight average.",
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
             model=ModelConfig(architecture="mlp", noise_dim=64, noise_prior="normal", g_layers=2, g_width=256,
                               d_layers=2, d_width=256, activation="relu"),
-            train=TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=10_000, ema=0.999),
+            train=TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=20_000, ema=0.999,
+                              lr_decay=True),
         ),
     ),
 }

@@ -33,7 +33,15 @@ def build_discriminator(config: RunConfig) -> nn.Module:
     from . import conditional, dcgan
     if architecture == "conditional_mlp":
         return conditional.ConditionalDiscriminator(config.model, sample_shape(config))
-    return dcgan.DCGANDiscriminator(config.model, sample_shape(config))
+    return dcgan.DCGANDiscriminator(config.model, sample_shape(config), norm=discriminator_norm(config))
+
+
+def discriminator_norm(config: RunConfig) -> str:
+    """The DCGAN discriminator's normalisation: `d_norm`, where "auto" means BatchNorm, except
+    LayerNorm under WGAN-GP (whose per-sample gradient penalty a batch norm would break)."""
+    if config.model.d_norm != "auto":
+        return config.model.d_norm
+    return "layer" if config.train.loss == "wgan_gp" else "batch"
 
 
 def sample_noise(n: int, noise_dim: int, prior: str, generator: torch.Generator | None = None,

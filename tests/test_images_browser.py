@@ -1,0 +1,49 @@
+"""The image lab in a real browser (headless Chromium): the grids draw, Play trains and the
+counter moves, Pause stops it, the timeline tab offers the GIF. Skipped where Chromium or
+Playwright is missing (`make browser` installs Chromium)."""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+
+
+def read_iteration(page) -> int:
+    text = page.locator('[data-testid="stMetric"]').filter(has_text="Iteration").inner_text()
+    return int(re.sub(r"[^0-9]", "", text.split("Iteration", 1)[1]))
+
+
+def test_image_lab_trains_in_the_browser():
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app() as url, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(url)
+            page.get_by_role("link", name="Image lab").click()
+            page.get_by_role("heading", name="Image lab").wait_for(timeout=60_000)
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
+            assert read_iteration(page) == 0
+            page.get_by_role("button", name="Play").click()
+            page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+            deadline = time.monotonic() + 30
+            while read_iteration(page) < 20 and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert read_iteration(page) >= 20
+            page.screenshot(path=str(OUTPUT / "image_lab.png"))
+            page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+            stopped = read_iteration(page)
+            time.sleep(1.5)
+            assert read_iteration(page) == stopped
+            page.get_by_role("tab", name="Timeline").click()
+            page.get_by_role("button", name="Timeline as animated GIF").wait_for(timeout=30_000)
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()

@@ -1,0 +1,65 @@
+"""The CLI end to end on image runs: train a few iterations, sample arrays and PNG grids,
+evaluate with the real-data ceiling."""
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gan_core.cli import main
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    paths = {}
+    for name, preset in (("cgan", "digits-cgan"), ("dcgan", "digits-dcgan")):
+        paths[name] = folder / f"{name}.pt"
+        assert main(["train", "--preset", preset, "--iterations", "5", "--batch-size", "16", "--device", "cpu",
+                     "--quiet", "--out", str(paths[name])]) == 0
+    return paths
+
+
+def test_sample_arrays_and_labels(runs, tmp_path):
+    out, labels_out = tmp_path / "s.npy", tmp_path / "l.npy"
+    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "30", "--out", str(out),
+                 "--labels-out", str(labels_out)]) == 0
+    samples, labels = np.load(out), np.load(labels_out)
+    assert samples.shape == (30, 1, 8, 8) and samples.min() >= -1 and samples.max() <= 1
+    assert labels.shape == (30,) and set(labels.tolist()) <= set(range(10))
+    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "12", "--label", "3", "--out", str(out),
+                 "--labels-out", str(labels_out)]) == 0
+    assert np.load(out).shape == (12, 1, 8, 8) and (np.load(labels_out) == 3).all()
+
+
+def test_sample_png_grid(runs, tmp_path):
+    png = tmp_path / "grid.png"
+    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--n", "16", "--png", str(png)]) == 0
+    with Image.open(png) as image:
+        assert image.size == (4 * 8 + 5 * 2, 4 * 8 + 5 * 2)  # make_grid: 4 x 4 images, 2-pixel padding
+
+
+def test_sample_errors_are_one_line(runs, tmp_path, capsys):
+    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--n", "4", "--label", "1",
+                 "--out", str(tmp_path / "x.npy")]) == 2
+    assert "conditional" in capsys.readouterr().err
+    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "4", "--label", "12",
+                 "--out", str(tmp_path / "x.npy")]) == 2
+
+
+def test_evaluate_prints_metrics_and_ceiling(runs, capsys):
+    assert main(["evaluate", "--checkpoint", str(runs["cgan"]), "--n", "200"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["generated"]["sample_count"] == 200
+    assert report["real_ceiling"]["classes_present"] == 10
+    assert "label_agreement" in report["generated"]
+    assert set(report["ratios"]) == {"fid_vs_real", "inception_score_vs_real"}
+
+
+def test_missing_mnist_and_folder_end_in_one_line(tmp_path, capsys):
+    assert main(["train", "--data", "mnist", "--image-size", "28", "--root", str(tmp_path), "--quiet",
+                 "--out", str(tmp_path / "x.pt")]) == 2
+    assert "MNIST" in capsys.readouterr().err
+    assert main(["train", "--data", "folder", "--root", str(tmp_path / "missing"), "--quiet",
+                 "--out", str(tmp_path / "x.pt")]) == 2
+    assert "does not exist" in capsys.readouterr().err
