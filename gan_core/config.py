@@ -142,6 +142,7 @@ class TrainConfig:
     iterations: int = 10_000  # for headless runs (CLI); the live page runs until paused
     clip: float = 0.01  # WGAN weight clipping bound
     gp_weight: float = 10.0  # WGAN-GP penalty weight lambda
+    r1_gamma: float = 0.0  # R1 penalty gamma/2 E||grad D(x_real)||^2 (Mescheder et al. 2018); 0 = off
     ema: float = 0.0  # generator weight averaging (0 = off); samples come from the average
     lr_decay: bool = False  # linear decay of both learning rates to 0 over `iterations`
     device: str = "auto"
@@ -161,6 +162,7 @@ class TrainConfig:
         _check(self.iterations >= 0, f"iterations must be >= 0, got {self.iterations}")
         _check(self.clip > 0, f"clip must be > 0, got {self.clip}")
         _check(self.gp_weight >= 0, f"gradient penalty weight must be >= 0, got {self.gp_weight}")
+        _check(self.r1_gamma >= 0, f"R1 penalty weight must be >= 0, got {self.r1_gamma}")
         _check(0 <= self.ema < 1, f"ema must be in [0, 1), got {self.ema}")
         _check_choice("device", self.device, DEVICES)
 

@@ -68,6 +68,15 @@ def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch
     return ((grad.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
 
 
+def r1_penalty(discriminator_on: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): E[||grad_x D(x)||^2] on real samples only. It flattens D around
+    the data, which keeps a discriminator from learning a small training set by heart. The
+    caller multiplies by gamma / 2."""
+    real = real.detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(discriminator_on(real).sum(), real, create_graph=True)
+    return grad.pow(2).flatten(1).sum(dim=1).mean()
+
+
 DISCRIMINATOR_LOSSES = {
     "minimax": discriminator_bce,
     "nsgan": discriminator_bce,

@@ -26,7 +26,7 @@ from .history import BoundedHistory
 from .models import build_discriminator, build_generator, sample_noise
 
 # Settings that a running trainer can take without a reset.
-LIVE_TRAIN_FIELDS = ("loss", "d_steps", "g_steps", "d_lr", "g_lr", "clip", "gp_weight")
+LIVE_TRAIN_FIELDS = ("loss", "d_steps", "g_steps", "d_lr", "g_lr", "clip", "gp_weight", "r1_gamma")
 
 
 class DivergedError(RuntimeError):
@@ -143,6 +143,9 @@ class Trainer:
             if self.conditional:
                 fake = self.generator(self.noise(batch), real_labels).detach()
             loss = loss + train.gp_weight * losses.gradient_penalty(critic, real, fake, self.device_rng)
+        if train.r1_gamma > 0:
+            penalty = losses.r1_penalty(lambda x: self.discriminator(x, real_labels), real)
+            loss = loss + train.r1_gamma / 2 * penalty
         self.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.d_optimizer.step()

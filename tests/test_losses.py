@@ -77,3 +77,9 @@ def test_every_loss_has_both_sides_and_prefers_real_over_fake(name):
     assert d_loss(strong, weak) < d_loss(weak, strong)
     # G scores lower loss when D rates its samples as real
     assert losses.GENERATOR_LOSSES[name](strong) < losses.GENERATOR_LOSSES[name](weak)
+
+
+def test_r1_penalty_of_a_linear_discriminator():
+    """D(x) = w.x has gradient w at every real sample: the penalty is |w|^2 exactly."""
+    w = torch.tensor([3.0, 4.0])
+    assert math.isclose(losses.r1_penalty(lambda x: x @ w, torch.randn(16, 2)).item(), 25.0, rel_tol=1e-6)

@@ -51,6 +51,9 @@ def test_every_loss_trains_with_finite_losses(loss):
     trainer = Trainer(SMALL.replace(train=dict(loss=loss)), device="cpu")
     trainer.train(20)
     assert all(math.isfinite(v) for v in trainer.last_losses)
+    penalised = Trainer(SMALL.replace(train=dict(loss=loss, r1_gamma=1.0)), device="cpu")
+    penalised.train(5)
+    assert all(math.isfinite(v) for v in penalised.last_losses)
     if loss == "wgan":  # weight clipping holds the critic in [-c, c]
         assert max(p.abs().max().item() for p in trainer.discriminator.parameters()) <= 0.01 + 1e-7
 
