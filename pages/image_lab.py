@@ -15,6 +15,7 @@ from gan_core.image_live import ImageLiveRunner
 from gan_core.plots import images as plots
 from gan_core.plots.toy import loss_figure
 from gan_core.presets import get_preset
+from ui.live_widgets import follow_play_state, live_counters, show_message_once
 from ui import image_settings as settings
 from ui.image_settings import KEY
 
@@ -29,7 +30,7 @@ def _release_runner(runner: ImageLiveRunner) -> None:
 
 @st.cache_resource(scope="session", max_entries=1, on_release=_release_runner, show_spinner=False)
 def session_runner() -> ImageLiveRunner:
-    """This session's runner: its thread stops when the session ends (the tab closes)."""
+    """This session's runner: its training process stops when the session ends (the tab closes)."""
     return ImageLiveRunner(get_preset(DEFAULT_PRESET), publish_every=VIEW_EVERY)
 
 
@@ -172,34 +173,15 @@ toolbar[2].button("Step", key=KEY + "step_iteration", on_click=runner.step_itera
                   width="stretch", help="One iteration: k D updates, then m G updates.")
 toolbar[3].toggle("Show D's score under each image", key=KEY + "scores")
 
-if state[KEY + "message"]:
-    kind, text = state[KEY + "message"]
-    {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
-    state[KEY + "message"] = None
-
-
-def loss_text(value: float) -> str:
-    return "—" if value != value else f"{value:.3f}"  # NaN before the first iteration
-
-
-def follow_play_state() -> None:
-    """The runner paused itself (divergence): rerun the page so the timers stop."""
-    if runner.playing != state[KEY + "view_playing"]:
-        st.rerun(scope="app")
+show_message_once(KEY + "message")
 
 
 # ----- live views --------------------------------------------------------------------------------
 @st.fragment(run_every=VIEW_EVERY if playing else None)
 def grids() -> None:
-    follow_play_state()
+    follow_play_state(runner, KEY + "view_playing")
     snapshot = runner.snapshot
-    counters = st.columns(4)
-    counters[0].metric("Iteration", f"{snapshot.iteration:,}")
-    counters[1].metric("Speed", f"{runner.iterations_per_second:,.0f} it/s" if runner.playing else "paused")
-    counters[2].metric("D loss", loss_text(snapshot.d_loss))
-    counters[3].metric("G loss", loss_text(snapshot.g_loss))
-    if snapshot.diverged:
-        st.error(snapshot.diverged)
+    live_counters(runner, snapshot)
     scores = bool(state[KEY + "scores"])
     if scores:
         st.caption("Under each image: D's " + ("probability that it is real." if snapshot.d_is_probability

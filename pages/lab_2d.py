@@ -13,6 +13,7 @@ from gan_core.config import ACTIVATIONS, LOSSES, NOISE_PRIORS, OPTIMIZERS, Confi
 from gan_core.live import LiveRunner
 from gan_core.plots import toy as plots
 from gan_core.presets import PRESETS, get_preset
+from ui.live_widgets import follow_play_state, live_counters, show_message_once
 from ui import lab_settings as settings
 from ui.lab_settings import KEY
 
@@ -38,7 +39,7 @@ def _release_runner(runner: LiveRunner) -> None:
 
 @st.cache_resource(scope="session", max_entries=1, on_release=_release_runner, show_spinner=False)
 def session_runner() -> LiveRunner:
-    """This session's runner: its thread stops when the session ends (the tab closes)."""
+    """This session's runner: its training process stops when the session ends (the tab closes)."""
     return LiveRunner(get_preset("ring"), publish_every=VIEW_EVERY, metrics_every=METRICS_EVERY,
                       snapshot_options=SNAPSHOT_OPTIONS)
 
@@ -216,39 +217,17 @@ toolbar[3].button("G step", key=KEY + "step_g", on_click=runner.step_generator, 
 toolbar[4].button("Iteration", key=KEY + "step_iteration", on_click=runner.step_iteration, disabled=playing,
                   width="stretch", help="One iteration: k D updates, then m G updates.")
 
-if state[KEY + "message"]:
-    kind, text = state[KEY + "message"]
-    if kind == "error":
-        st.error(text)
-    else:
-        st.success(text)
-    state[KEY + "message"] = None
+show_message_once(KEY + "message")
 
 layers = {name: name in (state[KEY + "layers"] or []) for name in LAYERS}
 
 
 # ----- live views --------------------------------------------------------------------------------
-def loss_text(value: float) -> str:
-    return "—" if value != value else f"{value:.3f}"  # NaN before the first iteration
-
-
-def follow_play_state() -> None:
-    """The runner paused itself (divergence): rerun the page so the timers stop."""
-    if runner.playing != state[KEY + "view_playing"]:
-        st.rerun(scope="app")
-
-
 @st.fragment(run_every=VIEW_EVERY if playing else None)
 def main_view() -> None:
-    follow_play_state()
+    follow_play_state(runner, KEY + "view_playing")
     snapshot = runner.snapshot
-    counters = st.columns(4)
-    counters[0].metric("Iteration", f"{snapshot.iteration:,}")
-    counters[1].metric("Speed", f"{runner.iterations_per_second:,.0f} it/s" if runner.playing else "paused")
-    counters[2].metric("D loss", loss_text(snapshot.d_loss))
-    counters[3].metric("G loss", loss_text(snapshot.g_loss))
-    if snapshot.diverged:
-        st.error(snapshot.diverged)
+    live_counters(runner, snapshot)
     st.plotly_chart(plots.main_figure(snapshot, **layers, height=640), key=KEY + "main_figure",
                     config=plots.PNG_DOWNLOAD_CONFIG)
 
