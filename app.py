@@ -8,8 +8,9 @@ from gan_core.device import describe_device, pick_device
 st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home"),
+    # The live lab is what a person sees first (the README's `make run` opens it on the ring).
+    st.Page("pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab", default=True),
     st.Page("pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
 ]
 
