@@ -246,8 +246,8 @@ def side_charts() -> None:
 def metric_charts() -> None:
     metrics = runner.metric_columns()
     latest = runner.latest_metrics
-    if not metrics.get("iteration"):
-        st.caption(f"Metrics are computed every {runner.metrics_every} iterations.")
+    st.caption(f"Metrics on 2,500 samples of the generator's weight average (or the generator itself "
+               f"when EMA is 0), every {runner.metrics_every:,} iterations.")
     left, right = st.columns(2)
     if "modes_covered" in metrics:
         with left:

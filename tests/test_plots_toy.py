@@ -110,3 +110,14 @@ def test_history_csv_merges_losses_and_metrics():
 
 def test_png_download_is_offered_by_the_modebar():
     assert plots.PNG_DOWNLOAD_CONFIG["toImageButtonOptions"]["format"] == "png"
+
+
+def test_metric_charts_with_one_evaluation_show_the_iterations_ahead():
+    from gan_core.plots.toy import divergence_figure, modes_figure
+
+    one = {"iteration": [0], "modes_covered": [1], "high_quality": [0.0], "kl": [3.0], "js": [0.6]}
+    for figure in (modes_figure(one, 8), divergence_figure(one)):
+        assert tuple(figure.layout.xaxis.range) == (0, 1000)
+    two = {**one, "iteration": [0, 1000], "modes_covered": [1, 5], "high_quality": [0, 0.5],
+           "kl": [3, 1], "js": [0.6, 0.3]}
+    assert modes_figure(two, 8).layout.xaxis.range is None  # plotly's own autorange from then on

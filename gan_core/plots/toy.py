@@ -241,6 +241,7 @@ def modes_figure(metrics: dict, n_modes: int | None = None, height: int = 260) -
         figure.add_trace(go.Scatter(x=iterations, y=share, mode="lines", name="High-quality samples %",
                                     line=dict(color=FAKE_COLOUR, dash="dot")), secondary_y=True)
     _small_chart_layout(figure, "modes covered", height)
+    _span_first_evaluation(figure, iterations)
     if n_modes:
         figure.update_yaxes(range=[0, n_modes + 0.5], secondary_y=False)
     figure.update_yaxes(title_text="high quality %", range=[0, 100], secondary_y=True, showgrid=False,
@@ -254,7 +255,16 @@ def divergence_figure(metrics: dict, height: int = 260) -> go.Figure:
                                    ("js", "JS divergence", G_LOSS_COLOUR)], y_title="nats", height=height)
     figure.add_hline(y=math.log(2), line=dict(color="grey", dash="dot", width=1),
                      annotation_text="JS max (log 2)", annotation_position="top left")
+    _span_first_evaluation(figure, _f32(metrics.get("iteration", [])))
     return figure
+
+
+def _span_first_evaluation(figure: go.Figure, iterations: np.ndarray, span: int = 1000) -> None:
+    """Before the second evaluation a chart has one point; plotly would centre it on an axis
+    from -1 to 1. Show the iterations ahead instead, where the next points will land."""
+    if len(iterations) < 2:
+        last = float(iterations[-1]) if len(iterations) else 0.0
+        figure.update_xaxes(range=[0, max(span, last + span)])
 
 
 def d_output_figure(snapshot, height: int = 260) -> go.Figure:
