@@ -109,12 +109,6 @@ def on_checkpoint_upload() -> None:
     state[KEY + "message"] = ("success", f"Loaded {uploaded.name} at iteration {runner.iteration}.")
 
 
-def on_play() -> None:
-    if runner.playing:
-        runner.pause()
-    else:
-        runner.play()
-
 
 def on_reset(config) -> None:
     try:
@@ -205,7 +199,10 @@ st.title("2D lab", anchor=False)
 playing = runner.playing
 state[KEY + "view_playing"] = playing
 toolbar = st.columns([1.1, 1, 1, 1, 1.1, 4], vertical_alignment="bottom")
-toolbar[0].button("Pause" if playing else "Play", key=KEY + "play", on_click=on_play, type="primary",
+# One key per intent: a click that Streamlit delivers late (during a rerun) can only repeat
+# what its button said, never toggle the run back.
+toolbar[0].button("Pause" if playing else "Play", key=KEY + ("pause" if playing else "play"),
+                  on_click=runner.pause if playing else runner.play, type="primary",
                   icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch",
                   disabled=bool(runner.diverged))
 toolbar[1].button("Reset", key=KEY + "reset", on_click=on_reset, args=(desired or runner.config,),
