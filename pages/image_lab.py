@@ -15,7 +15,8 @@ from gan_core.image_live import ImageLiveRunner
 from gan_core.plots import images as plots
 from gan_core.plots.toy import loss_figure
 from gan_core.presets import get_preset
-from ui.live_widgets import follow_play_state, live_counters, show_message_once
+from ui.live_widgets import (alive_runner, follow_play_state, live_counters, release_runner, show_config,
+                             show_message_once)
 from ui import image_settings as settings
 from ui.image_settings import KEY
 
@@ -24,11 +25,7 @@ CHARTS_EVERY = 2.0  # seconds between redraws of the charts while playing
 DEFAULT_PRESET = "digits-dcgan"
 
 
-def _release_runner(runner: ImageLiveRunner) -> None:
-    runner.stop()
-
-
-@st.cache_resource(scope="session", max_entries=1, on_release=_release_runner, show_spinner=False)
+@st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> ImageLiveRunner:
     """This session's runner: its training process stops when the session ends (the tab closes)."""
     return ImageLiveRunner(get_preset(DEFAULT_PRESET), publish_every=VIEW_EVERY)
@@ -45,24 +42,16 @@ def init_state(runner: ImageLiveRunner) -> None:
     state[KEY + "runner"] = runner  # for tests and callbacks
 
 
-runner = session_runner()
-if not runner.alive:  # stopped from outside (a test, a server shutting the session): start afresh
-    session_runner.clear()
-    runner = session_runner()
+runner = alive_runner(session_runner)
 init_state(runner)
 state = st.session_state
 
 
 # ----- callbacks -------------------------------------------------------------------------------
-def show_config(config) -> None:
-    for key, value in settings.widget_values(config).items():
-        state[key] = value
-
-
 def on_preset() -> None:
     config = get_preset(state[KEY + "preset"])
     runner.reset(config)
-    show_config(config)
+    show_config(settings.widget_values(config))
 
 
 
@@ -85,7 +74,7 @@ def on_checkpoint_upload() -> None:
     except (CheckpointError, DataUnavailableError) as error:
         state[KEY + "message"] = ("error", f"Could not load {uploaded.name}: {error}. The current run is kept.")
         return
-    show_config(runner.config)
+    show_config(settings.widget_values(runner.config))
     state[KEY + "message"] = ("success", f"Loaded {uploaded.name} at iteration {runner.iteration}.")
 
 

@@ -13,7 +13,8 @@ from gan_core.config import ACTIVATIONS, LOSSES, NOISE_PRIORS, OPTIMIZERS, Confi
 from gan_core.live import LiveRunner
 from gan_core.plots import toy as plots
 from gan_core.presets import PRESETS, get_preset
-from ui.live_widgets import follow_play_state, live_counters, show_message_once
+from ui.live_widgets import (alive_runner, follow_play_state, live_counters, release_runner, show_config,
+                             show_message_once)
 from ui import lab_settings as settings
 from ui.lab_settings import KEY
 
@@ -33,11 +34,7 @@ LAYERS = {"real": "Real", "fake": "Generated", "heatmap": "D heatmap", "manifold
           "gradients": "G gradients"}
 
 
-def _release_runner(runner: LiveRunner) -> None:
-    runner.stop()
-
-
-@st.cache_resource(scope="session", max_entries=1, on_release=_release_runner, show_spinner=False)
+@st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> LiveRunner:
     """This session's runner: its training process stops when the session ends (the tab closes)."""
     return LiveRunner(get_preset("ring"), publish_every=VIEW_EVERY, metrics_every=METRICS_EVERY,
@@ -57,24 +54,16 @@ def init_state(runner: LiveRunner) -> None:
     state[KEY + "runner"] = runner  # for tests and the CSV/checkpoint callbacks
 
 
-runner = session_runner()
-if not runner.alive:  # stopped from outside (a test, a server shutting the session): start afresh
-    session_runner.clear()
-    runner = session_runner()
+runner = alive_runner(session_runner)
 init_state(runner)
 state = st.session_state
 
 
 # ----- callbacks (they run before the script, so the widgets below show their effect) -----------
-def show_config(config) -> None:
-    for key, value in settings.widget_values(config).items():
-        state[key] = value
-
-
 def on_preset() -> None:
     config = get_preset(state[KEY + "preset"])
     runner.reset(config)
-    show_config(config)
+    show_config(settings.widget_values(config))
 
 
 def on_data_name() -> None:
@@ -105,7 +94,7 @@ def on_checkpoint_upload() -> None:
     except CheckpointError as error:
         state[KEY + "message"] = ("error", f"Could not load {uploaded.name}: {error}. The current run is kept.")
         return
-    show_config(runner.config)
+    show_config(settings.widget_values(runner.config))
     state[KEY + "message"] = ("success", f"Loaded {uploaded.name} at iteration {runner.iteration}.")
 
 

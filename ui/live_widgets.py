@@ -34,3 +34,24 @@ def live_counters(runner, snapshot) -> None:
     counters[3].metric("G loss", loss_text(snapshot.g_loss))
     if snapshot.diverged:
         st.error(snapshot.diverged)
+
+
+def release_runner(runner) -> None:
+    """`on_release` of a page's session-scoped runner cache: the training process ends with the session."""
+    runner.stop()
+
+
+def alive_runner(session_runner):
+    """This session's runner from the page's cached factory, started afresh when its training
+    process was stopped from outside (a test, a server shutting the session down)."""
+    runner = session_runner()
+    if not runner.alive:
+        session_runner.clear()
+        runner = session_runner()
+    return runner
+
+
+def show_config(widget_values: dict) -> None:
+    """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
+    for key, value in widget_values.items():
+        st.session_state[key] = value
