@@ -1,6 +1,8 @@
 """Which accelerator to train on: CUDA, then Apple's MPS, then the CPU."""
 from __future__ import annotations
 
+import os
+
 import torch
 
 
@@ -20,12 +22,12 @@ def pick_device(preference: str = "auto") -> torch.device:
 
 
 def describe_device(device: torch.device) -> str:
-    """A short human label, e.g. 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+    """A short human label, e.g. 'CUDA (NVIDIA H100)' or 'CPU (2 cores)'."""
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "MPS (Apple GPU)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    return f"CPU ({os.cpu_count()} cores)"
 
 
 def configure_cpu_threads(config) -> None:
