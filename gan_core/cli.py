@@ -178,7 +178,7 @@ def command_train(args) -> int:
     return 0
 
 
-def _image_metrics(trainer, n: int | None = None, seed: int = 0) -> dict:
+def _image_metrics(trainer, n: int | None = None, seed: int = 0, drs_percentile=False) -> dict:
     """Classifier metrics of an image run with the real-data ceiling, or a note where no
     classifier is shipped for its data."""
     from .image_eval import evaluate_image_run
@@ -186,7 +186,8 @@ def _image_metrics(trainer, n: int | None = None, seed: int = 0) -> dict:
     from .models.classifier import ClassifierUnavailableError
 
     try:
-        metrics = evaluate_image_run(trainer, n=n or STANDARD_IMAGE_SAMPLE_COUNT, seed=seed)
+        metrics = evaluate_image_run(trainer, n=n or STANDARD_IMAGE_SAMPLE_COUNT, seed=seed,
+                                     drs_percentile=drs_percentile)
     except ClassifierUnavailableError as error:
         metrics = {"note": str(error)}
     return {"iteration": trainer.iteration, **metrics}
@@ -199,8 +200,8 @@ def command_sample(args) -> int:
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
     if trainer.config.data.is_image:
         return _sample_images(trainer, args)
-    if args.label is not None or args.labels_out or args.png:
-        raise CLIError("--label, --labels-out and --png are for image runs")
+    if args.label is not None or args.labels_out or args.png or args.drs is not False:
+        raise CLIError("--label, --labels-out, --png and --drs are for image runs")
     if not args.out:
         raise CLIError("--out is required")
     samples = sample(trainer, args.n, seed=args.seed)
@@ -220,7 +221,15 @@ def _sample_images(trainer, args) -> int:
     if args.labels_out and not trainer.conditional:
         raise CLIError("--labels-out needs a conditional model (architecture conditional_mlp)")
     try:
-        images, labels = sample_images(trainer, args.n, seed=args.seed, label=args.label)
+        if args.drs is False:
+            images, labels = sample_images(trainer, args.n, seed=args.seed, label=args.label)
+        else:
+            from .rejection import rejection_sample
+
+            images, labels, rate = rejection_sample(
+                trainer, args.n, args.seed, percentile=args.drs,
+                propose=lambda count, seed: sample_images(trainer, count, seed=seed, label=args.label))
+            print(f"discriminator rejection sampling kept {rate:.1%} of the generated images", file=sys.stderr)
     except ValueError as error:
         raise CLIError(str(error)) from None
     if args.out:
@@ -247,8 +256,14 @@ def command_evaluate(args) -> int:
 
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
     if trainer.config.data.is_image:
-        print(json.dumps(_image_metrics(trainer, n=args.n, seed=args.seed), indent=2))
+        try:
+            metrics = _image_metrics(trainer, n=args.n, seed=args.seed, drs_percentile=args.drs)
+        except ValueError as error:  # e.g. DRS asked of a WGAN
+            raise CLIError(str(error)) from None
+        print(json.dumps(metrics, indent=2))
         return 0
+    if args.drs is not False:
+        raise CLIError("--drs is for image runs")
     metrics = evaluate(trainer, n=args.n or 2500, seed=args.seed)
     print(json.dumps({"iteration": trainer.iteration, **metrics}, indent=2))
     return 0
@@ -260,6 +275,28 @@ def command_presets(args) -> int:
     for name, preset in PRESETS.items():
         print(f"{name}: {preset.description}")
     return 0
+
+
+def _drs_percentile(text: str) -> float | None:
+    if text == "exact":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentile (0-100) or 'exact', got {text!r}") from None
+    if not 0 <= value < 100:
+        raise argparse.ArgumentTypeError(f"the percentile must be in [0, 100), got {value:g}")
+    return value
+
+
+def _add_drs_flag(parser: argparse.ArgumentParser) -> None:
+    from .rejection import DEFAULT_PERCENTILE
+
+    parser.add_argument(
+        "--drs", nargs="?", type=_drs_percentile, default=False, const=DEFAULT_PERCENTILE, metavar="PERCENTILE",
+        help="image runs: keep only images the discriminator accepts (discriminator rejection sampling, "
+             f"Azadi et al. 2019), gamma at this percentile of its scores (default {DEFAULT_PERCENTILE:g}; "
+             "'exact': gamma 0, plain rejection sampling). Needs the minimax or nsgan loss.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,12 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--label", type=int, default=None, help="conditional image model: only this class")
     sample.add_argument("--labels-out", help="conditional image model: write the labels drawn to this .npy file")
     sample.add_argument("--png", help="image runs: write a grid of the samples to this PNG file")
+    _add_drs_flag(sample)
     sample.set_defaults(handler=command_sample)
     evaluate = commands.add_parser("evaluate", help="print a checkpoint's metrics as JSON")
     evaluate.add_argument("--checkpoint", required=True)
     evaluate.add_argument("--n", type=int, default=None,
                           help="samples scored (default 2500 for 2D data, 1000 for images)")
     evaluate.add_argument("--seed", type=int, default=0)
+    _add_drs_flag(evaluate)
     evaluate.set_defaults(handler=command_evaluate)
     presets = commands.add_parser("presets", help="list the shipped presets")
     presets.set_defaults(handler=command_presets)

@@ -174,13 +174,24 @@ def reference_for(data: ImageData) -> Reference:
     return _REFERENCES[key]
 
 
-def evaluate_image_run(trainer, n: int = STANDARD_IMAGE_SAMPLE_COUNT, seed: int = 0) -> dict:
+def evaluate_image_run(trainer, n: int = STANDARD_IMAGE_SAMPLE_COUNT, seed: int = 0,
+                       drs_percentile: float | None | bool = False) -> dict:
     """Metrics of n generated images, and the real-data ceiling: held-out real images scored the
     same way. The Frechet distance and the k-NN metrics change with the sample count, and the
     digits' held-out split (359 images) is smaller than n, so the generated images are also scored
-    at the ceiling's count ("generated_at_ceiling_count"); the ratios compare those, like with like."""
+    at the ceiling's count ("generated_at_ceiling_count"); the ratios compare those, like with like.
+    `drs_percentile` other than False scores images kept by discriminator rejection sampling
+    (gan_core.rejection; None there means gamma = 0) instead of the generator's own samples."""
     reference = reference_for(trainer.data)
-    images, labels = sample_images(trainer, n, seed)
+    sampling = {"method": "generator"}
+    if drs_percentile is False:
+        images, labels = sample_images(trainer, n, seed)
+    else:
+        from .rejection import rejection_sample
+
+        images, labels, rate = rejection_sample(trainer, n, seed, percentile=drs_percentile)
+        sampling = {"method": "discriminator rejection sampling (Azadi et al. 2019)",
+                    "gamma_percentile": drs_percentile, "acceptance_rate": rate}
     requested = None if labels is None else labels.numpy()
     generated = reference.score(images, requested)
     ceiling = reference.ceiling_at(n)
@@ -191,6 +202,7 @@ def evaluate_image_run(trainer, n: int = STANDARD_IMAGE_SAMPLE_COUNT, seed: int 
     return {
         "classifier": f"{trainer.data.name} CNN (held-out accuracy {accuracy:.4f}); 'fid' is the Frechet "
                       f"distance on its {reference.features.shape[1]} penultimate features, not Inception-v3's",
+        "sampling": sampling,
         "generated": generated,
         "generated_at_ceiling_count": matched,
         "real_ceiling": ceiling,

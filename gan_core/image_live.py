@@ -39,3 +39,9 @@ class ImageLiveRunner(LiveRunner):
 
     def __init__(self, config=None, *, metrics_every: int = IMAGE_METRICS_EVERY, **options):
         super().__init__(config, metrics_every=metrics_every, **options)
+
+    def rejection_demo(self, percentile: float | None) -> dict:
+        """One round of discriminator rejection sampling on the current networks (see
+        gan_core.rejection.rejection_demo); raises ValueError / RuntimeError with a message for
+        a person (e.g. a loss without a density ratio)."""
+        return self._request("rejection_demo", percentile)

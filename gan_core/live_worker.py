@@ -186,6 +186,11 @@ class TrainingSession:
             return self.timeline.iterations()
         elif command == "timeline_snapshot":
             return self.timeline.get(int(argument))
+        elif command == "rejection_demo":  # image runs: one round of discriminator rejection sampling
+            from .rejection import rejection_demo
+
+            trainer.flush()
+            return rejection_demo(trainer, percentile=argument)
         elif command == "poison":  # tests: make the next iteration diverge
             with torch.no_grad():
                 for p in trainer.generator.parameters():

@@ -15,9 +15,12 @@ BOUNDED_TARGET_LOSSES = ("lsgan",)  # D's raw output is pushed to 1 on real, 0 o
 CRITIC_LOSSES = ("hinge", "wgan", "wgan_gp")  # an unbounded score: higher means more real
 
 
-def discriminator_bce(r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
-    """-E[log D(x)] - E[log(1 - D(G(z)))]; the same D objective for minimax and non-saturating."""
-    return F.softplus(-r).mean() + F.softplus(f).mean()
+def discriminator_bce(r: torch.Tensor, f: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:
+    """-E[log D(x)] - E[log(1 - D(G(z)))]; the same D objective for minimax and non-saturating.
+    `real_target` < 1 is one-sided label smoothing (Salimans et al. 2016): real samples are
+    labelled e.g. 0.9, so D gains nothing from growing ever more certain on them."""
+    real_term = F.softplus(-r) if real_target == 1.0 else real_target * F.softplus(-r) + (1 - real_target) * F.softplus(r)
+    return real_term.mean() + F.softplus(f).mean()
 
 
 def generator_minimax(f: torch.Tensor) -> torch.Tensor:

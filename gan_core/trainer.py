@@ -26,7 +26,8 @@ from .history import BoundedHistory
 from .models import build_discriminator, build_generator, sample_noise
 
 # Settings that a running trainer can take without a reset.
-LIVE_TRAIN_FIELDS = ("loss", "d_steps", "g_steps", "d_lr", "g_lr", "clip", "gp_weight", "r1_gamma")
+LIVE_TRAIN_FIELDS = ("loss", "d_steps", "g_steps", "d_lr", "g_lr", "clip", "gp_weight", "r1_gamma",
+                     "instance_noise", "label_smoothing")
 
 
 class DivergedError(RuntimeError):
@@ -121,6 +122,24 @@ class Trainer:
             labels = labels.to(self.device, non_blocking=True)
         return samples, labels
 
+    def instance_noise_std(self) -> float:
+        """Instance noise (Sonderby et al. 2016; Arjovsky & Bottou 2017): Gaussian noise on every
+        input D sees, real and generated, so the two distributions overlap even where their
+        supports do not, and D cannot learn a small data set pixel by pixel. Annealed linearly
+        to 0 over the run's `iterations` (constant when there is no set length)."""
+        train = self.config.train
+        if train.instance_noise <= 0:
+            return 0.0
+        if train.iterations <= 0:
+            return train.instance_noise
+        return train.instance_noise * max(0.0, 1 - self.iteration / train.iterations)
+
+    def with_instance_noise(self, x: torch.Tensor) -> torch.Tensor:
+        std = self.instance_noise_std()
+        if std <= 0:
+            return x
+        return x + std * torch.randn(x.shape, generator=self.device_rng, device=x.device)
+
     # ----- updates ---------------------------------------------------------------------------
     def step_discriminator(self) -> torch.Tensor:
         """One discriminator update on a fresh real batch and a fresh generated batch."""
@@ -132,12 +151,16 @@ class Trainer:
             fake = self.generator(self.noise(batch), labels)
         if not self.conditional:
             real_labels = None
+        real, fake = self.with_instance_noise(real), self.with_instance_noise(fake)
         if self._fuse_discriminator_batch:
             both_labels = None if labels is None else torch.cat([real_labels, labels])
             r, f = self.discriminator(torch.cat([real, fake]), both_labels).chunk(2)
         else:
             r, f = self.discriminator(real, real_labels), self.discriminator(fake, labels)
-        loss = losses.DISCRIMINATOR_LOSSES[train.loss](r, f)
+        if train.label_smoothing > 0:
+            loss = losses.discriminator_bce(r, f, real_target=1 - train.label_smoothing)
+        else:
+            loss = losses.DISCRIMINATOR_LOSSES[train.loss](r, f)
         if train.loss == "wgan_gp" and train.gp_weight > 0:
             critic = lambda x: self.discriminator(x, real_labels)  # noqa: E731
             if self.conditional:
@@ -163,7 +186,10 @@ class Trainer:
         labels = self.fake_labels(train.batch_size)
         self.discriminator.requires_grad_(False)  # its weight gradients would be thrown away
         try:
-            f = self.discriminator(self.generator(self.noise(train.batch_size), labels), labels)
+            fake = self.with_instance_noise(self.generator(self.noise(train.batch_size), labels))
+            f = self.discriminator(fake, labels)
+            if train.g_top_k < 1:
+                f = f.topk(max(1, round(train.g_top_k * len(f)))).values
             loss = losses.GENERATOR_LOSSES[train.loss](f)
             self.g_optimizer.zero_grad(set_to_none=True)
             loss.backward()

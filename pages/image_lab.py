@@ -9,7 +9,8 @@ import streamlit as st
 
 from gan_core.checkpoint import CheckpointError
 from gan_core.checkpoint import read as read_checkpoint
-from gan_core.config import LOSSES, NOISE_PRIORS, ConfigError
+from gan_core.config import D_NORMS, LOSSES, NOISE_PRIORS, ConfigError
+from gan_core.losses import PROBABILISTIC_LOSSES
 from gan_core.data.images import DataUnavailableError
 from gan_core.image_live import ImageLiveRunner
 from gan_core.plots import images as plots
@@ -113,6 +114,9 @@ with st.sidebar:
             number("D width", "d_width", min_value=1, max_value=1024, step=16,
                    help="DCGAN: channels of D's first layer (doubling at each stage).")
             number("D layers", "d_layers", min_value=0, max_value=6, step=1, help="MLP models only.")
+        st.selectbox("D normalisation", D_NORMS, key=KEY + "d_norm",
+                     help="DCGAN only. auto: BatchNorm (LayerNorm under WGAN-GP, whose per-sample penalty a "
+                          "batch norm breaks); spectral: spectral normalisation of D's weights (Miyato et al. 2018).")
     with st.expander("Training", expanded=True):
         st.selectbox("Loss", LOSSES, key=KEY + "loss", help="Changes while training runs.")
         left, right = st.columns(2)
@@ -127,6 +131,15 @@ with st.sidebar:
         number("Generator EMA", "ema", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f",
                help="Metrics and saved samples come from an exponential average of the generator's "
                     "weights (0 = off); the grid shows the generator being trained.")
+        left, right = st.columns(2)
+        with left:
+            number("Instance noise", "instance_noise", min_value=0.0, max_value=2.0, step=0.05, format="%.2f",
+                   help="Std of Gaussian noise added to every image D sees, real and generated, fading to 0 "
+                        "over the run's iterations (Sonderby et al. 2016). Changes while training runs.")
+        with right:
+            number("Label smoothing", "label_smoothing", min_value=0.0, max_value=0.49, step=0.05, format="%.2f",
+                   help="One-sided: D's target for real images is 1 minus this (Salimans et al. 2016). "
+                        "minimax and nsgan only. Changes while training runs.")
 
 desired = None
 try:
@@ -226,12 +239,62 @@ def timeline() -> None:
                        file_name="gan-timeline.gif", mime="image/gif", on_click="ignore")
 
 
+@st.fragment
+def discriminator_sampling() -> None:
+    """The notes' "can the discriminator generate?": G proposes, D decides (rejection sampling)."""
+    st.markdown("**Can the discriminator generate?** D scores how real an image looks, but searching all "
+                "images for the best score is hopeless. So let G propose and D decide: each generated image "
+                "is kept with a probability that grows with D's score (*discriminator rejection sampling*, "
+                "Azadi et al. 2019). Were D optimal, the kept images would follow the data distribution exactly.")
+    loss = runner.config.train.loss
+    if loss not in PROBABILISTIC_LOSSES:
+        st.info(f"This needs a probabilistic loss (minimax or nsgan), whose D estimates p_data / p_g; "
+                f"this run uses {loss}.")
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    exact = right.toggle("Plain rejection sampling (gamma = 0)", key=KEY + "drs_exact",
+                         help="Keep each image with probability exp(logit - max logit): exact with an optimal D.")
+    percentile = left.slider("Strictness: gamma at this percentile of D's scores", 0, 99, 80,
+                             key=KEY + "drs_percentile", disabled=exact,
+                             help="Higher keeps fewer images, the ones D rates best: fidelity for diversity.")
+    if st.button("Generate 2,000 images and let D filter them", key=KEY + "drs_run", icon=":material/filter_alt:"):
+        try:
+            state[KEY + "drs_result"] = runner.rejection_demo(None if exact else float(percentile))
+        except (ValueError, RuntimeError) as error:
+            st.error(str(error))
+    result = state.get(KEY + "drs_result")
+    if result is None:
+        return
+    st.caption(f"Iteration {result['iteration']:,}: D kept {result['accepted']:,} of {result['proposals']:,} "
+               f"images ({result['acceptance_rate']:.0%}). Under each image: D's probability that it is real.")
+    height = 120 + 48 * 5
+    left, right = st.columns(2)
+    left.plotly_chart(plots.image_grid_figure(result["kept_images"], 8, scores=result["kept_probability"],
+                                              title="Kept", height=height), key=KEY + "drs_kept")
+    right.plotly_chart(plots.image_grid_figure(result["rejected_images"], 8, scores=result["rejected_probability"],
+                                               title="Rejected", height=height), key=KEY + "drs_rejected")
+    if "kept_metrics" in result:
+        kept, every = result["kept_metrics"], result["all_metrics"]
+        st.caption(f"Classifier metrics of the {kept['sample_count']:,} kept images, against as many of all "
+                   "generated ones (the change):")
+        rows = [("Inception Score", "inception_score", "{:.2f}"), ("FID (domain classifier)", "fid", "{:.3f}"),
+                ("Precision", "precision", "{:.2f}"), ("Recall", "recall", "{:.2f}")]
+        for column, (label, key, fmt) in zip(st.columns(len(rows)), rows):
+            column.metric(label, fmt.format(kept[key]), delta=fmt.format(kept[key] - every[key]),
+                          delta_color="inverse" if key == "fid" else "normal")
+    elif "note" in result:
+        st.caption(result["note"])
+
+
 grids()
-metrics_tab, timeline_tab, files_tab = st.tabs(["Losses & metrics", "Timeline", "Save & load"])
+metrics_tab, timeline_tab, drs_tab, files_tab = st.tabs(["Losses & metrics", "Timeline", "Can D generate?",
+                                                         "Save & load"])
 with metrics_tab:
     charts()
 with timeline_tab:
     timeline()
+with drs_tab:
+    discriminator_sampling()
 with files_tab:
     st.download_button("Download checkpoint", data=runner.checkpoint_bytes, file_name="gan-image-run.pt",
                        mime="application/octet-stream", key=KEY + "checkpoint_download",

@@ -63,3 +63,23 @@ def test_missing_mnist_and_folder_end_in_one_line(tmp_path, capsys):
     assert main(["train", "--data", "folder", "--root", str(tmp_path / "missing"), "--quiet",
                  "--out", str(tmp_path / "x.pt")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_discriminator_rejection_sampling_from_the_cli(runs, tmp_path, capsys):
+    out, labels_out = tmp_path / "s.npy", tmp_path / "l.npy"
+    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "20", "--drs", "--label", "4",
+                 "--out", str(out), "--labels-out", str(labels_out)]) == 0
+    assert "discriminator rejection sampling kept" in capsys.readouterr().err
+    assert np.load(out).shape == (20, 1, 8, 8) and (np.load(labels_out) == 4).all()
+    assert main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--n", "50", "--drs", "exact"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert metrics["sampling"]["gamma_percentile"] is None and 0 < metrics["sampling"]["acceptance_rate"] <= 1
+    assert metrics["generated"]["sample_count"] == 50
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--drs", "100"])
+    hinge = tmp_path / "hinge.pt"
+    assert main(["train", "--preset", "digits-dcgan", "--loss", "hinge", "--iterations", "2", "--batch-size", "16",
+                 "--device", "cpu", "--quiet", "--out", str(hinge)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--checkpoint", str(hinge), "--drs"]) == 2
+    assert "probabilistic loss" in capsys.readouterr().err

@@ -93,3 +93,13 @@ def test_checkpoint_round_trip_and_a_2d_checkpoint_is_refused(lab):
     lab.file_uploader(key="img_checkpoint_upload").set_value(("toy.pt", toy, "application/octet-stream")).run()
     assert any("2D lab" in e.value for e in lab.error) and runner.config.data.name == "digits"
     assert not lab.exception
+
+
+def test_can_the_discriminator_generate_tab_filters_generated_images(lab):
+    lab.button(key="img_step_iteration").click().run()
+    lab.button(key="img_drs_run").click().run()
+    assert not lab.exception and not lab.error
+    assert any("D kept" in c.value and "of 2,000 images" in c.value for c in lab.caption)
+    assert any("kept images, against as many" in c.value for c in lab.caption)
+    lab.selectbox(key="img_loss").set_value("hinge").run()
+    assert any("probabilistic loss" in i.value for i in lab.info)

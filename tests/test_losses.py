@@ -83,3 +83,18 @@ def test_r1_penalty_of_a_linear_discriminator():
     """D(x) = w.x has gradient w at every real sample: the penalty is |w|^2 exactly."""
     w = torch.tensor([3.0, 4.0])
     assert math.isclose(losses.r1_penalty(lambda x: x @ w, torch.randn(16, 2)).item(), 25.0, rel_tol=1e-6)
+
+
+def test_one_sided_label_smoothing_makes_d_settle_at_the_target_on_real_samples():
+    """With real samples labelled 0.9 (Salimans et al. 2016), the loss on a real logit is lowest
+    where D(x) = 0.9, not at ever larger logits; generated samples keep the target 0."""
+    r = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([r], lr=1.0)
+    for _ in range(500):
+        loss = losses.discriminator_bce(r, torch.full((1,), -20.0), real_target=0.9)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert math.isclose(torch.sigmoid(r).item(), 0.9, abs_tol=1e-3)
+    plain = losses.discriminator_bce(torch.full((4,), 2.0), torch.zeros(4))
+    assert losses.discriminator_bce(torch.full((4,), 2.0), torch.zeros(4), real_target=1.0).item() == plain.item()

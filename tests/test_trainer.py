@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import pytest
@@ -118,3 +119,30 @@ def test_ring_preset_learns_the_modes():
     assert start["modes_covered"] <= 1  # an untrained generator puts everything in one place
     assert end["modes_covered"] >= 6  # seen: 7 of 8 after 6,000 iterations (8 after 20,000)
     assert end["high_quality"] >= 0.7  # seen: 0.91
+
+
+def test_instance_noise_anneals_to_zero_and_reaches_d_only():
+    config = RunConfig().replace(train=dict(iterations=100, instance_noise=0.5, batch_size=32))
+    trainer = Trainer(config, device="cpu")
+    x = torch.zeros(1000, 2)
+    assert trainer.instance_noise_std() == 0.5
+    assert math.isclose(trainer.with_instance_noise(x).std().item(), 0.5, rel_tol=0.1)
+    trainer.train(50)
+    assert math.isclose(trainer.instance_noise_std(), 0.25)
+    trainer.train(50)
+    assert trainer.instance_noise_std() == 0.0
+    assert trainer.with_instance_noise(x) is x
+    plain = Trainer(RunConfig().replace(train=dict(iterations=100)), device="cpu")
+    assert plain.instance_noise_std() == 0.0
+
+
+def test_instance_noise_and_label_smoothing_change_live_and_refuse_bad_values():
+    trainer = Trainer(RunConfig().replace(train=dict(batch_size=32)), device="cpu")
+    trainer.train(5)
+    trainer.apply_train_changes(dataclasses.replace(trainer.config.train, instance_noise=0.1, label_smoothing=0.1))
+    trainer.train(5)
+    assert trainer.config.train.instance_noise == 0.1 and math.isfinite(trainer.last_losses[0])
+    with pytest.raises(ConfigError, match="label smoothing needs a probabilistic loss"):
+        RunConfig().replace(train=dict(loss="wgan_gp", label_smoothing=0.1))
+    with pytest.raises(ConfigError, match="instance noise"):
+        RunConfig().replace(train=dict(instance_noise=-1.0))

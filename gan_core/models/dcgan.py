@@ -11,7 +11,9 @@ digits, D otherwise learns them by heart (it scores held-out digits as fake) and
 
 The WGAN-GP penalty is taken per sample, which BatchNorm (mixing a batch) breaks; so
 `d_norm="auto"` uses LayerNorm in the discriminator when the loss is wgan_gp (Gulrajani et al.
-2017, section 4), BatchNorm otherwise.
+2017, section 4), BatchNorm otherwise. `d_norm="spectral"` replaces D's BatchNorm with spectral
+normalisation of every layer's weights (Miyato et al. 2018, torch's parametrization), which
+bounds D's Lipschitz constant per layer.
 """
 from __future__ import annotations
 
@@ -84,7 +86,7 @@ def _norm(kind: str, channels: int) -> nn.Module:
 
 class DCGANDiscriminator(nn.Module):
     """images (B, C, H, W) -> (B,) logits. `d_width` is the channel count of the first layer; it
-    doubles at every stage. `norm` is "batch", "layer" or "none" (see the module docstring)."""
+    doubles at every stage. `norm` is "batch", "layer", "spectral" or "none" (module docstring)."""
 
     def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...], norm: str = "batch"):
         super().__init__()
@@ -95,7 +97,7 @@ class DCGANDiscriminator(nn.Module):
         layers: list[nn.Module] = [nn.Conv2d(channels, widths[0], 4, 2, 1), nn.LeakyReLU(0.2)]  # halves H, W
         layers += [nn.Dropout(dropout)] if dropout else []
         for i in range(1, stages):
-            layers += [nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=norm == "none"),
+            layers += [nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=norm in ("none", "spectral")),
                        _norm(norm, widths[i]), nn.LeakyReLU(0.2)]
             layers += [nn.Dropout(dropout)] if dropout else []
         layers.append(nn.Conv2d(widths[-1], 1, base_size(size), 1, 0))  # (B, 1, 1, 1)
@@ -103,6 +105,10 @@ class DCGANDiscriminator(nn.Module):
         self.norm = norm
         self.augment = parse_policy(config.d_augment)
         init_dcgan_weights(self)
+        if norm == "spectral":
+            for module in self.net:
+                if isinstance(module, nn.Conv2d):
+                    nn.utils.parametrizations.spectral_norm(module)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if self.training and self.augment:  # real and generated alike; never when scoring
