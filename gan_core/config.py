@@ -145,7 +145,6 @@ class TrainConfig:
     r1_gamma: float = 0.0  # R1 penalty gamma/2 E||grad D(x_real)||^2 (Mescheder et al. 2018); 0 = off
     instance_noise: float = 0.0  # std of Gaussian noise on every D input, annealed to 0 over `iterations`
     label_smoothing: float = 0.0  # one-sided: D's target for real samples is 1 - this (probabilistic losses)
-    g_top_k: float = 1.0  # share of each generated batch G learns from: the ones D rates best (Sinha et al. 2020)
     ema: float = 0.0  # generator weight averaging (0 = off); samples come from the average
     lr_decay: bool = False  # linear decay of both learning rates to 0 over `iterations`
     device: str = "auto"
@@ -170,7 +169,6 @@ class TrainConfig:
         _check(0 <= self.label_smoothing < 0.5, f"label smoothing must be in [0, 0.5), got {self.label_smoothing}")
         _check(self.label_smoothing == 0 or self.loss in ("minimax", "nsgan"),
                f"label smoothing needs a probabilistic loss (minimax or nsgan), not {self.loss}")
-        _check(0 < self.g_top_k <= 1, f"top-k share must be in (0, 1], got {self.g_top_k}")
         _check(0 <= self.ema < 1, f"ema must be in [0, 1), got {self.ema}")
         _check_choice("device", self.device, DEVICES)
 

@@ -47,7 +47,7 @@ PRESETS: dict[str, Preset] = {
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
             model=ModelConfig(architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=64, d_width=64),
-            train=TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=5e-4, batch_size=128, iterations=8_000, ema=0.999,
+            train=TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=5e-4, batch_size=128, iterations=20_000, ema=0.999,
                               lr_decay=True),
         ),
     ),

@@ -86,6 +86,8 @@ def rejection_sample(trainer, n: int, seed: int = 0, percentile: float | None = 
     check_available(trainer)
     if percentile is not None and not 0 <= percentile < 100:
         raise ValueError(f"the DRS percentile must be in [0, 100), got {percentile}")
+    if n < 1:
+        raise ValueError(f"the sample count must be at least 1, got {n}")
     if propose is None:
         from .image_eval import sample_images
 

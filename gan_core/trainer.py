@@ -188,8 +188,6 @@ class Trainer:
         try:
             fake = self.with_instance_noise(self.generator(self.noise(train.batch_size), labels))
             f = self.discriminator(fake, labels)
-            if train.g_top_k < 1:
-                f = f.topk(max(1, round(train.g_top_k * len(f)))).values
             loss = losses.GENERATOR_LOSSES[train.loss](f)
             self.g_optimizer.zero_grad(set_to_none=True)
             loss.backward()

@@ -1,5 +1,6 @@
 """The image lab in a real browser (headless Chromium): the grids draw, Play trains and the
-counter moves, Pause stops it, the timeline tab offers the GIF. Skipped where Chromium or
+counter moves, Pause stops it, the timeline tab offers the GIF, and the "Can D generate?" tab
+filters generated images with the discriminator. Skipped where Chromium or
 Playwright is missing (`make browser` installs Chromium)."""
 import re
 import time
@@ -44,6 +45,12 @@ def test_image_lab_trains_in_the_browser():
             assert read_iteration(page) == stopped
             page.get_by_role("tab", name="Timeline").click()
             page.get_by_role("button", name="Timeline as animated GIF").wait_for(timeout=30_000)
+            page.get_by_role("tab", name="Can D generate?").click()
+            page.get_by_role("button", name="Generate 2,000 images and let D filter them").click()
+            page.get_by_text(re.compile(r"D kept [0-9,]+ of 2,000 images")).wait_for(timeout=60_000)
+            for title in ("Kept", "Rejected"):
+                page.locator(".js-plotly-plot .gtitle").filter(has_text=title).wait_for(timeout=30_000)
+            page.screenshot(path=str(OUTPUT / "image_lab_drs.png"), full_page=True)
             assert not page.locator('[data-testid="stException"]').count()
         finally:
             browser.close()

@@ -1,6 +1,7 @@
 """The CLI end to end on image runs: train a few iterations, sample arrays and PNG grids,
 evaluate with the real-data ceiling."""
 import json
+import math
 
 import numpy as np
 import pytest
@@ -83,3 +84,14 @@ def test_discriminator_rejection_sampling_from_the_cli(runs, tmp_path, capsys):
     capsys.readouterr()
     assert main(["evaluate", "--checkpoint", str(hinge), "--drs"]) == 2
     assert "probabilistic loss" in capsys.readouterr().err
+
+
+def test_evaluate_over_several_draws_reports_mean_and_spread(runs, capsys):
+    assert main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--n", "40", "--draws", "3"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    summary = metrics["ratios_over_draws"]
+    assert summary["seeds"] == [0, 1, 2]
+    values = summary["fid_vs_real"]["values"]
+    assert len(values) == 3 and values[0] == metrics["ratios"]["fid_vs_real"] and len(set(values)) == 3
+    assert math.isclose(summary["fid_vs_real"]["mean"], sum(values) / 3)
+    assert main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--draws", "0"]) == 2
