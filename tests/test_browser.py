@@ -68,6 +68,9 @@ def test_lab_trains_live_in_chromium():
             other.get_by_role("link", name="2D lab").click()
             other.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=60_000)
             assert iteration(other) == 0
+            deadline = time.monotonic() + 15  # the process list is read from /proc: allow it to settle
+            while len(training_processes(url.pid)) != 2 and time.monotonic() < deadline:
+                time.sleep(0.5)
             assert len(training_processes(url.pid)) == 2
             page.close()
             other.close()
