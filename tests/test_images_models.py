@@ -79,3 +79,22 @@ def test_diff_augment_is_differentiable_and_only_used_in_training():
     discriminator = build_discriminator(config).eval()
     images = torch.rand(6, 1, 8, 8) * 2 - 1
     assert torch.equal(discriminator(images), discriminator(images))  # no augmentation when scoring
+
+
+def test_spectral_norm_discriminator_has_unit_spectral_norm_layers_and_survives_a_checkpoint(tmp_path):
+    from gan_core import checkpoint
+
+    config = _config("dcgan", 16).replace(model=dict(d_norm="spectral"))
+    trainer = Trainer(config)
+    assert not has_batchnorm(trainer.discriminator)
+    trainer.train(30)  # power iteration runs on every training forward pass
+    convs = [m for m in trainer.discriminator.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs) == 3
+    for conv in convs:
+        sigma = torch.linalg.matrix_norm(conv.weight.detach().flatten(1), ord=2).item()
+        assert abs(sigma - 1) < 0.05, sigma
+    path = checkpoint.save(trainer, tmp_path / "sn.pt")
+    restored = checkpoint.load_trainer(path, device="cpu")
+    x = torch.randn(4, 1, 16, 16)
+    trainer.discriminator.eval(), restored.discriminator.eval()
+    assert torch.allclose(trainer.discriminator(x), restored.discriminator(x))
