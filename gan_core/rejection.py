@@ -77,6 +77,12 @@ def calibrate(logits: torch.Tensor, percentile: float | None) -> tuple[float, fl
     return max_logit, gamma
 
 
+def accept(logits: torch.Tensor, max_logit: float, gamma: float, rng: torch.Generator) -> torch.Tensor:
+    """Which proposals to keep: each with probability sigmoid(F(x) - gamma)."""
+    probability = torch.sigmoid(shifted_scores(logits, max_logit) - gamma)
+    return torch.rand(len(logits), generator=rng, dtype=torch.float64) < probability
+
+
 def rejection_sample(trainer, n: int, seed: int = 0, percentile: float | None = DEFAULT_PERCENTILE,
                      burn_in: int = BURN_IN, propose=None) -> tuple[torch.Tensor, torch.Tensor | None, float]:
     """n images accepted by DRS, their labels (conditional models), and the acceptance rate.
@@ -105,8 +111,7 @@ def rejection_sample(trainer, n: int, seed: int = 0, percentile: float | None = 
             images, labels = propose(burn_in, seed + 7919 * round_)
             logits = discriminator_logits(trainer, scorer, images, labels)
             max_logit = max(max_logit, float(logits.max()))
-        accept_probability = torch.sigmoid(shifted_scores(logits, max_logit) - gamma)
-        keep = torch.rand(len(logits), generator=rng, dtype=torch.float64) < accept_probability
+        keep = accept(logits, max_logit, gamma, rng)
         kept_images.append(images[keep])
         if labels is not None:
             kept_labels.append(labels[keep])
@@ -134,9 +139,7 @@ def rejection_demo(trainer, proposals: int = 2000, seed: int = 0, percentile: fl
     images, labels = sample_images(trainer, proposals, seed)
     logits = discriminator_logits(trainer, scoring_discriminator(trainer), images, labels)
     max_logit, gamma = calibrate(logits, percentile)
-    scores = shifted_scores(logits, max_logit)
-    rng = torch.Generator().manual_seed(seed)
-    keep = torch.rand(len(logits), generator=rng, dtype=torch.float64) < torch.sigmoid(scores - gamma)
+    keep = accept(logits, max_logit, gamma, torch.Generator().manual_seed(seed))
     probability = torch.sigmoid(logits).numpy()
     kept, rejected = keep.nonzero().view(-1)[:shown], (~keep).nonzero().view(-1)[:shown]
     result = {
