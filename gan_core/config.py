@@ -101,6 +101,8 @@ class ModelConfig:
     d_norm: str = "auto"  # DCGAN D: auto = BatchNorm, or LayerNorm under wgan_gp (a per-batch norm breaks the GP)
     d_dropout: float = 0.0  # image Ds: dropout after each hidden layer; keeps D from memorising a small data set
     d_augment: str = ""  # DCGAN D: DiffAugment policy, e.g. "translation,cutout" (Zhao et al. 2020); "" = off
+    g_extra_layers: int = 0  # DCGAN G: stride-1 3x3 conv layers before the output (the DCGAN code's n_extra_layers)
+    d_extra_layers: int = 0  # DCGAN D: the same after its input layer
 
     def __post_init__(self):
         _check_choice("architecture", self.architecture, ARCHITECTURES)
@@ -118,6 +120,8 @@ class ModelConfig:
                f"generator hidden sizes must be at most 6 sizes of 1-4096 units, got {self.g_hidden}")
         _check_choice("discriminator normalisation", self.d_norm, D_NORMS)
         _check(0 <= self.d_dropout < 1, f"discriminator dropout must be in [0, 1), got {self.d_dropout}")
+        _check_range("generator extra layers", self.g_extra_layers, 0, 4)
+        _check_range("discriminator extra layers", self.d_extra_layers, 0, 4)
         for part in (p.strip() for p in self.d_augment.split(",")):
             _check(part in ("", "translation", "cutout"),
                    f"discriminator augmentation must be translation and/or cutout, got {part!r}")

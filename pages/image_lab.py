@@ -109,11 +109,15 @@ with st.sidebar:
             number("G width", "g_width", min_value=1, max_value=1024, step=16,
                    help="DCGAN: channels of G's last hidden layer (doubling towards the noise).")
             number("G layers", "g_layers", min_value=0, max_value=6, step=1, help="MLP models only.")
+            number("G extra layers", "g_extra_layers", min_value=0, max_value=4, step=1,
+                   help="DCGAN only: stride-1 3x3 convolutions before G's output layer.")
         with right:
             st.selectbox("Noise prior", NOISE_PRIORS, key=KEY + "noise_prior")
             number("D width", "d_width", min_value=1, max_value=1024, step=16,
                    help="DCGAN: channels of D's first layer (doubling at each stage).")
             number("D layers", "d_layers", min_value=0, max_value=6, step=1, help="MLP models only.")
+            number("D extra layers", "d_extra_layers", min_value=0, max_value=4, step=1,
+                   help="DCGAN only: stride-1 3x3 convolutions after D's input layer.")
         st.selectbox("D normalisation", D_NORMS, key=KEY + "d_norm",
                      help="DCGAN only. auto: BatchNorm (LayerNorm under WGAN-GP, whose per-sample penalty a "
                           "batch norm breaks); spectral: spectral normalisation of D's weights (Miyato et al. 2018).")

@@ -98,3 +98,24 @@ def test_spectral_norm_discriminator_has_unit_spectral_norm_layers_and_survives_
     x = torch.randn(4, 1, 16, 16)
     trainer.discriminator.eval(), restored.discriminator.eval()
     assert torch.allclose(trainer.discriminator(x), restored.discriminator(x))
+
+
+@pytest.mark.parametrize("size", [8, 16, 28, 32])
+def test_dcgan_extra_layers_add_same_size_convolutions(size):
+    from gan_core.config import ConfigError
+
+    config = _config("dcgan", size).replace(model=dict(g_extra_layers=2, d_extra_layers=1))
+    generator, discriminator = build_generator(config), build_discriminator(config)
+
+    def same_size_convs(module):
+        return [m for m in module.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3)
+                and m.stride == (1, 1) and m.in_channels == m.out_channels]
+
+    assert len(same_size_convs(generator)) == 2 and len(same_size_convs(discriminator)) == 1
+    images = generator(torch.randn(5, 16))
+    assert images.shape == (5, 1, size, size) and images.abs().max() <= 1
+    assert discriminator(images).shape == (5,)
+    plain = _config("dcgan", size)
+    assert not same_size_convs(build_generator(plain)) and not same_size_convs(build_discriminator(plain))
+    with pytest.raises(ConfigError, match="extra layers"):
+        ModelConfig(g_extra_layers=5)

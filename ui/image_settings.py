@@ -18,10 +18,12 @@ DATA_LABELS = {"digits": "Digits 8x8 (built in)", "mnist": "MNIST", "fashion_mni
                "folder": "My image folder"}
 
 DATA_FIELDS = ("name", "image_size", "channels", "root", "download")
-MODEL_FIELDS = ("architecture", "noise_dim", "noise_prior", "g_width", "d_width", "g_layers", "d_layers", "d_norm")
+MODEL_FIELDS = ("architecture", "noise_dim", "noise_prior", "g_width", "d_width", "g_layers", "d_layers", "d_norm",
+                "g_extra_layers", "d_extra_layers")
 TRAIN_FIELDS = ("loss", "d_lr", "g_lr", "d_steps", "g_steps", "batch_size", "seed", "ema", "instance_noise",
                 "label_smoothing")
 INT_FIELDS = ("image_size", "channels", "noise_dim", "g_width", "d_width", "g_layers", "d_layers",
+              "g_extra_layers", "d_extra_layers",
               "d_steps", "g_steps", "batch_size", "seed")
 FLOAT_FIELDS = ("d_lr", "g_lr", "ema", "instance_noise", "label_smoothing")
 # A loss change that switches the DCGAN discriminator between BatchNorm and LayerNorm needs a

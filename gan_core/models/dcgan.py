@@ -9,6 +9,11 @@ dropout after each hidden layer of D (`d_dropout`): on a data set as small as th
 digits, D otherwise learns them by heart (it scores held-out digits as fake) and stops teaching G;
 `d_augment` (DiffAugment, see augment.py) is the stronger remedy.
 
+At 8x8 the stride-2 stack is only two layers deep each way. `g_extra_layers` / `d_extra_layers`
+add stride-1 3x3 convolutions (BatchNorm, then ReLU in G / LeakyReLU in D) at the largest hidden
+map: before G's output layer and after D's input layer, as the `n_extra_layers` option of the
+DCGAN and WGAN reference code does. They cost time but no resolution.
+
 The WGAN-GP penalty is taken per sample, which BatchNorm (mixing a batch) breaks; so
 `d_norm="auto"` uses LayerNorm in the discriminator when the loss is wgan_gp (Gulrajani et al.
 2017, section 4), BatchNorm otherwise. `d_norm="spectral"` replaces D's BatchNorm with spectral
@@ -68,6 +73,8 @@ class DCGANGenerator(nn.Module):
         for i in range(1, stages):
             layers += [nn.ConvTranspose2d(widths[i - 1], widths[i], 4, 2, 1, bias=False),  # doubles H, W
                        nn.BatchNorm2d(widths[i]), nn.ReLU()]
+        for _ in range(config.g_extra_layers):  # same size, same width
+            layers += [nn.Conv2d(widths[-1], widths[-1], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[-1]), nn.ReLU()]
         layers += [nn.ConvTranspose2d(widths[-1], channels, 4, 2, 1), nn.Tanh()]  # (B, C, H, W)
         self.net = nn.Sequential(*layers)
         init_dcgan_weights(self)
@@ -96,6 +103,10 @@ class DCGANDiscriminator(nn.Module):
         dropout = config.d_dropout
         layers: list[nn.Module] = [nn.Conv2d(channels, widths[0], 4, 2, 1), nn.LeakyReLU(0.2)]  # halves H, W
         layers += [nn.Dropout(dropout)] if dropout else []
+        for _ in range(config.d_extra_layers):  # same size, same width
+            layers += [nn.Conv2d(widths[0], widths[0], 3, 1, 1, bias=norm in ("none", "spectral")),
+                       _norm(norm, widths[0]), nn.LeakyReLU(0.2)]
+            layers += [nn.Dropout(dropout)] if dropout else []
         for i in range(1, stages):
             layers += [nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=norm in ("none", "spectral")),
                        _norm(norm, widths[i]), nn.LeakyReLU(0.2)]
