@@ -103,14 +103,15 @@ class DCGANDiscriminator(nn.Module):
         dropout = config.d_dropout
         layers: list[nn.Module] = [nn.Conv2d(channels, widths[0], 4, 2, 1), nn.LeakyReLU(0.2)]  # halves H, W
         layers += [nn.Dropout(dropout)] if dropout else []
+
+        def hidden(conv: nn.Conv2d) -> list[nn.Module]:  # conv, norm, LeakyReLU, dropout
+            return [conv, _norm(norm, conv.out_channels), nn.LeakyReLU(0.2)] + ([nn.Dropout(dropout)] if dropout else [])
+
+        bias = norm in ("none", "spectral")  # a following BatchNorm / LayerNorm has its own shift
         for _ in range(config.d_extra_layers):  # same size, same width
-            layers += [nn.Conv2d(widths[0], widths[0], 3, 1, 1, bias=norm in ("none", "spectral")),
-                       _norm(norm, widths[0]), nn.LeakyReLU(0.2)]
-            layers += [nn.Dropout(dropout)] if dropout else []
+            layers += hidden(nn.Conv2d(widths[0], widths[0], 3, 1, 1, bias=bias))
         for i in range(1, stages):
-            layers += [nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=norm in ("none", "spectral")),
-                       _norm(norm, widths[i]), nn.LeakyReLU(0.2)]
-            layers += [nn.Dropout(dropout)] if dropout else []
+            layers += hidden(nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=bias))  # halves H, W
         layers.append(nn.Conv2d(widths[-1], 1, base_size(size), 1, 0))  # (B, 1, 1, 1)
         self.net = nn.Sequential(*layers)
         self.norm = norm
