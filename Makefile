@@ -1,12 +1,12 @@
 # Two commands on a fresh machine:
 #   make run    set up .venv if needed, then start the app on the embedded default data
-#   make test   set up .venv if needed, then run the whole test suite (browser test included)
+#   make test   set up .venv if needed, then ruff (lint and format check) and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test browser bench clean
+.PHONY: run test lint browser bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ browser:
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 	  fi ) || echo "could not install chromium: the browser test will be skipped"
 
-test: $(VENV)/.installed browser
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed browser lint
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

@@ -1,5 +1,6 @@
 """GAN Explorer: the Streamlit entry point. Builds the navigation once and shows, in the
 sidebar, which device trains and which version runs."""
+
 import streamlit as st
 
 import gan_core

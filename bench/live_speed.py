@@ -14,6 +14,7 @@ with training for the same cores, which a person's own browser on their own comp
 
 Usage: python bench/live_speed.py [--seconds 15] [--browser-nice N]. Target: live >= 70% of headless.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from gan_core.presets import get_preset  # noqa: E402
-from gan_core.trainer import Trainer  # noqa: E402
+from gan_core.training import Trainer  # noqa: E402
 from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 # Counts how often the main figure's generated samples change in the browser (polled every 50 ms).
@@ -67,9 +68,17 @@ def cpu_seconds() -> dict[str, float]:
                 command = file.read().decode(errors="replace")
         except OSError:
             continue
-        kind = ("training process" if "multiprocessing" in command else "browser" if "chromium" in command
-                else "web server" if "streamlit" in command else "this bench" if int(pid) == os.getpid()
-                else "everything else")
+        kind = (
+            "training process"
+            if "multiprocessing" in command
+            else "browser"
+            if "chromium" in command
+            else "web server"
+            if "streamlit" in command
+            else "this bench"
+            if int(pid) == os.getpid()
+            else "everything else"
+        )
         totals[kind] = totals.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return totals
 
@@ -128,10 +137,17 @@ def main() -> int:
     before = headless_rate(args.seconds)
     print(f"headless (before): {before:8.1f} it/s", flush=True)
     live, redraws, cores = live_rate(args.seconds, args.screenshot, args.browser_nice)
-    print(f"live in the page : {live:8.1f} it/s  ({redraws:.1f} main-view redraws/s in the browser"
-          + (f", browser at nice {args.browser_nice}" if args.browser_nice else "") + ")", flush=True)
-    print("  cores used while live: " + ", ".join(f"{kind} {value:.2f}" for kind, value in sorted(cores.items())
-                                                  if kind != "this bench"), flush=True)
+    print(
+        f"live in the page : {live:8.1f} it/s  ({redraws:.1f} main-view redraws/s in the browser"
+        + (f", browser at nice {args.browser_nice}" if args.browser_nice else "")
+        + ")",
+        flush=True,
+    )
+    print(
+        "  cores used while live: "
+        + ", ".join(f"{kind} {value:.2f}" for kind, value in sorted(cores.items()) if kind != "this bench"),
+        flush=True,
+    )
     after = headless_rate(args.seconds)
     print(f"headless (after) : {after:8.1f} it/s", flush=True)
     headless = (before + after) / 2

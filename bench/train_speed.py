@@ -7,6 +7,7 @@ load: the Trainer with the preset as shipped (EMA on), the Trainer with EMA off 
 and the textbook loop (separate optimisers, zero_grad/backward/step, `.item()` every step). It
 prints iterations per second (median of the rounds) and the ratios to the textbook loop.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gan_core.config import RunConfig  # noqa: E402
 from gan_core.data import make_data  # noqa: E402
 from gan_core.device import configure_cpu_threads, describe_device, pick_device  # noqa: E402
-from gan_core.models import build_discriminator, build_generator  # noqa: E402
+from gan_core.networks import build_discriminator, build_generator  # noqa: E402
 from gan_core.presets import get_preset  # noqa: E402
-from gan_core.trainer import Trainer  # noqa: E402
+from gan_core.training import Trainer  # noqa: E402
 
 
 def textbook_loop(config: RunConfig, iterations: int, device: torch.device) -> float:
@@ -49,8 +50,9 @@ def textbook_loop(config: RunConfig, iterations: int, device: torch.device) -> f
         real = data.sample_batch(batch, rng)[0].to(device)
         d_optimizer.zero_grad()
         fake = generator(torch.randn(batch, noise_dim, device=device))
-        d_loss = (F.binary_cross_entropy_with_logits(discriminator(real), ones)
-                  + F.binary_cross_entropy_with_logits(discriminator(fake.detach()), zeros))
+        d_loss = F.binary_cross_entropy_with_logits(discriminator(real), ones) + F.binary_cross_entropy_with_logits(
+            discriminator(fake.detach()), zeros
+        )
         d_loss.backward()
         d_optimizer.step()
         g_optimizer.zero_grad()

@@ -1,4 +1,5 @@
-"""`python -m gan_core ...`: see gan_core/cli.py."""
+"""`python -m gan_core ...`: see gan_core/cli/main.py."""
+
 import sys
 
 from .cli import main

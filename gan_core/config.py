@@ -4,10 +4,12 @@ One dataclass per concern. Each validates itself on construction with a message 
 on, is varied with `dataclasses.replace`, and round-trips through JSON. Being frozen and hashable,
 a config can key a cache.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 
 TOY_DATASETS = ("ring", "grid", "spiral", "moons", "circles", "line", "three_regions", "points", "mixture1d")
@@ -56,12 +58,19 @@ class DataConfig:
 
     def __post_init__(self):
         _check_choice("data name", self.name, DATASETS)
-        _check(self.n_modes is None or 1 <= self.n_modes <= 400,
-               f"number of modes must be between 1 and 400, got {self.n_modes}")
+        _check(
+            self.n_modes is None or 1 <= self.n_modes <= 400,
+            f"number of modes must be between 1 and 400, got {self.n_modes}",
+        )
         _check(self.radius is None or self.radius > 0, f"radius must be > 0, got {self.radius}")
         _check(self.std is None or self.std > 0, f"std must be > 0, got {self.std}")
         _check(self.image_size in (8, 16, 28, 32), f"image size must be 8, 16, 28 or 32, got {self.image_size}")
         _check(self.channels in (1, 3), f"channels must be 1 or 3, got {self.channels}")
+        if self.name == "grid" and self.n_modes is not None:
+            _check(
+                math.isqrt(self.n_modes) ** 2 == self.n_modes,
+                f"a grid needs a square number of modes (4, 9, 16, 25, ...), got {self.n_modes}",
+            )
         if self.name == "points":
             _check(len(self.points) >= 2, f"points data needs at least 2 points, got {len(self.points)}")
         # A list from JSON becomes a tuple so the config stays hashable.
@@ -116,15 +125,91 @@ class ModelConfig:
         _check_range("number of classes", self.n_classes, 1, 1000)
         _check_range("pack", self.pack, 1, 8)
         object.__setattr__(self, "g_hidden", tuple(int(w) for w in self.g_hidden))  # JSON list -> tuple
-        _check(len(self.g_hidden) <= 6 and all(1 <= w <= 4096 for w in self.g_hidden),
-               f"generator hidden sizes must be at most 6 sizes of 1-4096 units, got {self.g_hidden}")
+        _check(
+            len(self.g_hidden) <= 6 and all(1 <= w <= 4096 for w in self.g_hidden),
+            f"generator hidden sizes must be at most 6 sizes of 1-4096 units, got {self.g_hidden}",
+        )
         _check_choice("discriminator normalisation", self.d_norm, D_NORMS)
         _check(0 <= self.d_dropout < 1, f"discriminator dropout must be in [0, 1), got {self.d_dropout}")
         _check_range("generator extra layers", self.g_extra_layers, 0, 4)
         _check_range("discriminator extra layers", self.d_extra_layers, 0, 4)
         for part in (p.strip() for p in self.d_augment.split(",")):
-            _check(part in ("", "translation", "cutout"),
-                   f"discriminator augmentation must be translation and/or cutout, got {part!r}")
+            _check(
+                part in ("", "translation", "cutout"),
+                f"discriminator augmentation must be translation and/or cutout, got {part!r}",
+            )
+
+
+# The model settings each architecture reads. A setting outside its architecture's set must keep
+# its default: a value there would be silently ignored, so it is refused with a message instead.
+ARCHITECTURE_FIELDS = {
+    "mlp": frozenset(
+        {
+            "noise_dim",
+            "noise_prior",
+            "g_layers",
+            "g_width",
+            "d_layers",
+            "d_width",
+            "activation",
+            "batchnorm",
+            "pack",
+            "d_dropout",
+        }
+    ),
+    "conditional_mlp": frozenset(
+        {
+            "noise_dim",
+            "noise_prior",
+            "g_layers",
+            "g_width",
+            "g_hidden",
+            "d_layers",
+            "d_width",
+            "activation",
+            "batchnorm",
+            "n_classes",
+            "d_dropout",
+        }
+    ),
+    "dcgan": frozenset(
+        {
+            "noise_dim",
+            "noise_prior",
+            "g_width",
+            "d_width",
+            "d_norm",
+            "d_dropout",
+            "d_augment",
+            "g_extra_layers",
+            "d_extra_layers",
+        }
+    ),
+}
+ARCHITECTURE_NAMES = {"mlp": "MLP", "conditional_mlp": "conditional MLP", "dcgan": "DCGAN"}
+
+
+def applicable_model_fields(model: ModelConfig) -> frozenset[str]:
+    """The model settings that `model.architecture` reads (g_layers / g_width drop out when a
+    conditional generator's hidden sizes are given by g_hidden)."""
+    fields = ARCHITECTURE_FIELDS[model.architecture] | {"architecture"}
+    if model.architecture == "conditional_mlp" and model.g_hidden:
+        fields -= {"g_layers", "g_width"}
+    return fields
+
+
+def unused_model_settings(model: ModelConfig) -> list[str]:
+    """Settings set away from their default that the architecture would ignore."""
+    used = applicable_model_fields(model)
+    return [
+        f.name for f in dataclasses.fields(ModelConfig) if f.name not in used and getattr(model, f.name) != f.default
+    ]
+
+
+def without_unused_settings(model: ModelConfig) -> ModelConfig:
+    """`model` with every setting its architecture ignores put back to its default."""
+    defaults = {f.name: f.default for f in dataclasses.fields(ModelConfig) if f.name in unused_model_settings(model)}
+    return dataclasses.replace(model, **defaults)
 
 
 @dataclass(frozen=True)
@@ -143,14 +228,16 @@ class TrainConfig:
     beta2: float = 0.999
     batch_size: int = 256
     seed: int = 0
-    iterations: int = 10_000  # for headless runs (CLI); the live page runs until paused
+    iterations: int = 10_000  # run length of headless runs (CLI); the live page runs until paused
     clip: float = 0.01  # WGAN weight clipping bound
     gp_weight: float = 10.0  # WGAN-GP penalty weight lambda
     r1_gamma: float = 0.0  # R1 penalty gamma/2 E||grad D(x_real)||^2 (Mescheder et al. 2018); 0 = off
     instance_noise: float = 0.0  # std of Gaussian noise on every D input, annealed to 0 over `iterations`
     label_smoothing: float = 0.0  # one-sided: D's target for real samples is 1 - this (probabilistic losses)
     ema: float = 0.0  # generator weight averaging (0 = off); samples come from the average
-    lr_decay: bool = False  # linear decay of both learning rates to 0 over `iterations`
+    lr_decay: bool = False  # linear decay of both learning rates to 0 over `lr_decay_iterations`
+    lr_decay_iterations: int | None = None  # None: over the run's `iterations`
+    instance_noise_iterations: int | None = None  # instance noise fades to 0 over this many; None: `iterations`
     device: str = "auto"
 
     def __post_init__(self):
@@ -171,10 +258,25 @@ class TrainConfig:
         _check(self.r1_gamma >= 0, f"R1 penalty weight must be >= 0, got {self.r1_gamma}")
         _check(self.instance_noise >= 0, f"instance noise must be >= 0, got {self.instance_noise}")
         _check(0 <= self.label_smoothing < 0.5, f"label smoothing must be in [0, 0.5), got {self.label_smoothing}")
-        _check(self.label_smoothing == 0 or self.loss in ("minimax", "nsgan"),
-               f"label smoothing needs a probabilistic loss (minimax or nsgan), not {self.loss}")
+        _check(
+            self.label_smoothing == 0 or self.loss in ("minimax", "nsgan"),
+            f"label smoothing needs a probabilistic loss (minimax or nsgan), not {self.loss}",
+        )
         _check(0 <= self.ema < 1, f"ema must be in [0, 1), got {self.ema}")
+        for name in ("lr_decay_iterations", "instance_noise_iterations"):
+            value = getattr(self, name)
+            _check(value is None or value >= 1, f"{name.replace('_', ' ')} must be >= 1 (or unset), got {value}")
         _check_choice("device", self.device, DEVICES)
+
+    @property
+    def decay_length(self) -> int:
+        """Iterations over which the learning rates fall to 0 (when lr_decay is on)."""
+        return self.iterations if self.lr_decay_iterations is None else self.lr_decay_iterations
+
+    @property
+    def noise_length(self) -> int:
+        """Iterations over which instance noise fades to 0."""
+        return self.iterations if self.instance_noise_iterations is None else self.instance_noise_iterations
 
 
 @dataclass(frozen=True)
@@ -191,8 +293,21 @@ class RunConfig:
         if self.model.architecture == "dcgan":
             _check(self.data.is_image, "DCGAN needs image data")
         if self.model.pack > 1:
-            _check(self.train.batch_size % self.model.pack == 0,
-                   f"batch size {self.train.batch_size} must be a multiple of pack {self.model.pack}")
+            _check(
+                self.train.batch_size % self.model.pack == 0,
+                f"batch size {self.train.batch_size} must be a multiple of pack {self.model.pack}",
+            )
+        unused = unused_model_settings(self.model)
+        _check(
+            not unused,
+            f"the {ARCHITECTURE_NAMES[self.model.architecture]} architecture does not use "
+            f"{', '.join(unused)}; leave {'it' if len(unused) == 1 else 'them'} at the default",
+        )
+
+    @property
+    def kind(self) -> str:
+        """ "toy" (2D/1D data, the 2D lab) or "image" (the image lab): which pages and views fit the run."""
+        return "image" if self.data.is_image else "toy"
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -201,7 +316,7 @@ class RunConfig:
         return json.dumps(self.to_dict(), indent=2)
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "RunConfig":
+    def from_dict(cls, raw: dict) -> RunConfig:
         _check(isinstance(raw, dict), "a run config must be a JSON object")
         parts = {}
         for name, part_cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
@@ -217,16 +332,84 @@ class RunConfig:
         return cls(**parts)
 
     @classmethod
-    def from_json(cls, text: str) -> "RunConfig":
+    def from_json(cls, text: str) -> RunConfig:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as error:
             raise ConfigError(f"config is not valid JSON: {error}") from None
         return cls.from_dict(raw)
 
-    def replace(self, **sections) -> "RunConfig":
+    def replace(self, **sections) -> RunConfig:
         """`run.replace(train=dict(g_lr=1e-4))`: a copy with some fields of some sections changed."""
         parts = {}
         for name, changes in sections.items():
             parts[name] = dataclasses.replace(getattr(self, name), **changes)
         return dataclasses.replace(self, **parts)
+
+
+# ----- one conversion from a person's input (CLI text, widget values) to config values ----------
+SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+KINDS = ("toy", "image")
+KIND_NAMES = {"toy": "a 2D/1D run", "image": "an image run"}
+KIND_PAGES = {"toy": "the 2D lab", "image": "the image lab"}
+
+
+def _field(section: str, name: str) -> dataclasses.Field:
+    for field_ in dataclasses.fields(SECTIONS[section]):
+        if field_.name == name:
+            return field_
+    raise ConfigError(f"unknown {section} setting {name!r}")
+
+
+def coerce_setting(section: str, name: str, value):
+    """`value` (text from the command line, or a widget's value) as the type of the config field
+    `section.name`. The CLI and the pages both convert through here, so "3" and 3.0 mean the
+    same thing everywhere. Raises ConfigError naming the setting."""
+    kind = str(_field(section, name).type)
+    label = name.replace("_", " ")
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "")):
+        if "None" in kind:
+            return None
+        if kind.startswith("tuple") and isinstance(value, str):
+            return ()
+        if kind != "str":
+            raise ConfigError(f"{label} needs a value")
+    try:
+        if kind.startswith("tuple[int"):
+            parts = value.replace(" ", "").split(",") if isinstance(value, str) else list(value)
+            return tuple(int(part) for part in parts if part != "")
+        if kind.startswith("tuple"):
+            return tuple(tuple(float(c) for c in point) for point in value)
+        if kind == "bool":
+            if isinstance(value, str):
+                lowered = value.strip().lower()
+                if lowered not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                    raise ValueError
+                return lowered in ("1", "true", "yes", "on")
+            return bool(value)
+        if kind.startswith("int"):
+            number = float(value) if isinstance(value, str) and not value.strip().lstrip("-").isdigit() else value
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            return int(number)
+        if kind.startswith("float"):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        expected = {"bool": "true or false"}.get(
+            kind,
+            "a whole number"
+            if kind.startswith("int")
+            else "comma-separated whole numbers"
+            if kind.startswith("tuple")
+            else "a number",
+        )
+        raise ConfigError(f"{label} must be {expected}, got {value!r}") from None
+
+
+def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None:
+    """Refuse a run of the other kind with a message that says where it belongs, e.g. an image
+    preset or checkpoint in the 2D lab."""
+    _check_choice("run kind", expected, KINDS)
+    if config.kind != expected:
+        raise ConfigError(f"{what} is {KIND_NAMES[config.kind]}; open it in {KIND_PAGES[config.kind]}")

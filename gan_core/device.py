@@ -1,4 +1,5 @@
 """Which accelerator to train on: CUDA, then Apple's MPS, then the CPU."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Shipped presets: known-good settings a person starts from. The README lists each with the
 figures it reaches (measured with `python -m gan_core train --preset NAME`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ PRESETS: dict[str, Preset] = {
         RunConfig(
             data=DataConfig(name="ring"),
             model=ModelConfig(noise_dim=2, g_layers=3, g_width=128, d_layers=3, d_width=128),
-            train=TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=20_000,
-                              lr_decay=True, ema=0.999),
+            train=TrainConfig(
+                loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=20_000, lr_decay=True, ema=0.999
+            ),
         ),
     ),
     "grid": Preset(
@@ -35,8 +37,9 @@ PRESETS: dict[str, Preset] = {
         RunConfig(
             data=DataConfig(name="grid"),
             model=ModelConfig(noise_dim=2, g_layers=3, g_width=128, d_layers=3, d_width=128),
-            train=TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=40_000,
-                              lr_decay=True, ema=0.999),
+            train=TrainConfig(
+                loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=40_000, lr_decay=True, ema=0.999
+            ),
         ),
     ),
     # Image presets: 8x8 digits, sized to reach the figures in the README within 10 CPU minutes.
@@ -46,10 +49,12 @@ PRESETS: dict[str, Preset] = {
         "D 2e-4, G 2e-3) with a linear learning-rate decay, generator weight average.",
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=64, d_width=64,
-                              g_extra_layers=1),
-            train=TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=2e-3, batch_size=128, iterations=15_000, ema=0.999,
-                              lr_decay=True),
+            model=ModelConfig(
+                architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=64, d_width=64, g_extra_layers=1
+            ),
+            train=TrainConfig(
+                loss="nsgan", d_lr=2e-4, g_lr=2e-3, batch_size=128, iterations=15_000, ema=0.999, lr_decay=True
+            ),
         ),
     ),
     "digits-cgan": Preset(
@@ -57,8 +62,15 @@ PRESETS: dict[str, Preset] = {
         "label into a 200 + 1000 unit ReLU generator; the label joined to the image in the discriminator.",
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(architecture="conditional_mlp", noise_dim=100, noise_prior="uniform",
-                              g_hidden=(200, 1000), d_layers=2, d_width=256, activation="relu"),
+            model=ModelConfig(
+                architecture="conditional_mlp",
+                noise_dim=100,
+                noise_prior="uniform",
+                g_hidden=(200, 1000),
+                d_layers=2,
+                d_width=256,
+                activation="relu",
+            ),
             train=TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=10_000, ema=0.999),
         ),
     ),
@@ -67,10 +79,19 @@ PRESETS: dict[str, Preset] = {
         "discriminator, non-saturating loss, Adam with a linear learning-rate decay, generator weight average.",
         RunConfig(
             data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(architecture="mlp", noise_dim=64, noise_prior="normal", g_layers=2, g_width=256,
-                              d_layers=2, d_width=256, activation="relu"),
-            train=TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=20_000, ema=0.999,
-                              lr_decay=True),
+            model=ModelConfig(
+                architecture="mlp",
+                noise_dim=64,
+                noise_prior="normal",
+                g_layers=2,
+                g_width=256,
+                d_layers=2,
+                d_width=256,
+                activation="relu",
+            ),
+            train=TrainConfig(
+                loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=20_000, ema=0.999, lr_decay=True
+            ),
         ),
     ),
 }
@@ -81,3 +102,8 @@ def get_preset(name: str) -> RunConfig:
         return PRESETS[name].config
     except KeyError:
         raise PresetError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}") from None
+
+
+def presets_for(kind: str) -> tuple[str, ...]:
+    """The presets of one run kind ("toy" or "image"): what a page's Preset box offers."""
+    return tuple(name for name, preset in PRESETS.items() if preset.config.kind == kind)

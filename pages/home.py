@@ -1,4 +1,5 @@
 """Home: what each page is for."""
+
 import streamlit as st
 
 st.title("GAN Explorer")

@@ -1,4 +1,5 @@
 """Shared test settings: small thread count so the suite behaves the same on 2-core CI."""
+
 import sys
 from pathlib import Path
 

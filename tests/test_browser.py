@@ -1,5 +1,6 @@
 """The 2D lab in real headless Chromium: open it, press Play, see the counter rise and the
 figure change, press Pause. Screenshots go to test-output/ (look at them)."""
+
 import hashlib
 import re
 import time
@@ -16,8 +17,10 @@ FIGURE_DATA = """() => { const gd = document.querySelector('.js-plotly-plot');
   if (!trace) return null; const x = trace.x;
   return x.bdata !== undefined ? x.bdata : JSON.stringify(Array.from(x)); }"""
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"{CHROMIUM} is not installed (apt-get install -y chromium; `make browser` does it)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"{CHROMIUM} is not installed (apt-get install -y chromium; `make browser` does it)",
+)
 
 
 def iteration(page) -> int:
@@ -58,8 +61,9 @@ def test_lab_trains_live_in_chromium():
             time.sleep(1.0)
 
             assert after_iteration >= before_iteration + 200, (before_iteration, after_iteration)
-            assert hashlib.sha1(after_data.encode()).digest() != hashlib.sha1(before_data.encode()).digest(), \
+            assert hashlib.sha1(after_data.encode()).digest() != hashlib.sha1(before_data.encode()).digest(), (
                 "the generated samples in the figure did not move"
+            )
             assert iteration(page) == paused_at, "training went on after Pause"
 
             # A second tab trains independently; closing the tabs ends their training processes.

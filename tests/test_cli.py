@@ -1,20 +1,42 @@
 """The command line end to end, in subprocesses, as a person runs it."""
+
 import json
 import subprocess
 import sys
 
 import numpy as np
+import torch
 
 
 def _run(root, *args):
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=root, capture_output=True,
-                          text=True, timeout=300, env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_train_sample_evaluate(root, tmp_path):
     run = tmp_path / "run.pt"
-    result = _run(root, "train", "--preset", "ring", "--iterations", "300", "--g-width", "32",
-                  "--d-width", "32", "--loss", "hinge", "--out", str(run))
+    result = _run(
+        root,
+        "train",
+        "--preset",
+        "ring",
+        "--iterations",
+        "300",
+        "--g-width",
+        "32",
+        "--d-width",
+        "32",
+        "--loss",
+        "hinge",
+        "--out",
+        str(run),
+    )
     assert result.returncode == 0, result.stderr
     assert "300/300 iterations" in result.stderr and run.is_file()
     trained = json.loads(result.stdout)
@@ -35,8 +57,9 @@ def test_train_sample_evaluate(root, tmp_path):
 def test_points_from_a_csv(root, tmp_path):
     csv_file = tmp_path / "points.csv"
     csv_file.write_text("x,y\n0,0\n1,1\n2,0.5\n")
-    result = _run(root, "train", "--points-csv", str(csv_file), "--iterations", "20", "--quiet",
-                  "--out", str(tmp_path / "p.pt"))
+    result = _run(
+        root, "train", "--points-csv", str(csv_file), "--iterations", "20", "--quiet", "--out", str(tmp_path / "p.pt")
+    )
     assert result.returncode == 0, result.stderr
     assert "kl" in json.loads(result.stdout)
 
@@ -60,3 +83,70 @@ def test_bad_input_gets_one_clear_line_not_a_traceback(root, tmp_path):
 
     result = _run(root, "train", "--preset", "nope", "--out", str(tmp_path / "z.pt"))
     assert result.returncode == 2 and "unknown preset 'nope'" in result.stderr
+
+
+def test_resume_continues_exactly_applies_live_flags_and_refuses_the_rest(root, tmp_path):
+    """20 iterations straight equal 10 + 10 resumed (same weights); --resume takes a new learning
+    rate or run length but refuses a setting that would make another run."""
+    from gan_core.training import checkpoint
+
+    common = [
+        "--g-width",
+        "16",
+        "--d-width",
+        "16",
+        "--batch-size",
+        "32",
+        "--lr-decay",
+        "true",
+        "--ema",
+        "0.9",
+        "--quiet",
+    ]
+    straight, half, resumed = tmp_path / "straight.pt", tmp_path / "half.pt", tmp_path / "resumed.pt"
+    assert _run(root, "train", *common, "--iterations", "20", "--out", str(straight)).returncode == 0
+    assert (
+        _run(root, "train", *common, "--iterations", "10", "--lr-decay-iterations", "20", "--out", str(half)).returncode
+        == 0
+    )
+    result = _run(root, "train", "--resume", str(half), "--iterations", "20", "--quiet", "--out", str(resumed))
+    assert result.returncode == 0, result.stderr
+    a, b = checkpoint.load_trainer(straight, device="cpu"), checkpoint.load_trainer(resumed, device="cpu")
+    assert b.iteration == 20
+    for p, q in zip(a.objective.parameters(), b.objective.parameters()):
+        assert torch.equal(p, q)
+
+    result = _run(
+        root,
+        "train",
+        "--resume",
+        str(half),
+        "--iterations",
+        "15",
+        "--g-lr",
+        "5e-4",
+        "--quiet",
+        "--out",
+        str(tmp_path / "lr.pt"),
+    )
+    assert result.returncode == 0, result.stderr
+    changed = checkpoint.load_trainer(tmp_path / "lr.pt", device="cpu")
+    assert changed.config.train.g_lr == 5e-4 and changed.iteration == 15
+    assert changed.config.train.lr_decay_iterations == 20  # the schedule kept its length
+
+    result = _run(
+        root, "train", "--resume", str(half), "--g-width", "64", "--batch-size", "8", "--out", str(tmp_path / "no.pt")
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--g-width, --batch-size cannot change when resuming" in result.stderr
+    result = _run(root, "train", "--resume", str(half), "--out", str(tmp_path / "no.pt"))
+    assert result.returncode == 2 and "pass --iterations N" in result.stderr
+
+
+def test_settings_the_architecture_ignores_are_refused(root, tmp_path):
+    result = _run(root, "train", "--preset", "digits-dcgan", "--pack", "2", "--out", str(tmp_path / "x.pt"))
+    assert result.returncode == 2 and "the DCGAN architecture does not use pack" in result.stderr
+    result = _run(root, "train", "--d-augment", "translation", "--out", str(tmp_path / "x.pt"))
+    assert result.returncode == 2 and "the MLP architecture does not use d_augment" in result.stderr
+    result = _run(root, "train", "--iterations", "many", "--out", str(tmp_path / "x.pt"))
+    assert result.returncode == 2 and "iterations must be a whole number, got 'many'" in result.stderr

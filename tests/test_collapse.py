@@ -1,5 +1,6 @@
 """The mode-collapse alarm speaks only when the mode metrics say so."""
-from gan_core.collapse import collapse_warning
+
+from gan_core.evaluation.collapse import collapse_warning
 
 
 def latest(covered, counts, iteration=5000, n_modes=8):

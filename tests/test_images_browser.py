@@ -2,6 +2,7 @@
 counter moves, Pause stops it, the timeline tab offers the GIF, and the "Can D generate?" tab
 filters generated images with the discriminator. Skipped where Chromium or
 Playwright is missing (`make browser` installs Chromium)."""
+
 import re
 import time
 from pathlib import Path

@@ -1,15 +1,17 @@
 """A short seeded run: the conditional GAN learns to draw the digit it is asked for."""
+
 import torch
 
-from gan_core.image_eval import reference_for, sample_images
+from gan_core.evaluation.image_run import reference_for
 from gan_core.presets import get_preset
-from gan_core.trainer import Trainer
+from gan_core.sampling import sample
+from gan_core.training import Trainer
 
 LEARNS_LABEL_BOUND = 0.5  # chance is 0.1; the preset passes 0.8 at about 1,500 iterations
 
 
 def _label_agreement(trainer) -> float:
-    images, labels = sample_images(trainer, 500, seed=1)
+    images, labels = sample(trainer, 500, seed=1)
     return reference_for(trainer.data).score(images, labels.numpy())["label_agreement"]
 
 

@@ -1,5 +1,6 @@
 """The CLI end to end on image runs: train a few iterations, sample arrays and PNG grids,
 evaluate with the real-data ceiling."""
+
 import json
 import math
 
@@ -16,20 +17,67 @@ def runs(tmp_path_factory):
     paths = {}
     for name, preset in (("cgan", "digits-cgan"), ("dcgan", "digits-dcgan")):
         paths[name] = folder / f"{name}.pt"
-        assert main(["train", "--preset", preset, "--iterations", "5", "--batch-size", "16", "--device", "cpu",
-                     "--quiet", "--out", str(paths[name])]) == 0
+        assert (
+            main(
+                [
+                    "train",
+                    "--preset",
+                    preset,
+                    "--iterations",
+                    "5",
+                    "--batch-size",
+                    "16",
+                    "--device",
+                    "cpu",
+                    "--quiet",
+                    "--out",
+                    str(paths[name]),
+                ]
+            )
+            == 0
+        )
     return paths
 
 
 def test_sample_arrays_and_labels(runs, tmp_path):
     out, labels_out = tmp_path / "s.npy", tmp_path / "l.npy"
-    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "30", "--out", str(out),
-                 "--labels-out", str(labels_out)]) == 0
+    assert (
+        main(
+            [
+                "sample",
+                "--checkpoint",
+                str(runs["cgan"]),
+                "--n",
+                "30",
+                "--out",
+                str(out),
+                "--labels-out",
+                str(labels_out),
+            ]
+        )
+        == 0
+    )
     samples, labels = np.load(out), np.load(labels_out)
     assert samples.shape == (30, 1, 8, 8) and samples.min() >= -1 and samples.max() <= 1
     assert labels.shape == (30,) and set(labels.tolist()) <= set(range(10))
-    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "12", "--label", "3", "--out", str(out),
-                 "--labels-out", str(labels_out)]) == 0
+    assert (
+        main(
+            [
+                "sample",
+                "--checkpoint",
+                str(runs["cgan"]),
+                "--n",
+                "12",
+                "--label",
+                "3",
+                "--out",
+                str(out),
+                "--labels-out",
+                str(labels_out),
+            ]
+        )
+        == 0
+    )
     assert np.load(out).shape == (12, 1, 8, 8) and (np.load(labels_out) == 3).all()
 
 
@@ -41,11 +89,19 @@ def test_sample_png_grid(runs, tmp_path):
 
 
 def test_sample_errors_are_one_line(runs, tmp_path, capsys):
-    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--n", "4", "--label", "1",
-                 "--out", str(tmp_path / "x.npy")]) == 2
+    assert (
+        main(
+            ["sample", "--checkpoint", str(runs["dcgan"]), "--n", "4", "--label", "1", "--out", str(tmp_path / "x.npy")]
+        )
+        == 2
+    )
     assert "conditional" in capsys.readouterr().err
-    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "4", "--label", "12",
-                 "--out", str(tmp_path / "x.npy")]) == 2
+    assert (
+        main(
+            ["sample", "--checkpoint", str(runs["cgan"]), "--n", "4", "--label", "12", "--out", str(tmp_path / "x.npy")]
+        )
+        == 2
+    )
 
 
 def test_evaluate_prints_metrics_and_ceiling(runs, capsys):
@@ -58,18 +114,63 @@ def test_evaluate_prints_metrics_and_ceiling(runs, capsys):
 
 
 def test_missing_mnist_and_folder_end_in_one_line(tmp_path, capsys):
-    assert main(["train", "--data", "mnist", "--image-size", "28", "--root", str(tmp_path), "--quiet",
-                 "--out", str(tmp_path / "x.pt")]) == 2
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "mnist",
+                "--image-size",
+                "28",
+                "--root",
+                str(tmp_path),
+                "--quiet",
+                "--out",
+                str(tmp_path / "x.pt"),
+            ]
+        )
+        == 2
+    )
     assert "MNIST" in capsys.readouterr().err
-    assert main(["train", "--data", "folder", "--root", str(tmp_path / "missing"), "--quiet",
-                 "--out", str(tmp_path / "x.pt")]) == 2
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "folder",
+                "--root",
+                str(tmp_path / "missing"),
+                "--quiet",
+                "--out",
+                str(tmp_path / "x.pt"),
+            ]
+        )
+        == 2
+    )
     assert "does not exist" in capsys.readouterr().err
 
 
 def test_discriminator_rejection_sampling_from_the_cli(runs, tmp_path, capsys):
     out, labels_out = tmp_path / "s.npy", tmp_path / "l.npy"
-    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--n", "20", "--drs", "--label", "4",
-                 "--out", str(out), "--labels-out", str(labels_out)]) == 0
+    assert (
+        main(
+            [
+                "sample",
+                "--checkpoint",
+                str(runs["cgan"]),
+                "--n",
+                "20",
+                "--drs",
+                "--label",
+                "4",
+                "--out",
+                str(out),
+                "--labels-out",
+                str(labels_out),
+            ]
+        )
+        == 0
+    )
     assert "discriminator rejection sampling kept" in capsys.readouterr().err
     assert np.load(out).shape == (20, 1, 8, 8) and (np.load(labels_out) == 4).all()
     assert main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--n", "50", "--drs", "exact"]) == 0
@@ -79,8 +180,27 @@ def test_discriminator_rejection_sampling_from_the_cli(runs, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["evaluate", "--checkpoint", str(runs["dcgan"]), "--drs", "100"])
     hinge = tmp_path / "hinge.pt"
-    assert main(["train", "--preset", "digits-dcgan", "--loss", "hinge", "--iterations", "2", "--batch-size", "16",
-                 "--device", "cpu", "--quiet", "--out", str(hinge)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--preset",
+                "digits-dcgan",
+                "--loss",
+                "hinge",
+                "--iterations",
+                "2",
+                "--batch-size",
+                "16",
+                "--device",
+                "cpu",
+                "--quiet",
+                "--out",
+                str(hinge),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["evaluate", "--checkpoint", str(hinge), "--drs"]) == 2
     assert "probabilistic loss" in capsys.readouterr().err

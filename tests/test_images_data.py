@@ -1,4 +1,5 @@
 """Image data: the embedded digits, the clear errors for missing data, and a user's folder."""
+
 import numpy as np
 import pytest
 import torch

@@ -1,10 +1,18 @@
 """Image metrics on constructed cases whose answers are known, and the shipped classifier."""
+
 import numpy as np
 import pytest
 
-from gan_core.metrics.images import (class_histogram, density_coverage, frechet_distance,
-                                     frechet_distance_of_features, inception_score, label_agreement,
-                                     precision_recall, score_samples)
+from gan_core.evaluation.images import (
+    class_histogram,
+    density_coverage,
+    frechet_distance,
+    frechet_distance_of_features,
+    inception_score,
+    label_agreement,
+    precision_recall,
+    score_samples,
+)
 
 CLASSIFIER_ACCURACY_BOUND = 0.97  # the shipped digits classifier scores 0.9916 on the held-out split
 
@@ -65,8 +73,12 @@ def test_histogram_and_label_agreement():
     assert counts.tolist() == [2, 0, 0, 1, 0, 0, 0, 0, 0, 1]
     assert label_agreement(np.array([1, 2, 3, 4]), np.array([1, 2, 0, 0])) == 0.5
     probs = _one_hot(np.full(50, 7))
-    result = score_samples(probs, np.random.default_rng(0).normal(size=(50, 3)),
-                           np.random.default_rng(1).normal(size=(60, 3)), requested_labels=np.full(50, 7))
+    result = score_samples(
+        probs,
+        np.random.default_rng(0).normal(size=(50, 3)),
+        np.random.default_rng(1).normal(size=(60, 3)),
+        requested_labels=np.full(50, 7),
+    )
     assert result["classes_present"] == 1 and result["label_agreement"] == 1.0
     assert result["inception_score"] == pytest.approx(1.0)
 
@@ -74,8 +86,8 @@ def test_histogram_and_label_agreement():
 def test_shipped_classifier_accuracy_and_size():
     from gan_core.config import DataConfig
     from gan_core.data import make_data
-    from gan_core.models.classifier import checkpoint_path, shipped_classifier
-    from gan_core.train_classifier import accuracy
+    from gan_core.networks.classifier import checkpoint_path, shipped_classifier
+    from gan_core.training.classifier import accuracy
 
     assert checkpoint_path("digits").stat().st_size < 400_000
     classifier, info = shipped_classifier("digits")
@@ -91,7 +103,7 @@ def test_shipped_classifier_accuracy_and_size():
 def test_real_data_ceiling_is_near_perfect():
     from gan_core.config import DataConfig
     from gan_core.data import make_data
-    from gan_core.image_eval import reference_for
+    from gan_core.evaluation.image_run import reference_for
 
     ceiling = reference_for(make_data(DataConfig(name="digits"))).ceiling
     assert ceiling["classes_present"] == 10 and ceiling["label_agreement"] > CLASSIFIER_ACCURACY_BOUND

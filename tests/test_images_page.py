@@ -1,12 +1,13 @@
 """The image lab in Streamlit's AppTest: it renders, steps, shows metrics with the real-data
 ceiling, takes live changes, waits for Reset on others, and reports missing data clearly."""
+
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_core.presets import get_preset
-from ui import image_settings
+from ui import config_widgets
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -72,16 +73,32 @@ def test_non_live_setting_waits_for_reset_and_missing_mnist_is_explained(lab, tm
 
 def test_wgan_gp_on_dcgan_needs_a_reset():
     config = get_preset("digits-dcgan")
-    new = config.replace(train=dict(loss="wgan_gp"))
-    changed = image_settings.changed_settings(config, new)
-    assert image_settings.needs_reset(changed, config, new) == ["train.loss"]
-    hinge = config.replace(train=dict(loss="hinge"))
-    assert image_settings.needs_reset(image_settings.changed_settings(config, hinge), config, hinge) == []
+    assert config_widgets.pending_reset(config, config.replace(train=dict(loss="wgan_gp"))) == ["train.loss"]
+    assert config_widgets.pending_reset(config, config.replace(train=dict(loss="hinge"))) == []
+
+
+def test_switching_architecture_hides_what_it_ignores_and_keeps_the_config_valid(lab):
+    """From the DCGAN preset (one extra G layer) to the MLP GAN: the DCGAN-only widgets go, the
+    MLP's layer counts appear, and the config Reset would use is valid (extra layers back to 0)."""
+    assert lab.number_input(key="img_g_extra_layers") is not None
+    lab.selectbox(key="img_architecture").set_value("mlp").run()
+    keys = {widget.key for widget in lab.number_input}
+    assert "img_g_extra_layers" not in keys and "img_g_layers" in keys
+    assert not lab.exception and not any("Invalid setting" in e.value for e in lab.error)
+    lab.button(key="img_reset").click().run()
+    runner = lab.session_state["img_runner"]
+    assert runner.config.model.architecture == "mlp" and runner.config.model.g_extra_layers == 0
+    lab.selectbox(key="img_architecture").set_value("dcgan").run()
+    assert lab.number_input(key="img_g_extra_layers").value == 0
+
+
+def test_the_preset_box_offers_only_image_presets(lab):
+    options = lab.selectbox(key="img_preset").options
+    assert "digits-dcgan" in options and "ring" not in options
 
 
 def test_checkpoint_round_trip_and_a_2d_checkpoint_is_refused(lab):
-    from gan_core import checkpoint
-    from gan_core.trainer import Trainer
+    from gan_core.training import Trainer, checkpoint
 
     runner = lab.session_state["img_runner"]
     lab.button(key="img_step_iteration").click().run()

@@ -1,14 +1,15 @@
 """Image snapshots (fixed noise, one row per class for the conditional GAN), the pure figure
 builders, the GIF timeline, and the live runner publishing image snapshots."""
+
 import io
 
 import numpy as np
 from PIL import Image
 
-from gan_core.image_snapshot import take_image_snapshot
 from gan_core.plots import images as plots
 from gan_core.presets import get_preset
-from gan_core.trainer import Trainer
+from gan_core.training import Trainer
+from gan_core.views.images import take_image_snapshot
 
 
 def _trainer(preset, **train):
@@ -58,10 +59,9 @@ def test_timeline_gif_has_one_frame_per_snapshot():
 
 
 def test_image_live_runner_publishes_image_snapshots_and_metrics():
-    from gan_core.image_live import ImageLiveRunner
+    from gan_core.live import LiveRunner
 
-    runner = ImageLiveRunner(get_preset("digits-mlp").replace(train=dict(device="cpu", batch_size=16)),
-                             metrics_every=20)
+    runner = LiveRunner(get_preset("digits-mlp").replace(train=dict(device="cpu", batch_size=16)), metrics_every=20)
     try:
         assert runner.latest_metrics["generated"]["sample_count"] == 1000
         assert "real_ceiling" in runner.latest_metrics

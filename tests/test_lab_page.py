@@ -1,12 +1,14 @@
 """The 2D lab page in Streamlit's AppTest: it renders, steps, takes live changes, reports a bad
 CSV upload while keeping the previous points, and asks for a reset for non-live settings."""
+
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gan_core.data.points import read_points_bytes
 from gan_core.presets import get_preset
-from ui import lab_settings
+from gan_core.training import Trainer, checkpoint
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RUNNERS = []
@@ -53,10 +55,11 @@ def test_manual_step_buttons_advance_the_counters(lab):
     lab.button(key="lab_step_iteration").click().run()
     lab.button(key="lab_step_iteration").click().run()
     assert metric(lab, "Iteration") == "2"
-    lab.button(key="lab_step_d").click().run()
-    lab.button(key="lab_step_g").click().run()
+    lab.button(key="lab_step_discriminator").click().run()
+    assert runner.updates == {"discriminator": 3, "generator": 2}
+    lab.button(key="lab_step_generator").click().run()
     assert runner.iteration == 2
-    assert runner.updates == (3, 3)
+    assert runner.updates == {"discriminator": 3, "generator": 3}
 
 
 def test_changing_the_loss_mid_run_takes_effect(lab):
@@ -106,8 +109,32 @@ def test_bad_checkpoint_upload_keeps_the_run(lab):
 
 
 def test_parse_points_upload_messages():
-    assert lab_settings.parse_points_upload(b"\xef\xbb\xbf1,2\n3,4\n") == ((1.0, 2.0), (3.0, 4.0))
+    assert read_points_bytes(b"\xef\xbb\xbf1,2\n3,4\n") == ((1.0, 2.0), (3.0, 4.0))
     with pytest.raises(ValueError, match="UTF-8"):
-        lab_settings.parse_points_upload(b"\xff\xfe\x00\x01")
+        read_points_bytes(b"\xff\xfe\x00\x01")
     with pytest.raises(ValueError, match="columns"):
-        lab_settings.parse_points_upload(b"1,2,3\n4,5,6\n")
+        read_points_bytes(b"1,2,3\n4,5,6\n")
+
+
+def test_the_preset_box_offers_only_2d_presets(lab):
+    options = lab.selectbox(key="lab_preset").options
+    assert "ring" in options and "grid" in options
+    assert not any(name.startswith("digits") for name in options)
+
+
+def test_an_image_checkpoint_is_refused_and_the_run_kept(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.button(key="lab_step_iteration").click().run()
+    image = checkpoint.to_bytes(Trainer(get_preset("digits-mlp").replace(train=dict(device="cpu"))))
+    lab.file_uploader(key="lab_checkpoint_upload").set_value(("img.pt", image, "application/octet-stream")).run()
+    assert any("img.pt" in e.value and "image lab" in e.value and "current run is kept" in e.value for e in lab.error)
+    assert runner.iteration == 1 and runner.config.kind == "toy"
+    assert not lab.exception
+
+
+def test_a_good_upload_clears_the_error_of_a_bad_one(lab):
+    lab.selectbox(key="lab_name").set_value("points").run()
+    lab.file_uploader(key="lab_points_upload").set_value(("bad.csv", b"1,2\nx,y,z\n", "text/csv")).run()
+    assert any("bad.csv" in e.value for e in lab.error)
+    lab.file_uploader(key="lab_points_upload").set_value(("good.csv", b"0,0\n1,1\n", "text/csv")).run()
+    assert not any("bad.csv" in e.value for e in lab.error)

@@ -1,6 +1,112 @@
-"""gan_core is the engine: importing all of it must not pull in Streamlit."""
+"""gan_core is the engine: importing all of it must not pull in Streamlit, its modules must not
+import each other in a circle (lazy imports inside functions included), and each layer imports
+only the layers below it (STYLE.md: data, networks, objectives, training and sampling,
+evaluation, views, plots, live, cli)."""
+
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "gan_core"
+LAYERS = {  # top-level name -> rank; a module may import from its own rank or lower
+    "config": 0,
+    "device": 0,
+    "presets": 0,
+    "data": 1,
+    "networks": 2,
+    "objectives": 3,
+    "training": 4,
+    "sampling": 4,
+    "evaluation": 5,
+    "views": 6,
+    "plots": 6,
+    "live": 7,
+    "cli": 8,
+    "__main__": 8,
+    "__init__": 8,
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The gan_core modules `name` imports anywhere in its file (top level or inside functions)."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("gan_core")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if not target.startswith("gan_core"):
+                continue
+            for alias in node.names:  # `from package import module` imports that module
+                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in known else target)
+    return found & known
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(name, path, set(modules)) - {name} for name, path in modules.items()}
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node):
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_import_cycles_in_gan_core():
+    graph = _graph()
+    assert len(graph) > 30  # the walk found the package
+    assert _find_cycle(graph) is None, " -> ".join(_find_cycle(graph))
+
+
+def test_the_cycle_finder_finds_one():
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_each_layer_imports_only_layers_below_it():
+    def rank(module):
+        parts = module.split(".")
+        return LAYERS[parts[1] if len(parts) > 1 else "__init__"]
+
+    upward = [
+        f"{a} -> {b}" for a, targets in _graph().items() for b in targets if b != "gan_core" and rank(b) > rank(a)
+    ]
+    assert upward == []
 
 
 def test_gan_core_never_imports_streamlit(root):

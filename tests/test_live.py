@@ -1,15 +1,15 @@
 """The live runner: manual steps, play/pause on its thread, live changes, timeline, metrics,
 divergence, checkpoints and a clean stop. Small networks keep each test well under a second."""
+
 import time
 
 import pytest
 
-from gan_core.checkpoint import CheckpointError
 from gan_core.config import ConfigError, ModelConfig, RunConfig, TrainConfig
 from gan_core.live import TIMELINE_MILESTONES, LiveRunner, LiveRunnerError, Timeline
+from gan_core.training.checkpoint import CheckpointError
 
-SMALL = RunConfig(model=ModelConfig(g_layers=2, g_width=32, d_layers=2, d_width=32),
-                  train=TrainConfig(batch_size=64))
+SMALL = RunConfig(model=ModelConfig(g_layers=2, g_width=32, d_layers=2, d_width=32), train=TrainConfig(batch_size=64))
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,10 @@ def wait_for(condition, timeout=10.0):
 
 def test_manual_steps_count_updates_and_publish(runner):
     assert runner.snapshot.iteration == 0
-    runner.step_discriminator()
-    assert (*runner.updates, runner.iteration) == (1, 0, 0)
-    runner.step_generator()
-    assert (*runner.updates, runner.iteration) == (1, 1, 0)
+    runner.update("discriminator")
+    assert runner.updates == {"discriminator": 1, "generator": 0} and runner.iteration == 0
+    runner.update("generator")
+    assert runner.updates == {"discriminator": 1, "generator": 1} and runner.iteration == 0
     snapshot = runner.step_iteration()
     assert runner.iteration == 1 and snapshot.iteration == 1 and runner.snapshot is snapshot
     assert snapshot.g_updates == 2
@@ -83,8 +83,13 @@ def test_metrics_every_n_iterations_go_into_metric_history(runner):
 
 def test_timeline_milestones_then_every_n_and_bounded():
     timeline = Timeline(every=1000, capacity=12)
-    assert [i for i in range(0, 25_001) if timeline.wants(i)] == list(TIMELINE_MILESTONES) + [21_000, 22_000, 23_000,
-                                                                                               24_000, 25_000]
+    assert [i for i in range(0, 25_001) if timeline.wants(i)] == list(TIMELINE_MILESTONES) + [
+        21_000,
+        22_000,
+        23_000,
+        24_000,
+        25_000,
+    ]
 
     class Fake:
         def __init__(self, iteration):
@@ -107,14 +112,14 @@ def test_timeline_records_iteration_100(runner):
 
 
 def test_divergence_stops_the_runner_with_the_trainers_message(runner):
-    runner._request("poison")  # a test hook: NaN weights in the training process
+    runner.reset(SMALL.replace(train=dict(d_optimizer="sgd", g_optimizer="sgd", d_lr=1e12, g_lr=1e12)))
     runner.play()
     wait_for(lambda: not runner.playing)
     assert runner.diverged and "diverged" in runner.diverged
     assert runner.snapshot.diverged == runner.diverged
     runner.play()  # refuses: a diverged run needs a reset
     assert not runner.playing
-    runner.reset()
+    runner.reset(SMALL)
     assert runner.diverged is None and runner.iteration == 0
 
 
@@ -143,6 +148,19 @@ def test_checkpoint_while_playing_is_consistent(runner):
         assert other.iteration > 5
     finally:
         other.stop()
+
+
+def test_a_run_of_the_other_kind_is_refused_and_the_current_one_kept(runner):
+    from gan_core.presets import get_preset
+    from gan_core.training import Trainer, checkpoint
+
+    runner.step_iteration()
+    with pytest.raises(ConfigError, match="is an image run; open it in the image lab"):
+        runner.reset(get_preset("digits-mlp"))
+    image = checkpoint.to_bytes(Trainer(get_preset("digits-mlp").replace(train=dict(device="cpu"))))
+    with pytest.raises(CheckpointError, match="is an image run"):
+        runner.load_checkpoint(image)
+    assert runner.iteration == 1 and runner.config.kind == "toy"
 
 
 def test_reset_with_new_config(runner):

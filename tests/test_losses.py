@@ -3,9 +3,9 @@ import math
 import pytest
 import torch
 
-from gan_core import losses
 from gan_core.config import DataConfig
 from gan_core.data.toy import make_toy_distribution
+from gan_core.objectives import losses
 
 
 def test_losses_at_a_discriminator_that_cannot_tell():
@@ -33,8 +33,9 @@ def test_trained_discriminator_reaches_the_optimal_discriminator():
     (Goodfellow et al. 2014, Proposition 1). Data: a 1D mixture; "generator": N(0, 1)."""
     torch.manual_seed(0)
     data = make_toy_distribution(DataConfig(name="mixture1d", n_modes=2, radius=1.5, std=0.5))
-    net = torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
-                              torch.nn.Tanh(), torch.nn.Linear(64, 1))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64), torch.nn.Tanh(), torch.nn.Linear(64, 1)
+    )
     optimizer = torch.optim.Adam(net.parameters(), lr=3e-3)
     rng = torch.Generator().manual_seed(0)
     for _ in range(1500):
@@ -45,7 +46,7 @@ def test_trained_discriminator_reaches_the_optimal_discriminator():
         loss.backward()
         optimizer.step()
     x = torch.linspace(-2.0, 2.0, 41).unsqueeze(1)
-    p_g = torch.exp(-x[:, 0].double() ** 2 / 2) / math.sqrt(2 * math.pi)
+    p_g = torch.exp(-(x[:, 0].double() ** 2) / 2) / math.sqrt(2 * math.pi)
     expected = losses.optimal_discriminator(data.density(x), p_g)
     learned = torch.sigmoid(net(x).squeeze(1)).double().detach()
     assert (learned - expected).abs().max().item() < 0.06

@@ -6,7 +6,7 @@ import torch
 
 from gan_core.config import DataConfig
 from gan_core.data.toy import make_toy_distribution
-from gan_core.metrics import mixture
+from gan_core.evaluation import mixture
 
 
 def _ring():

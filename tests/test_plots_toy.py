@@ -1,20 +1,27 @@
 """The toy plot builders put the snapshot's own numbers into the right traces."""
+
 import math
 
 import numpy as np
 import pytest
 
 from gan_core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from gan_core.plots import charts
 from gan_core.plots import toy as plots
-from gan_core.snapshot import take_snapshot
-from gan_core.trainer import Trainer
+from gan_core.training import Trainer
+from gan_core.views.toy import take_snapshot
 
 SMALL_MODEL = ModelConfig(g_layers=1, g_width=16, d_layers=1, d_width=16)
 
 
 def snapshot_of(data="ring", noise_dim=2, loss="nsgan", iterations=3):
-    trainer = Trainer(RunConfig(data=DataConfig(name=data), model=SMALL_MODEL.__class__(
-        **{**SMALL_MODEL.__dict__, "noise_dim": noise_dim}), train=TrainConfig(batch_size=32, loss=loss)))
+    trainer = Trainer(
+        RunConfig(
+            data=DataConfig(name=data),
+            model=SMALL_MODEL.__class__(**{**SMALL_MODEL.__dict__, "noise_dim": noise_dim}),
+            train=TrainConfig(batch_size=32, loss=loss),
+        )
+    )
     trainer.train(iterations)
     return take_snapshot(trainer, n_points=100, heat_resolution=20, manifold_resolution=6), trainer
 
@@ -27,8 +34,13 @@ def test_main_figure_2d_layers_hold_the_snapshot():
     snapshot, _ = snapshot_of()
     figure = plots.main_figure(snapshot, gradients=True)
     by_name = traces(figure)
-    assert list(by_name) == ["Discriminator", "Generator manifold", "Generator gradients", "Real samples",
-                             "Generated samples"]
+    assert list(by_name) == [
+        "Discriminator",
+        "Generator manifold",
+        "Generator gradients",
+        "Real samples",
+        "Generated samples",
+    ]
     np.testing.assert_allclose(by_name["Real samples"].x, snapshot.real[:, 0], rtol=1e-6)
     np.testing.assert_allclose(by_name["Generated samples"].y, snapshot.fake[:, 1], rtol=1e-6)
     heat = by_name["Discriminator"]
@@ -52,9 +64,9 @@ def test_manifold_is_a_mesh_of_rows_and_columns():
     x, y = plots.mesh_lines(snapshot.manifold)
     assert len(x) == 2 * g * (g + 1)  # g rows and g columns of g points, each ended by a gap
     assert np.isnan(x[g]) and x[0] == pytest.approx(snapshot.manifold[0, 0, 0])
-    np.testing.assert_allclose(x[g + 1:2 * g + 1], snapshot.manifold[1, :, 0], rtol=1e-6)  # second row
+    np.testing.assert_allclose(x[g + 1 : 2 * g + 1], snapshot.manifold[1, :, 0], rtol=1e-6)  # second row
     column_start = g * (g + 1)
-    np.testing.assert_allclose(y[column_start:column_start + g], snapshot.manifold[:, 0, 1], rtol=1e-6)
+    np.testing.assert_allclose(y[column_start : column_start + g], snapshot.manifold[:, 0, 1], rtol=1e-6)
 
 
 def test_gradient_arrows_start_at_samples_and_follow_the_gradient():
@@ -86,11 +98,16 @@ def test_main_figure_1d_has_histograms_d_curve_and_generator_curve():
 def test_loss_and_metric_charts_and_d_histogram():
     snapshot, trainer = snapshot_of(iterations=20)
     history = trainer.history.columns()
-    loss = traces(plots.loss_figure(history))
+    loss = traces(charts.loss_figure(history))
     np.testing.assert_allclose(loss["Discriminator loss"].y, history["d_loss"], rtol=1e-6)
     np.testing.assert_allclose(loss["Generator loss"].x, history["iteration"])
-    metrics = {"iteration": [0, 100], "modes_covered": [2, 5], "high_quality": [0.25, 0.5], "kl": [3.0, 1.0],
-               "js": [0.6, 0.2]}
+    metrics = {
+        "iteration": [0, 100],
+        "modes_covered": [2, 5],
+        "high_quality": [0.25, 0.5],
+        "kl": [3.0, 1.0],
+        "js": [0.6, 0.2],
+    }
     modes = traces(plots.modes_figure(metrics, n_modes=8))
     np.testing.assert_allclose(modes["Modes covered"].y, [2, 5])
     np.testing.assert_allclose(modes["High-quality samples %"].y, [25, 50])
@@ -103,13 +120,14 @@ def test_loss_and_metric_charts_and_d_histogram():
 
 
 def test_history_csv_merges_losses_and_metrics():
-    text = plots.history_csv({"iteration": [1, 2], "d_loss": [0.5, 0.25], "g_loss": [1.0, None]},
-                             {"iteration": [2], "modes_covered": [7.0]})
+    text = charts.history_csv(
+        {"iteration": [1, 2], "d_loss": [0.5, 0.25], "g_loss": [1.0, None]}, {"iteration": [2], "modes_covered": [7.0]}
+    )
     assert text.splitlines() == ["iteration,d_loss,g_loss,modes_covered", "1,0.5,1,", "2,0.25,,7"]
 
 
 def test_png_download_is_offered_by_the_modebar():
-    assert plots.PNG_DOWNLOAD_CONFIG["toImageButtonOptions"]["format"] == "png"
+    assert charts.PNG_DOWNLOAD_CONFIG["toImageButtonOptions"]["format"] == "png"
 
 
 def test_metric_charts_with_one_evaluation_show_the_iterations_ahead():
@@ -118,6 +136,12 @@ def test_metric_charts_with_one_evaluation_show_the_iterations_ahead():
     one = {"iteration": [0], "modes_covered": [1], "high_quality": [0.0], "kl": [3.0], "js": [0.6]}
     for figure in (modes_figure(one, 8), divergence_figure(one)):
         assert tuple(figure.layout.xaxis.range) == (0, 1000)
-    two = {**one, "iteration": [0, 1000], "modes_covered": [1, 5], "high_quality": [0, 0.5],
-           "kl": [3, 1], "js": [0.6, 0.3]}
+    two = {
+        **one,
+        "iteration": [0, 1000],
+        "modes_covered": [1, 5],
+        "high_quality": [0, 0.5],
+        "kl": [3, 1],
+        "js": [0.6, 0.3],
+    }
     assert modes_figure(two, 8).layout.xaxis.range is None  # plotly's own autorange from then on

@@ -1,11 +1,12 @@
 """Discriminator rejection sampling on cases whose answer is known."""
+
 import math
 from types import SimpleNamespace
 
 import pytest
 import torch
 
-from gan_core.rejection import RejectionUnavailableError, rejection_sample, shifted_scores
+from gan_core.sampling.rejection import RejectionUnavailableError, rejection_sample, shifted_scores
 
 P_DATA = torch.distributions.Normal(1.0, 0.5)
 P_G = torch.distributions.Normal(0.0, 1.0)
@@ -20,8 +21,11 @@ class OptimalLogit(torch.nn.Module):
 
 
 def _trainer(loss="nsgan"):
-    return SimpleNamespace(discriminator=OptimalLogit(), device=torch.device("cpu"),
-                           config=SimpleNamespace(train=SimpleNamespace(loss=loss, batch_size=256)))
+    return SimpleNamespace(
+        objective=SimpleNamespace(discriminator=OptimalLogit()),
+        device=torch.device("cpu"),
+        config=SimpleNamespace(train=SimpleNamespace(loss=loss, batch_size=256)),
+    )
 
 
 def _propose(count, seed):
@@ -30,8 +34,9 @@ def _propose(count, seed):
 
 def test_with_the_optimal_discriminator_and_gamma_zero_it_samples_the_data_distribution():
     """G proposes N(0, 1), D* knows N(1, 0.5): the accepted samples follow N(1, 0.5)."""
-    accepted, labels, rate = rejection_sample(_trainer(), 4000, seed=0, percentile=None, burn_in=20_000,
-                                              propose=_propose)
+    accepted, labels, rate = rejection_sample(
+        _trainer(), 4000, seed=0, percentile=None, burn_in=20_000, propose=_propose
+    )
     assert accepted.shape == (4000, 1) and labels is None
     assert abs(accepted.mean().item() - 1.0) < 0.03
     assert abs(accepted.std().item() - 0.5) < 0.03

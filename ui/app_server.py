@@ -1,5 +1,6 @@
 """Start the Streamlit app on a free local port in a subprocess, for the browser test and the
 live-speed bench, and stop it again."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +14,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class AppURL(str):
@@ -59,9 +66,25 @@ def free_port() -> int:
 def running_app(port: int | None = None, timeout: float = 60.0, log_path: Path | None = None):
     """Yield the base URL of `streamlit run app.py` on `port` (a free one by default)."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
-               "false", "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--global.developmentMode",
+        "false",
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

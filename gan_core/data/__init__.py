@@ -2,6 +2,7 @@
 
 Every source has `sample_batch(n, generator) -> (samples, labels or None)` on the CPU.
 """
+
 from __future__ import annotations
 
 from ..config import DataConfig

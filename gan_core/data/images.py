@@ -6,6 +6,7 @@ Every data set has a deterministic train / held-out split. GANs train on the tra
 the held-out split scores real data against the train data, the "real data ceiling" that
 generated samples are compared with.
 """
+
 from __future__ import annotations
 
 import functools
@@ -94,8 +95,9 @@ class ImageData:
         return self.train_images[index], self.train_labels[index]
 
 
-def stratified_split(labels: np.ndarray, fraction: float = HELD_OUT_FRACTION,
-                     seed: int = SPLIT_SEED) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    labels: np.ndarray, fraction: float = HELD_OUT_FRACTION, seed: int = SPLIT_SEED
+) -> tuple[np.ndarray, np.ndarray]:
     """(train indices, held-out indices): `fraction` of each class held out, chosen by a fixed seed."""
     rng = np.random.default_rng(seed)
     train, held_out = [], []
@@ -109,8 +111,14 @@ def stratified_split(labels: np.ndarray, fraction: float = HELD_OUT_FRACTION,
 
 def _split(name, images: torch.Tensor, labels: torch.Tensor, class_names) -> ImageData:
     train, held_out = stratified_split(labels.numpy())
-    return ImageData(name, images[train].contiguous(), labels[train].contiguous(),
-                     images[held_out].contiguous(), labels[held_out].contiguous(), tuple(class_names))
+    return ImageData(
+        name,
+        images[train].contiguous(),
+        labels[train].contiguous(),
+        images[held_out].contiguous(),
+        labels[held_out].contiguous(),
+        tuple(class_names),
+    )
 
 
 def load_digits_images(image_size: int = 8) -> ImageData:
@@ -132,11 +140,13 @@ def _torchvision_split(dataset_class, root: str, train: bool, download: bool, la
             raise DataUnavailableError(
                 f"{label} is not under {root!r} and could not be downloaded ({error}). "
                 f"Check the network, or place the {label} files under "
-                f"{root!r}/{dataset_class.__name__}/raw/.") from None
+                f"{root!r}/{dataset_class.__name__}/raw/."
+            ) from None
         raise DataUnavailableError(
             f"{label} is not under {root!r}. Place the {label} files (train-images-idx3-ubyte etc.) under "
             f"{root!r}/{dataset_class.__name__}/raw/, or allow downloading (--download true, or the "
-            "'download' switch on the page) on a machine that is online.") from None
+            "'download' switch on the page) on a machine that is online."
+        ) from None
     except OSError as error:  # e.g. a root we cannot create or read
         raise DataUnavailableError(f"cannot read {label} under {root!r}: {error}") from None
 
@@ -190,14 +200,17 @@ def load_folder_images(config: DataConfig) -> ImageData:
     if total == 0:
         raise DataUnavailableError(
             f"image folder {str(root)!r} holds no images ({', '.join(sorted(IMG_EXTENSIONS))}); put images "
-            "in it, or in one sub-folder per class")
+            "in it, or in one sub-folder per class"
+        )
     if total < 2:
         raise DataUnavailableError(f"image folder {str(root)!r} holds only one image; a GAN needs more")
-    transform = transforms.Compose([
-        transforms.Resize(config.image_size),
-        transforms.CenterCrop(config.image_size),
-        transforms.ToTensor(),
-    ])
+    transform = transforms.Compose(
+        [
+            transforms.Resize(config.image_size),
+            transforms.CenterCrop(config.image_size),
+            transforms.ToTensor(),
+        ]
+    )
     mode = "L" if config.channels == 1 else "RGB"
     images, labels, unreadable = [], [], []
     for k, (_, files) in enumerate(groups):
@@ -213,7 +226,8 @@ def load_folder_images(config: DataConfig) -> ImageData:
     if len(images) < 2:
         raise DataUnavailableError(
             f"could not read the images in {str(root)!r} ({len(unreadable)} unreadable, e.g. "
-            f"{', '.join(unreadable[:3])}); use PNG or JPEG files")
+            f"{', '.join(unreadable[:3])}); use PNG or JPEG files"
+        )
     stacked = normalize_to_neg_one_to_one(torch.stack(images))
     return _split("folder", stacked, torch.tensor(labels, dtype=torch.long), [name for name, _ in groups])
 
@@ -240,6 +254,11 @@ def _load_cached(config: DataConfig) -> ImageData:
 
 
 def _as_colour(data: ImageData) -> ImageData:
-    return ImageData(data.name, data.train_images.expand(-1, 3, -1, -1).contiguous(), data.train_labels,
-                     data.held_out_images.expand(-1, 3, -1, -1).contiguous(), data.held_out_labels,
-                     data.class_names)
+    return ImageData(
+        data.name,
+        data.train_images.expand(-1, 3, -1, -1).contiguous(),
+        data.train_labels,
+        data.held_out_images.expand(-1, 3, -1, -1).contiguous(),
+        data.held_out_labels,
+        data.class_names,
+    )

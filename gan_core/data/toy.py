@@ -3,8 +3,10 @@
 Every distribution is sampled with a caller's seeded `torch.Generator`, so a run is repeatable.
 Gaussian mixtures also carry their mode centres and std, which the mixture metrics need.
 """
+
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -78,6 +80,7 @@ def _spiral(scale, std):
         angle = 3 * math.pi * t
         points = torch.stack([t * torch.cos(angle), t * torch.sin(angle)], dim=1) * scale
         return points + std * torch.randn(n, 2, generator=generator)
+
     return sample
 
 
@@ -88,6 +91,7 @@ def _moons(scale, std):
         x = torch.where(upper, torch.cos(angle), 1 - torch.cos(angle)) - 0.5
         y = torch.where(upper, torch.sin(angle), 0.5 - torch.sin(angle)) - 0.25
         return torch.stack([x, y], dim=1) * scale + std * torch.randn(n, 2, generator=generator)
+
     return sample
 
 
@@ -97,6 +101,7 @@ def _circles(scale, std):
         angle = 2 * math.pi * torch.rand(n, generator=generator)
         points = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], dim=1)
         return points + std * torch.randn(n, 2, generator=generator)
+
     return sample
 
 
@@ -105,6 +110,7 @@ def _line(scale, std):
         t = _uniform(n, generator, -1.0, 1.0)[:, 0] * scale
         points = torch.stack([t, 0.5 * t], dim=1)
         return points + std * torch.randn(n, 2, generator=generator)
+
     return sample
 
 
@@ -116,12 +122,14 @@ def _three_regions(scale):
     def sample(n, generator):
         which = torch.randint(3, (n,), generator=generator)
         return corners[which] + side * torch.rand(n, 2, generator=generator)
+
     return sample
 
 
 def _points(points: torch.Tensor):
     def sample(n, generator):
         return points[torch.randint(len(points), (n,), generator=generator)]
+
     return sample
 
 
@@ -131,23 +139,48 @@ def _square_bounds(values: torch.Tensor, margin: float = 0.25) -> tuple[float, f
     return (-extent * (1 + margin), extent * (1 + margin))
 
 
+# name -> (number of modes, radius or spacing, std): what an unset parameter means. Ring and grid
+# follow PacGAN (std 0.01 and 0.05); shapes have no modes.
+MIXTURE_DEFAULTS = {"ring": (8, 1.0, 0.01), "grid": (25, 2.0, 0.05), "mixture1d": (3, 2.0, 0.25)}
+SHAPE_DEFAULTS = (None, 1.0, 0.02)
+MIXTURES = tuple(MIXTURE_DEFAULTS)  # the data sets with a number of modes
+WITHOUT_STD = ("points", "three_regions")  # shapes whose spread is not a noise std
+
+
+def data_defaults(name: str) -> tuple:
+    """(number of modes or None, radius / spacing, std) used for `name` when unset."""
+    return MIXTURE_DEFAULTS.get(name, SHAPE_DEFAULTS)
+
+
+def resolved(config: DataConfig) -> DataConfig:
+    """`config` with every unset toy parameter filled in with the value used for it, and the ones
+    its data set ignores cleared: two configs that train the same compare equal."""
+    n_modes, radius, std = data_defaults(config.name)
+    if config.name in MIXTURES:
+        n_modes = config.n_modes or n_modes
+    return dataclasses.replace(
+        config,
+        n_modes=n_modes,
+        radius=config.radius or radius,
+        std=std if config.name in WITHOUT_STD else (config.std or std),
+    )
+
+
 def make_toy_distribution(config: DataConfig) -> ToyDistribution:
     """The distribution `config` names, with the data set's defaults for unset parameters."""
     name = config.name
+    config = resolved(config)
     if name == "ring":
-        n, radius, std = config.n_modes or 8, config.radius or 1.0, config.std or 0.01
-        centers = ring_centers(n, radius)
-        return ToyDistribution(name, 2, _square_bounds(centers, 0.5), centers, std)
+        centers = ring_centers(config.n_modes, config.radius)
+        return ToyDistribution(name, 2, _square_bounds(centers, 0.5), centers, config.std)
     if name == "grid":
-        n, spacing, std = config.n_modes or 25, config.radius or 2.0, config.std or 0.05
-        centers = grid_centers(n, spacing)
-        return ToyDistribution(name, 2, _square_bounds(centers, 0.3), centers, std)
+        centers = grid_centers(config.n_modes, config.radius)
+        return ToyDistribution(name, 2, _square_bounds(centers, 0.3), centers, config.std)
     if name == "mixture1d":
-        n, scale, std = config.n_modes or 3, config.radius or 2.0, config.std or 0.25
+        n, scale, std = config.n_modes, config.radius, config.std
         centers = torch.linspace(-scale, scale, n).unsqueeze(1) if n > 1 else torch.zeros(1, 1)
-        return ToyDistribution(name, 1, _square_bounds(centers + 3 * std * torch.sign(centers), 0.2),
-                               centers, std)
-    scale, std = config.radius or 1.0, config.std or 0.02
+        return ToyDistribution(name, 1, _square_bounds(centers + 3 * std * torch.sign(centers), 0.2), centers, std)
+    scale, std = config.radius, config.std
     if name == "points":
         points = torch.tensor(config.points, dtype=torch.float32)
         return ToyDistribution(name, 2, _square_bounds(points, 0.2), shape_sampler=_points(points))

@@ -6,37 +6,25 @@ calls fake), and D's "cannot tell" value is white, so a neutral discriminator sh
 Arrays go to plotly as numpy float32 (sent base64-encoded, small and fast); NaN breaks a line,
 so a whole mesh or arrow field is a single trace.
 """
+
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR, as_float32, line_chart, small_chart_layout, span_first_evaluation
+
 REAL_COLOUR = "#1b7837"
 FAKE_COLOUR = "#762a83"
 MANIFOLD_COLOUR = "rgba(60, 60, 60, 0.45)"
 GRADIENT_COLOUR = "#e66101"
-D_LOSS_COLOUR = "#1f77b4"
-G_LOSS_COLOUR = "#d62728"
 # Diverging purple-white-green, low (fake) to neutral to high (real), kept pale so that the dark
 # purple and green samples stay visible on top of it wherever D is confident.
 D_COLOURSCALE = [[0.0, "#c9b3dd"], [0.25, "#e4d9ee"], [0.5, "#ffffff"], [0.75, "#d3eccd"], [1.0, "#a1d99b"]]
 MAX_ARROWS = 150  # more arrows than this is a hedge, not a picture
-
-# st.plotly_chart(config=...) / fig.show(config=...): the modebar camera saves the view as PNG in
-# the browser (no kaleido/Chrome needed on the server).
-PNG_DOWNLOAD_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "filename": "gan-explorer-view", "scale": 2},
-}
-
-
-def _f32(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
 
 
 def d_colour_range(snapshot) -> tuple[float, float]:
@@ -79,19 +67,28 @@ def arrow_segments(start: np.ndarray, vectors: np.ndarray, length: float, max_ar
     segments = np.full((len(start), 3, start.shape[1]), np.nan)
     segments[:, 0], segments[:, 1] = start, end
     flat = segments.reshape(-1, start.shape[1])
-    return _f32(flat[:, 0]), _f32(flat[:, 1])
+    return as_float32(flat[:, 0]), as_float32(flat[:, 1])
 
 
-def main_figure(snapshot, *, real: bool = True, fake: bool = True, heatmap: bool = True,
-                manifold: bool = True, gradients: bool = False, height: int = 620,
-                title: str | None = None) -> go.Figure:
+def main_figure(
+    snapshot,
+    *,
+    real: bool = True,
+    fake: bool = True,
+    heatmap: bool = True,
+    manifold: bool = True,
+    gradients: bool = False,
+    height: int = 620,
+    title: str | None = None,
+) -> go.Figure:
     """The lab's main view of `snapshot`; each keyword switches a layer on or off. SVG, not
     WebGL: Streamlit's redraws made plotly create a new WebGL context each time, which cost the
     browser more than the SVG markers do."""
     build = _main_figure_2d if snapshot.dim == 2 else _main_figure_1d
     figure = build(snapshot, real=real, fake=fake, heatmap=heatmap, manifold=manifold, gradients=gradients)
     figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=90 if title else 10, b=10),
+        height=height,
+        margin=dict(l=10, r=10, t=90 if title else 10, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, font=dict(size=13)),
         uirevision="lab",  # keep the person's zoom and legend clicks across redraws
         title=dict(text=title, y=0.98, yanchor="top") if title else None,
@@ -105,41 +102,75 @@ def _main_figure_2d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
     if heatmap:
         zmin, zmax = d_colour_range(snapshot)
         label = "D(x)" if snapshot.d_is_probability else "D score"
-        figure.add_trace(go.Heatmap(
-            x=_f32(snapshot.grid_axis), y=_f32(snapshot.grid_axis), z=_f32(snapshot.d_grid),
-            zmin=zmin, zmax=zmax, zmid=snapshot.d_neutral, colorscale=D_COLOURSCALE,
-            name="Discriminator", showlegend=True, zsmooth="fast",  # "best" interpolates per pixel in JS: slow
-            colorbar=dict(title=dict(text=label, side="right"), thickness=14, len=0.9),
-            hovertemplate="x %{x:.2f}, y %{y:.2f}<br>" + label + " %{z:.3f}<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Heatmap(
+                x=as_float32(snapshot.grid_axis),
+                y=as_float32(snapshot.grid_axis),
+                z=as_float32(snapshot.d_grid),
+                zmin=zmin,
+                zmax=zmax,
+                zmid=snapshot.d_neutral,
+                colorscale=D_COLOURSCALE,
+                name="Discriminator",
+                showlegend=True,
+                zsmooth="fast",  # "best" interpolates per pixel in JS: slow
+                colorbar=dict(title=dict(text=label, side="right"), thickness=14, len=0.9),
+                hovertemplate="x %{x:.2f}, y %{y:.2f}<br>" + label + " %{z:.3f}<extra></extra>",
+            )
+        )
     if manifold:
         mx, my = mesh_lines(snapshot.manifold)
-        figure.add_trace(go.Scatter(
-            x=mx, y=my, mode="lines", name="Generator manifold",
-            line=dict(color=MANIFOLD_COLOUR, width=1), hoverinfo="skip",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=mx,
+                y=my,
+                mode="lines",
+                name="Generator manifold",
+                line=dict(color=MANIFOLD_COLOUR, width=1),
+                hoverinfo="skip",
+            )
+        )
     if gradients:  # under the samples, so the points stay visible
         gx, gy = arrow_segments(snapshot.fake, snapshot.gradients, length=0.08 * (high - low))
-        figure.add_trace(go.Scatter(
-            x=gx, y=gy, mode="lines+markers", name="Generator gradients",
-            line=dict(color=GRADIENT_COLOUR, width=1.5),
-            # Only the tip of each segment (every third point) carries a visible arrow head.
-            marker=dict(symbol="arrow", angleref="previous", size=np.tile(_f32([0, 8, 0]), len(gx) // 3),
-                        color=GRADIENT_COLOUR),
-            hoverinfo="skip",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=gx,
+                y=gy,
+                mode="lines+markers",
+                name="Generator gradients",
+                line=dict(color=GRADIENT_COLOUR, width=1.5),
+                # Only the tip of each segment (every third point) carries a visible arrow head.
+                marker=dict(
+                    symbol="arrow",
+                    angleref="previous",
+                    size=np.tile(as_float32([0, 8, 0]), len(gx) // 3),
+                    color=GRADIENT_COLOUR,
+                ),
+                hoverinfo="skip",
+            )
+        )
     if real:
-        figure.add_trace(go.Scatter(
-            x=_f32(snapshot.real[:, 0]), y=_f32(snapshot.real[:, 1]), mode="markers", name="Real samples",
-            marker=dict(color=REAL_COLOUR, size=5, opacity=0.85, line=dict(width=0)),
-            hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=as_float32(snapshot.real[:, 0]),
+                y=as_float32(snapshot.real[:, 1]),
+                mode="markers",
+                name="Real samples",
+                marker=dict(color=REAL_COLOUR, size=5, opacity=0.85, line=dict(width=0)),
+                hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>",
+            )
+        )
     if fake:
-        figure.add_trace(go.Scatter(
-            x=_f32(snapshot.fake[:, 0]), y=_f32(snapshot.fake[:, 1]), mode="markers", name="Generated samples",
-            marker=dict(color=FAKE_COLOUR, size=5, opacity=0.9, line=dict(width=0)),
-            hovertemplate="generated (%{x:.2f}, %{y:.2f})<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=as_float32(snapshot.fake[:, 0]),
+                y=as_float32(snapshot.fake[:, 1]),
+                mode="markers",
+                name="Generated samples",
+                marker=dict(color=FAKE_COLOUR, size=5, opacity=0.9, line=dict(width=0)),
+                hovertemplate="generated (%{x:.2f}, %{y:.2f})<extra></extra>",
+            )
+        )
     axis = dict(range=[low, high], zeroline=False, showgrid=False, constrain="domain")
     figure.update_xaxes(**axis)
     figure.update_yaxes(**axis, scaleanchor="x", scaleratio=1)  # a circle looks like a circle
@@ -152,47 +183,103 @@ def _main_figure_1d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
     map z -> G(z), on the same x axis so a person sees where each noise value lands."""
     low, high = snapshot.bounds
     rows = 2 if manifold else 1
-    figure = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                           row_heights=[0.7, 0.3][:rows], specs=[[{"secondary_y": True}]] + [[{}]] * (rows - 1))
+    figure = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        row_heights=[0.7, 0.3][:rows],
+        specs=[[{"secondary_y": True}]] + [[{}]] * (rows - 1),
+    )
     bins = dict(start=low, end=high, size=(high - low) / 60)
     if real:
-        figure.add_trace(go.Histogram(x=_f32(snapshot.real[:, 0]), name="Real samples", xbins=bins,
-                                      histnorm="probability density", marker_color=REAL_COLOUR, opacity=0.55),
-                         row=1, col=1)
+        figure.add_trace(
+            go.Histogram(
+                x=as_float32(snapshot.real[:, 0]),
+                name="Real samples",
+                xbins=bins,
+                histnorm="probability density",
+                marker_color=REAL_COLOUR,
+                opacity=0.55,
+            ),
+            row=1,
+            col=1,
+        )
     if fake:
-        figure.add_trace(go.Histogram(x=_f32(snapshot.fake[:, 0]), name="Generated samples", xbins=bins,
-                                      histnorm="probability density", marker_color=FAKE_COLOUR, opacity=0.55),
-                         row=1, col=1)
+        figure.add_trace(
+            go.Histogram(
+                x=as_float32(snapshot.fake[:, 0]),
+                name="Generated samples",
+                xbins=bins,
+                histnorm="probability density",
+                marker_color=FAKE_COLOUR,
+                opacity=0.55,
+            ),
+            row=1,
+            col=1,
+        )
     if heatmap:
-        figure.add_trace(go.Scatter(x=_f32(snapshot.grid_axis), y=_f32(snapshot.d_grid), mode="lines",
-                                    name="Discriminator D(x)", line=dict(color="black", width=2)),
-                         row=1, col=1, secondary_y=True)
-        figure.add_hline(y=snapshot.d_neutral, line=dict(color="grey", dash="dot", width=1),
-                         row=1, col=1, secondary_y=True)
+        figure.add_trace(
+            go.Scatter(
+                x=as_float32(snapshot.grid_axis),
+                y=as_float32(snapshot.d_grid),
+                mode="lines",
+                name="Discriminator D(x)",
+                line=dict(color="black", width=2),
+            ),
+            row=1,
+            col=1,
+            secondary_y=True,
+        )
+        figure.add_hline(
+            y=snapshot.d_neutral, line=dict(color="grey", dash="dot", width=1), row=1, col=1, secondary_y=True
+        )
         zmin, zmax = d_colour_range(snapshot)
         ticks = dict(tickmode="linear", tick0=0, dtick=0.25) if snapshot.d_is_probability else {}
-        figure.update_yaxes(title_text="D(x)", range=[zmin, zmax], secondary_y=True, row=1, col=1, showgrid=False,
-                            **ticks)
+        figure.update_yaxes(
+            title_text="D(x)", range=[zmin, zmax], secondary_y=True, row=1, col=1, showgrid=False, **ticks
+        )
     if gradients:
         count = min(MAX_ARROWS // 3, len(snapshot.fake))
         keep = np.linspace(0, len(snapshot.fake) - 1, count).astype(int)
         start = np.stack([snapshot.fake[keep, 0], np.linspace(0.05, 0.95, count)], axis=1)
         vectors = np.stack([snapshot.gradients[keep, 0], np.zeros(count)], axis=1)
         gx, gy = arrow_segments(start, vectors, length=0.08 * (high - low), max_arrows=count)
-        figure.add_trace(go.Scatter(x=gx, y=gy, mode="lines+markers", name="Generator gradients",
-                                    line=dict(color=GRADIENT_COLOUR, width=1.5),
-                                    marker=dict(symbol="arrow", angleref="previous", color=GRADIENT_COLOUR,
-                                                size=np.tile(_f32([0, 8, 0]), len(gx) // 3)),
-                                    hoverinfo="skip"),
-                         row=1, col=1, secondary_y=True)
+        figure.add_trace(
+            go.Scatter(
+                x=gx,
+                y=gy,
+                mode="lines+markers",
+                name="Generator gradients",
+                line=dict(color=GRADIENT_COLOUR, width=1.5),
+                marker=dict(
+                    symbol="arrow",
+                    angleref="previous",
+                    color=GRADIENT_COLOUR,
+                    size=np.tile(as_float32([0, 8, 0]), len(gx) // 3),
+                ),
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+            secondary_y=True,
+        )
     if manifold:
         curve = np.asarray(snapshot.manifold, dtype=np.float32)
         if curve.ndim == 3:  # a 2-d noise grid: its middle row (z2 = 0) as the curve
             curve = curve[curve.shape[0] // 2]
-        figure.add_trace(go.Scatter(x=curve[:, 0], y=_f32(snapshot.manifold_noise), mode="lines+markers",
-                                    name="Generator G(z)", line=dict(color=FAKE_COLOUR, width=2),
-                                    marker=dict(size=4)),
-                         row=2, col=1)
+        figure.add_trace(
+            go.Scatter(
+                x=curve[:, 0],
+                y=as_float32(snapshot.manifold_noise),
+                mode="lines+markers",
+                name="Generator G(z)",
+                line=dict(color=FAKE_COLOUR, width=2),
+                marker=dict(size=4),
+            ),
+            row=2,
+            col=1,
+        )
         figure.update_yaxes(title_text="noise z", row=2, col=1)
     figure.update_yaxes(title_text="density", row=1, col=1, secondary_y=False)
     figure.update_xaxes(range=[low, high])
@@ -200,113 +287,82 @@ def _main_figure_1d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
     return figure
 
 
-def _line_chart(columns: dict, series: list[tuple[str, str, str]], *, y_title: str, height: int) -> go.Figure:
-    iterations = _f32(columns.get("iteration", []))
-    figure = go.Figure()
-    for key, name, colour in series:
-        values = columns.get(key)
-        if values is None:
-            continue
-        figure.add_trace(go.Scatter(x=iterations, y=_f32([np.nan if v is None else v for v in values]),
-                                    mode="lines", name=name, line=dict(color=colour, width=1.5)))
-    _small_chart_layout(figure, y_title, height)
-    return figure
-
-
-def _small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: str = "iteration") -> None:
-    figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-        uirevision="chart",
-    )
-    figure.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#eee")
-    figure.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#eee")
-
-
-def loss_figure(history: dict, height: int = 260) -> go.Figure:
-    """Discriminator and generator loss per iteration (`history` is BoundedHistory.columns())."""
-    return _line_chart(history, [("d_loss", "Discriminator loss", D_LOSS_COLOUR),
-                                 ("g_loss", "Generator loss", G_LOSS_COLOUR)], y_title="loss", height=height)
-
-
 def modes_figure(metrics: dict, n_modes: int | None = None, height: int = 260) -> go.Figure:
     """Modes covered (left axis, out of n_modes) and the share of high-quality samples (right)."""
-    iterations = _f32(metrics.get("iteration", []))
+    iterations = as_float32(metrics.get("iteration", []))
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     if "modes_covered" in metrics:
-        figure.add_trace(go.Scatter(x=iterations, y=_f32(metrics["modes_covered"]), mode="lines+markers",
-                                    name="Modes covered", line=dict(color=REAL_COLOUR), marker=dict(size=4)))
+        figure.add_trace(
+            go.Scatter(
+                x=iterations,
+                y=as_float32(metrics["modes_covered"]),
+                mode="lines+markers",
+                name="Modes covered",
+                line=dict(color=REAL_COLOUR),
+                marker=dict(size=4),
+            )
+        )
     if "high_quality" in metrics:
-        share = _f32([np.nan if v is None else 100 * v for v in metrics["high_quality"]])
-        figure.add_trace(go.Scatter(x=iterations, y=share, mode="lines", name="High-quality samples %",
-                                    line=dict(color=FAKE_COLOUR, dash="dot")), secondary_y=True)
-    _small_chart_layout(figure, "modes covered", height)
-    _span_first_evaluation(figure, iterations)
+        share = as_float32([np.nan if v is None else 100 * v for v in metrics["high_quality"]])
+        figure.add_trace(
+            go.Scatter(
+                x=iterations,
+                y=share,
+                mode="lines",
+                name="High-quality samples %",
+                line=dict(color=FAKE_COLOUR, dash="dot"),
+            ),
+            secondary_y=True,
+        )
+    small_chart_layout(figure, "modes covered", height)
+    span_first_evaluation(figure, iterations)
     if n_modes:
         figure.update_yaxes(range=[0, n_modes + 0.5], secondary_y=False)
-    figure.update_yaxes(title_text="high quality %", range=[0, 100], secondary_y=True, showgrid=False,
-                        tickmode="linear", tick0=0, dtick=25)
+    figure.update_yaxes(
+        title_text="high quality %",
+        range=[0, 100],
+        secondary_y=True,
+        showgrid=False,
+        tickmode="linear",
+        tick0=0,
+        dtick=25,
+    )
     return figure
 
 
 def divergence_figure(metrics: dict, height: int = 260) -> go.Figure:
     """KL(real || generated) and JS divergence on the histogram grid, in nats."""
-    figure = _line_chart(metrics, [("kl", "KL(real ‖ generated)", D_LOSS_COLOUR),
-                                   ("js", "JS divergence", G_LOSS_COLOUR)], y_title="nats", height=height)
-    figure.add_hline(y=math.log(2), line=dict(color="grey", dash="dot", width=1),
-                     annotation_text="JS max (log 2)", annotation_position="top left")
-    _span_first_evaluation(figure, _f32(metrics.get("iteration", [])))
+    figure = line_chart(
+        metrics,
+        [("kl", "KL(real ‖ generated)", D_LOSS_COLOUR), ("js", "JS divergence", G_LOSS_COLOUR)],
+        y_title="nats",
+        height=height,
+    )
+    figure.add_hline(
+        y=math.log(2),
+        line=dict(color="grey", dash="dot", width=1),
+        annotation_text="JS max (log 2)",
+        annotation_position="top left",
+    )
+    span_first_evaluation(figure, as_float32(metrics.get("iteration", [])))
     return figure
-
-
-def _span_first_evaluation(figure: go.Figure, iterations: np.ndarray, span: int = 1000) -> None:
-    """Before the second evaluation a chart has one point; plotly would centre it on an axis
-    from -1 to 1. Show the iterations ahead instead, where the next points will land."""
-    if len(iterations) < 2:
-        last = float(iterations[-1]) if len(iterations) else 0.0
-        figure.update_xaxes(range=[0, max(span, last + span)])
 
 
 def d_output_figure(snapshot, height: int = 260) -> go.Figure:
     """How D scores real versus generated samples: two overlaid histograms and the neutral line.
     They overlap at the neutral value when the generator has caught up."""
     figure = go.Figure()
-    figure.add_trace(go.Histogram(x=_f32(snapshot.d_real), name="D on real", marker_color=REAL_COLOUR,
-                                  opacity=0.6, nbinsx=40))
-    figure.add_trace(go.Histogram(x=_f32(snapshot.d_fake), name="D on generated", marker_color=FAKE_COLOUR,
-                                  opacity=0.6, nbinsx=40))
+    figure.add_trace(
+        go.Histogram(x=as_float32(snapshot.d_real), name="D on real", marker_color=REAL_COLOUR, opacity=0.6, nbinsx=40)
+    )
+    figure.add_trace(
+        go.Histogram(
+            x=as_float32(snapshot.d_fake), name="D on generated", marker_color=FAKE_COLOUR, opacity=0.6, nbinsx=40
+        )
+    )
     figure.add_vline(x=snapshot.d_neutral, line=dict(color="grey", dash="dot", width=1))
-    _small_chart_layout(figure, "samples", height, x_title="D(x)" if snapshot.d_is_probability else "D score")
+    small_chart_layout(figure, "samples", height, x_title="D(x)" if snapshot.d_is_probability else "D score")
     figure.update_layout(barmode="overlay")
     if snapshot.d_is_probability:
         figure.update_xaxes(range=[0, 1])
     return figure
-
-
-def history_csv(history: dict, metrics: dict | None = None) -> str:
-    """The run's history as CSV text: one row per recorded iteration, losses and (where an
-    evaluation happened at that iteration) the metrics."""
-    rows: dict[int, dict] = {}
-    for columns in (history, metrics or {}):
-        names = [n for n in columns if n != "iteration"]
-        for index, iteration in enumerate(columns.get("iteration", [])):
-            row = rows.setdefault(int(iteration), {})
-            for name in names:
-                value = columns[name][index]
-                if value is not None:
-                    row[name] = value
-    header = ["iteration"] + list(dict.fromkeys(n for c in (history, metrics or {}) for n in c if n != "iteration"))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for iteration in sorted(rows):
-        writer.writerow([iteration] + [_csv_value(rows[iteration].get(n)) for n in header[1:]])
-    return out.getvalue()
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)

@@ -1,0 +1,5 @@
+"""The command line: `python -m gan_core train | sample | evaluate | presets | train-classifier`."""
+
+from .main import main
+
+__all__ = ["main"]

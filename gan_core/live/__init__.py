@@ -1,0 +1,8 @@
+"""Live runs: a per-session runner whose trainer works in its own process (runner.py), that
+process's loop (worker.py), what it sends the page by run kind (publishers.py), and the
+timeline of kept snapshots (timeline.py)."""
+
+from .runner import LiveRunner, LiveRunnerError
+from .timeline import TIMELINE_MILESTONES, Timeline
+
+__all__ = ["TIMELINE_MILESTONES", "LiveRunner", "LiveRunnerError", "Timeline"]

@@ -1,0 +1,344 @@
+"""A per-session live run: a GAN trains in the background while a page reads snapshots of it.
+
+Three designs were measured with bench/live_speed.py (ring preset, the lab open in Chromium and
+redrawing, on a 2-core machine shared with other work):
+
+- chunks of iterations inside a timed `st.fragment`: every redraw (building and sending the
+  figures, 20-70 ms of Python) is time taken from training, so it was not pursued;
+- a worker thread in the server process: training and the page's scripts share one GIL.
+  Streamlit's full `gc.collect()` after every rerun (now off in .streamlit/config.toml) and the
+  plotly figure building held the GIL so often that training ran at 33-50% of headless, and a
+  plain drawing thread at 4 Hz alone cost it 35% (with no browser at all);
+- a worker *process* per session (this module): training has its own interpreter and GIL; the
+  page's process only unpickles a snapshot (~40 kB) four times a second, 0.08 of a core in all.
+  Without a browser it trains at 90-99% of headless (the rest is the metrics). With Chromium on
+  the same 2 cores, the process is never blocked but waits for a CPU more than half the time:
+  the browser's redrawing takes ~0.8 of a core. That share belongs to the user's own machine
+  in real use; see the bench's output for the figures.
+
+`LiveRunner` is the page-side handle. A receiver thread (which never calls Streamlit) takes the
+snapshots the training process sends about every 0.25 s and keeps the latest under a lock;
+every other call (play, pause, manual steps, live setting changes, reset, checkpoint save and
+load, histories, timeline) is a request over the pipe that the training process handles
+*between* iterations, which is what makes checkpointing a running trainer safe. Errors come back
+as the same exception types (ConfigError, CheckpointError). `stop()` ends the process; the page
+calls it from a session-scoped cache's `on_release`, and the process also exits on its own when
+the pipe closes (the server went away). The training process uses one torch thread: tiny MLPs
+gain nothing from intra-op parallelism, and an OpenMP pool spinning against the web server and
+the browser for 2 cores made training an order of magnitude slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import sys
+import threading
+import types
+import weakref
+
+from ..config import ConfigError, RunConfig, TrainConfig
+from ..training.checkpoint import CheckpointError
+from .worker import serve
+
+REQUEST_TIMEOUT = 120.0  # seconds; a checkpoint load or the first snapshot on a busy machine
+ERRORS = {
+    "ConfigError": ConfigError,
+    "DataUnavailableError": ConfigError,
+    "CheckpointError": CheckpointError,
+    "ValueError": ValueError,
+    "RejectionUnavailableError": ValueError,
+    "ClassifierUnavailableError": ValueError,
+    "KeyError": ValueError,
+    "RuntimeError": RuntimeError,
+}
+
+
+class LiveRunnerError(RuntimeError):
+    """The training process is gone or did not answer."""
+
+
+ERRORS["LiveRunnerError"] = LiveRunnerError
+
+
+class LiveRunner:
+    """Train `config` in a background process; read its snapshots; play, pause, step, change.
+
+    kind: the kind of run the page shows ("toy" or "image", the config's by default); a reset or a
+    checkpoint of the other kind is refused. publish_every: seconds between snapshots while
+    playing. metrics_every: iterations between metric evaluations (offered into the trainer's
+    metric_history). timeline_every: the period of timeline snapshots after the milestones, at
+    most timeline_capacity of them.
+    """
+
+    def __init__(
+        self,
+        config: RunConfig | None = None,
+        *,
+        kind: str | None = None,
+        publish_every: float = 0.25,
+        metrics_every: int = 500,
+        timeline_every: int = 5000,
+        timeline_capacity: int = 40,
+        torch_threads: int = 1,
+        snapshot_options: dict | None = None,
+    ):
+        self._config = config or RunConfig()
+        self.kind = kind or self._config.kind
+        self.publish_every = publish_every
+        self.metrics_every = metrics_every
+        self.timeline_every = timeline_every
+        options = dict(
+            kind=self.kind,
+            publish_every=publish_every,
+            metrics_every=metrics_every,
+            timeline_every=timeline_every,
+            timeline_capacity=timeline_capacity,
+            torch_threads=torch_threads,
+            snapshot_options=dict(snapshot_options or {}),
+        )
+        context = _context()
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=serve, args=(child, self._config.to_json(), options), name="gan-live-trainer", daemon=True
+        )
+        with _plain_main():
+            self._process.start()
+        child.close()
+        self._lock = threading.Lock()  # guards the latest snapshot/status and the replies
+        self._send_lock = threading.Lock()
+        self._first = threading.Event()
+        self._replies: dict[int, tuple] = {}
+        self._waiting: dict[int, threading.Event] = {}
+        self._ids = itertools.count()
+        self._snapshot = None
+        self._status: dict = {}
+        self._closed = False
+        self._receiver = threading.Thread(target=self._receive, name="gan-live-receiver", daemon=True)
+        self._receiver.start()
+        self._finalizer = weakref.finalize(self, _shut_down, self._process, self._connection)
+        if not self._first.wait(REQUEST_TIMEOUT) or self._snapshot is None:
+            self.stop()
+            raise LiveRunnerError("the training process did not start: " + self._status.get("error", "no answer"))
+
+    # ----- what the page reads (no round trip) -----------------------------------------------
+    @property
+    def snapshot(self):
+        """The latest snapshot (immutable: safe to read from any thread)."""
+        return self._snapshot
+
+    @property
+    def config(self) -> RunConfig:
+        return self._config
+
+    @property
+    def playing(self) -> bool:
+        return bool(self._status.get("playing")) and self.alive
+
+    @property
+    def iteration(self) -> int:
+        return int(self._status.get("iteration", 0))
+
+    @property
+    def updates(self) -> dict[str, int]:
+        """Updates so far per update group (for a GAN: "discriminator", "generator")."""
+        return dict(self._status.get("updates", {}))
+
+    @property
+    def timeline_description(self) -> str:
+        """When the timeline keeps snapshots, in words ("at iterations 0, 100, ... and every 5,000 after that")."""
+        return self._status.get("timeline", "")
+
+    @property
+    def learning_rate_factor(self) -> float:
+        """What the learning-rate schedule multiplies the rates by now (0 once decay has ended)."""
+        return float(self._status.get("learning_rate_factor", 1.0))
+
+    @property
+    def iterations_per_second(self) -> float:
+        """Measured in the training process over the latest publishing interval; 0 when paused."""
+        return float(self._status.get("rate", 0.0)) if self.playing else 0.0
+
+    @property
+    def diverged(self) -> str | None:
+        return self._status.get("diverged")
+
+    @property
+    def latest_metrics(self) -> dict:
+        """The latest metrics (mode_counts included) and the iteration they were taken at."""
+        return self._status.get("latest_metrics", {})
+
+    @property
+    def alive(self) -> bool:
+        return not self._closed and self._process.is_alive()
+
+    # ----- requests (answered between two iterations) ----------------------------------------
+    def play(self) -> None:
+        self._request("play")
+
+    def pause(self) -> None:
+        self._request("pause")
+
+    def update(self, group: str):
+        """One update of `group` (e.g. "discriminator"); the iteration count stays."""
+        self._request("update", group)
+        return self._snapshot
+
+    def step_iteration(self):
+        """One full iteration: k discriminator then m generator updates."""
+        self._request("step_iteration")
+        return self._snapshot
+
+    def apply_train_changes(self, train: TrainConfig) -> None:
+        """Live settings (loss, k, m, learning rates, clip, penalty), taken between iterations.
+        Raises ConfigError naming the settings that need a reset."""
+        self._request("apply_train_changes", _train_dict(train))
+
+    def reset(self, config: RunConfig | None = None) -> None:
+        """A fresh trainer (with `config`, or the current one), paused at iteration 0."""
+        self._request("reset", (config or self._config).to_json())
+
+    def load_checkpoint(self, source) -> None:
+        """Replace the run by a saved one (bytes or a path). A bad file raises CheckpointError
+        and keeps the current run untouched."""
+        if not isinstance(source, (bytes, bytearray)):
+            with open(source, "rb") as file:
+                source = file.read()
+        self._request("load_checkpoint", bytes(source))
+
+    def checkpoint_bytes(self) -> bytes:
+        return self._request("checkpoint")
+
+    def history_columns(self) -> dict[str, list]:
+        return self._request("history")
+
+    def metric_columns(self) -> dict[str, list]:
+        return self._request("metric_history")
+
+    def timeline_iterations(self) -> list[int]:
+        """The iterations the timeline kept, oldest first."""
+        return self._request("timeline_iterations")
+
+    def timeline_snapshot(self, iteration: int):
+        """The kept snapshot at `iteration`, or the nearest one before it."""
+        return self._request("timeline_snapshot", int(iteration))
+
+    def rejection_demo(self, percentile: float | None) -> dict:
+        """One round of discriminator rejection sampling on the current networks (see
+        gan_core.evaluation.image_run.rejection_demo); raises ValueError / RuntimeError with a
+        message for a person (e.g. a loss without a density ratio)."""
+        return self._request("rejection_demo", percentile)
+
+    def stop(self, timeout: float | None = 5.0) -> None:
+        """End the training process (idempotent)."""
+        if not self._closed and self._process.is_alive():
+            try:
+                self._request("stop", timeout=timeout or REQUEST_TIMEOUT)
+            except (LiveRunnerError, OSError):
+                pass
+        self._closed = True
+        self._finalizer()  # joins, or terminates a process that does not end
+        self._receiver.join(timeout)
+
+    def join(self, timeout: float | None = None) -> None:
+        self._process.join(timeout)
+
+    # ----- inside ----------------------------------------------------------------------------
+    def _request(self, command: str, argument=None, timeout: float = REQUEST_TIMEOUT):
+        if self._closed or not self._process.is_alive():
+            raise LiveRunnerError("the training process has stopped; reset the page to start a new one")
+        request_id = next(self._ids)
+        done = threading.Event()
+        with self._lock:
+            self._waiting[request_id] = done
+        try:
+            with self._send_lock:
+                self._connection.send((request_id, command, argument))
+            if not done.wait(timeout):
+                raise LiveRunnerError(f"the training process did not answer {command!r} within {timeout:.0f} s")
+            with self._lock:
+                ok, result = self._replies.pop(request_id)
+        finally:
+            with self._lock:
+                self._waiting.pop(request_id, None)
+        if not ok:
+            kind, message = result
+            raise ERRORS.get(kind, RuntimeError)(message)
+        return result
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                message = self._connection.recv()
+            except (EOFError, OSError):
+                break
+            if message[0] == "failed":
+                self._status = {"error": message[1]}
+                break
+            if message[0] == "snapshot":
+                _, snapshot, status = message
+                self._publish(snapshot, status)
+                self._first.set()
+            else:
+                _, request_id, ok, result, snapshot, status = message
+                if snapshot is not None:
+                    self._publish(snapshot, status)
+                with self._lock:
+                    self._replies[request_id] = (ok, result)
+                    event = self._waiting.get(request_id)
+                if event is not None:
+                    event.set()
+        self._closed = True
+        self._first.set()
+        with self._lock:
+            for event in self._waiting.values():
+                event.set()
+            for request_id in self._waiting:
+                self._replies.setdefault(request_id, (False, ("LiveRunnerError", "the training process ended")))
+
+    def _publish(self, snapshot, status: dict) -> None:
+        with self._lock:
+            self._snapshot = snapshot
+            self._status = status
+            if status.get("config") and status["config"] != getattr(self, "_config_json", None):
+                self._config_json = status["config"]
+                self._config = RunConfig.from_json(status["config"])
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """multiprocessing imports the parent's __main__ again in a new process; inside Streamlit
+    __main__ is the page script being run, which must never run in the training process. Streamlit
+    itself swaps sys.modules["__main__"] on every script run, so a moment's swap is safe."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__: nothing to import
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+def _context():
+    """A forkserver: a clean single-threaded process that has imported torch and gan_core once
+    and forks each training process from there (fast, and never a fork of the threaded
+    server). Spawn where there is no forkserver (Windows, macOS defaults aside)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["gan_core.live.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _train_dict(train: TrainConfig) -> dict:
+    return {name: getattr(train, name) for name in train.__dataclass_fields__}
+
+
+def _shut_down(process, connection) -> None:
+    """Last resort when a runner is dropped or stopped: the process must not outlive it."""
+    process.join(2)
+    if process.is_alive():
+        process.terminate()
+        process.join(2)
+    connection.close()

@@ -1,0 +1,213 @@
+"""What runs inside a live run's training process: one trainer, its timeline and its metrics,
+driven by commands from gan_core.live.runner.LiveRunner over a pipe. Single-threaded: a command
+is handled between two iterations, never during one. Snapshots come from the publisher
+registered for the run's kind (gan_core.live.publishers)."""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from ..config import ConfigError, RunConfig, TrainConfig, check_kind
+from ..evaluation.image_run import rejection_demo
+from ..training import Trainer, checkpoint
+from .publishers import publisher_for
+from .timeline import Timeline
+
+CHUNK_SECONDS = 0.02  # iterations run between two looks at the pipe
+
+
+class TrainingSession:
+    """A trainer plus what the live page needs around it (snapshots, metrics, timeline, speed).
+    `kind` ("toy" or "image") is the kind of run the page shows: a reset or a checkpoint of the
+    other kind is refused and the current run kept."""
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        *,
+        kind: str,
+        metrics_every: int = 500,
+        timeline_every: int = 5000,
+        timeline_capacity: int = 40,
+        snapshot_options: dict | None = None,
+    ):
+        self.kind = kind
+        self.metrics_every = metrics_every
+        self.timeline_every = timeline_every
+        self.timeline_capacity = timeline_capacity
+        self.snapshot_options = dict(snapshot_options or {})
+        self.playing = False
+        self.install(trainer)
+
+    def install(self, trainer: Trainer) -> None:
+        check_kind(trainer.config, self.kind)
+        self.trainer = trainer
+        self.publisher = publisher_for(trainer.config)
+        self.playing = False
+        self.timeline = Timeline(self.timeline_every, self.timeline_capacity)
+        self.rate = 0.0
+        self.rate_mark = (time.perf_counter(), trainer.iteration)
+        self.latest_metrics: dict = {}
+        self._last_metrics_iteration = -1
+        self.publish(force_metrics=True)
+        self.timeline.add(self.snapshot)
+
+    def status(self) -> dict:
+        trainer = self.trainer
+        return {
+            "iteration": trainer.iteration,
+            "updates": dict(trainer.updates),
+            "playing": self.playing,
+            "rate": self.rate if self.playing else 0.0,
+            "diverged": trainer.diverged,
+            "latest_metrics": self.latest_metrics,
+            "learning_rate_factor": trainer.learning_rate_factor,
+            "timeline": self.timeline.describe(),
+            "config": trainer.config.to_json(),
+        }
+
+    def publish(self, force_metrics: bool = False) -> None:
+        """Take a snapshot (with metrics when due): the one the page reads next."""
+        trainer = self.trainer
+        with_metrics = force_metrics and self._last_metrics_iteration != trainer.iteration and not trainer.diverged
+        snapshot, metrics, row = self.publisher(trainer, with_metrics, self.snapshot_options)
+        if metrics is not None:
+            self.latest_metrics = dict(metrics, iteration=trainer.iteration)
+            self._last_metrics_iteration = trainer.iteration
+            if row:
+                trainer.metric_history.offer({"iteration": trainer.iteration, **row})
+        self.snapshot = snapshot
+
+    def after_iteration(self) -> bool:
+        """Metrics and timeline at the iterations they are due; True when it took a snapshot."""
+        iteration = self.trainer.iteration
+        metrics_due = iteration % self.metrics_every == 0
+        if not (metrics_due or self.timeline.wants(iteration)):
+            return False
+        self.trainer.flush()
+        self.publish(force_metrics=metrics_due)
+        if self.timeline.wants(iteration):
+            self.timeline.add(self.snapshot)
+        return True
+
+    def manual(self, update) -> None:
+        trainer = self.trainer
+        if trainer.diverged:
+            return
+        before = trainer.iteration
+        update(trainer)
+        trainer.flush()  # read the loss back now: a NaN shows at once
+        if trainer.iteration == before or not self.after_iteration():
+            self.publish()
+
+    def train_for(self, seconds: float) -> None:
+        """Iterations for about `seconds`; pauses itself when the run diverges."""
+        trainer = self.trainer
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if not trainer.step():
+                self.playing = False
+                self.publish()
+                return
+            self.after_iteration()
+
+    def measure_rate(self) -> None:
+        now, iteration = time.perf_counter(), self.trainer.iteration
+        mark_time, mark_iteration = self.rate_mark
+        if now > mark_time and iteration >= mark_iteration:
+            rate = (iteration - mark_iteration) / (now - mark_time)
+            self.rate = rate if self.rate == 0 else 0.5 * self.rate + 0.5 * rate
+        self.rate_mark = (now, iteration)
+
+    # ----- commands from the page's process --------------------------------------------------
+    def handle(self, command: str, argument):
+        """Do `command`; its return value goes back to the caller."""
+        trainer = self.trainer
+        if command == "play":
+            if not trainer.diverged:
+                self.playing = True
+                self.rate_mark = (time.perf_counter(), trainer.iteration)
+        elif command == "pause":
+            self.playing = False
+            trainer.flush()
+            self.publish()
+        elif command == "update":
+            self.manual(lambda t: t.update(argument))
+        elif command == "step_iteration":
+            self.manual(lambda t: t.step())
+        elif command == "apply_train_changes":
+            trainer.apply_train_changes(TrainConfig(**argument))
+            self.publish()
+        elif command == "reset":
+            config = RunConfig.from_json(argument)
+            check_kind(config, self.kind, "this configuration")
+            self.install(Trainer(config))
+        elif command == "load_checkpoint":
+            self.install(checkpoint.load_trainer(argument, device=str(trainer.device), kind=self.kind))
+        elif command == "checkpoint":
+            return checkpoint.to_bytes(trainer)
+        elif command == "history":
+            trainer.flush()
+            return trainer.history.columns()
+        elif command == "metric_history":
+            return trainer.metric_history.columns()
+        elif command == "timeline_iterations":
+            return self.timeline.iterations()
+        elif command == "timeline_snapshot":
+            return self.timeline.get(int(argument))
+        elif command == "rejection_demo":  # one round of discriminator rejection sampling
+            trainer.flush()
+            return rejection_demo(trainer, percentile=argument)
+        else:
+            raise ValueError(f"unknown command {command!r}")
+        return None
+
+
+def serve(connection, config_json: str, options: dict) -> None:
+    """The training process's main loop: commands first, then ~20 ms of iterations while
+    playing, a snapshot sent every `publish_every` seconds. Ends on "stop" or a closed pipe."""
+    torch.set_num_threads(options.pop("torch_threads", 1) or torch.get_num_threads())
+    publish_every = options.pop("publish_every", 0.25)
+    try:
+        session = TrainingSession(Trainer(RunConfig.from_json(config_json)), **options)
+    except (ConfigError, ValueError, RuntimeError) as error:
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+        return
+    connection.send(("snapshot", session.snapshot, session.status()))
+    last_publish = time.perf_counter()
+    while True:
+        if connection.poll(0 if session.playing else 0.5):
+            try:
+                request_id, command, argument = connection.recv()
+            except (EOFError, OSError):
+                return
+            if command == "stop":
+                connection.send(("reply", request_id, True, None, None, None))
+                return
+            try:
+                result = session.handle(command, argument)
+                reply = ("reply", request_id, True, result, session.snapshot, session.status())
+            except Exception as error:  # noqa: BLE001 - every failure goes back to the caller
+                reply = (
+                    "reply",
+                    request_id,
+                    False,
+                    (type(error).__name__, str(error)),
+                    session.snapshot,
+                    session.status(),
+                )
+            connection.send(reply)
+            last_publish = time.perf_counter()
+            continue
+        if session.playing:
+            session.train_for(CHUNK_SECONDS)
+            now = time.perf_counter()
+            if now - last_publish >= publish_every or not session.playing:
+                session.measure_rate()
+                if session.playing:
+                    session.trainer.flush()
+                    session.publish()
+                connection.send(("snapshot", session.snapshot, session.status()))
+                last_publish = now

@@ -1,0 +1,28 @@
+"""Objectives: what a model kind trains its networks to do. Each owns its networks, their losses,
+the order of their updates and `sample()`; the generic trainer (gan_core.training) runs any of
+them. Today: the GAN (gan.py) with its losses (losses.py); the VAE and the auto-encoder come next."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..config import RunConfig
+from .base import Objective, RandomSources, UpdateGroup
+from .gan import GANObjective, train_settings_needing_reset
+
+__all__ = ["GANObjective", "Objective", "RandomSources", "UpdateGroup", "build_objective", "settings_needing_reset"]
+
+
+def build_objective(config: RunConfig, sources: RandomSources) -> Objective:
+    """The objective a run config describes (every run is a GAN for now)."""
+    return GANObjective(config, sources)
+
+
+def settings_needing_reset(old: RunConfig, new: RunConfig) -> list[str]:
+    """The changed settings ("section.name") a running trainer of `old` cannot take: any data or
+    model change, and the training settings its objective cannot take live."""
+    changed = []
+    for section in ("data", "model"):
+        a, b = getattr(old, section), getattr(new, section)
+        changed += [f"{section}.{f.name}" for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
+    return changed + [f"train.{name}" for name in train_settings_needing_reset(old, old.train, new.train)]

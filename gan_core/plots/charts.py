@@ -1,0 +1,105 @@
+"""Small line charts every view shares (losses, metric histories), the history as CSV, and the
+plotly options that let a person save a figure as PNG. Pure functions from history columns
+(BoundedHistory.columns()) to a figure or text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+
+D_LOSS_COLOUR = "#1f77b4"
+G_LOSS_COLOUR = "#d62728"
+
+# st.plotly_chart(config=...) / fig.show(config=...): the modebar camera saves the view as PNG in
+# the browser (no kaleido/Chrome needed on the server).
+PNG_DOWNLOAD_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "gan-explorer-view", "scale": 2},
+}
+
+
+def as_float32(values) -> np.ndarray:
+    """Plotly sends float32 numpy arrays base64-encoded: small and fast."""
+    return np.asarray(values, dtype=np.float32)
+
+
+def line_chart(columns: dict, series: list[tuple[str, str, str]], *, y_title: str, height: int) -> go.Figure:
+    iterations = as_float32(columns.get("iteration", []))
+    figure = go.Figure()
+    for key, name, colour in series:
+        values = columns.get(key)
+        if values is None:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=iterations,
+                y=as_float32([np.nan if v is None else v for v in values]),
+                mode="lines",
+                name=name,
+                line=dict(color=colour, width=1.5),
+            )
+        )
+    small_chart_layout(figure, y_title, height)
+    return figure
+
+
+def small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: str = "iteration") -> None:
+    figure.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+        uirevision="chart",
+    )
+    figure.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#eee")
+    figure.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#eee")
+
+
+def loss_figure(history: dict, height: int = 260) -> go.Figure:
+    """Discriminator and generator loss per iteration (`history` is BoundedHistory.columns())."""
+    return line_chart(
+        history,
+        [("d_loss", "Discriminator loss", D_LOSS_COLOUR), ("g_loss", "Generator loss", G_LOSS_COLOUR)],
+        y_title="loss",
+        height=height,
+    )
+
+
+def span_first_evaluation(figure: go.Figure, iterations: np.ndarray, span: int = 1000) -> None:
+    """Before the second evaluation a chart has one point; plotly would centre it on an axis
+    from -1 to 1. Show the iterations ahead instead, where the next points will land."""
+    if len(iterations) < 2:
+        last = float(iterations[-1]) if len(iterations) else 0.0
+        figure.update_xaxes(range=[0, max(span, last + span)])
+
+
+def history_csv(history: dict, metrics: dict | None = None) -> str:
+    """The run's history as CSV text: one row per recorded iteration, losses and (where an
+    evaluation happened at that iteration) the metrics."""
+    rows: dict[int, dict] = {}
+    for columns in (history, metrics or {}):
+        names = [n for n in columns if n != "iteration"]
+        for index, iteration in enumerate(columns.get("iteration", [])):
+            row = rows.setdefault(int(iteration), {})
+            for name in names:
+                value = columns[name][index]
+                if value is not None:
+                    row[name] = value
+    header = ["iteration"] + list(dict.fromkeys(n for c in (history, metrics or {}) for n in c if n != "iteration"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for iteration in sorted(rows):
+        writer.writerow([iteration] + [_csv_value(rows[iteration].get(n)) for n in header[1:]])
+    return out.getvalue()
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)

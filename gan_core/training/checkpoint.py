@@ -1,0 +1,159 @@
+"""Save a run to one file and load it back safely.
+
+A checkpoint is a plain dict (format tag, version, the run config as JSON, the trainer's state),
+written with `torch.save` to a temporary file and renamed into place, so a crash never leaves a
+half-written file. Loading uses `torch.load(weights_only=True)`: tensors, numbers, strings and
+containers only, never arbitrary pickled code.
+
+Version 2 (this one) keeps networks, optimisers and counters by name, whatever the objective,
+and every random stream, so a resumed run continues exactly. Version 1 files (GAN Explorer 0.1)
+load too: their weights are kept; their noise stream was not saved, so continuing one is not
+bit-for-bit the run that was saved.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import tempfile
+import zipfile
+from pathlib import Path
+
+import torch
+
+from ..config import ConfigError, RunConfig, check_kind, without_unused_settings
+
+FORMAT = "gan-explorer-run"
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+
+class CheckpointError(ValueError):
+    """The file is not a GAN Explorer checkpoint, is damaged, or does not fit its own config."""
+
+
+def checkpoint_dict(trainer) -> dict:
+    return {"format": FORMAT, "version": VERSION, "config": trainer.config.to_json(), "state": trainer.state_dict()}
+
+
+def to_bytes(trainer) -> bytes:
+    """The checkpoint as bytes (for a browser download)."""
+    buffer = io.BytesIO()
+    torch.save(checkpoint_dict(trainer), buffer)
+    return buffer.getvalue()
+
+
+def save(trainer, path: str | os.PathLike) -> Path:
+    """Write atomically: a temporary file beside `path`, then an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(checkpoint_dict(trainer), file)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read(source, kind: str | None = None) -> tuple[RunConfig, dict]:
+    """(config, trainer state) from a path, bytes or a binary file object. With `kind` ("toy"
+    or "image"), a run of the other kind is refused. Raises CheckpointError with a message a
+    person can act on."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    elif isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+        raise CheckpointError(f"no checkpoint file at {source}")
+    try:
+        raw = torch.load(source, map_location="cpu", weights_only=True)
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        OSError,
+        TypeError,
+        IndexError,
+    ) as error:
+        # torch's own message suggests weights_only=False, which is exactly what we must not do.
+        raise CheckpointError(
+            "not a readable GAN Explorer checkpoint: the file is damaged, truncated, "
+            f"or a different kind of file ({type(error).__name__})"
+        ) from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise CheckpointError("this file is a PyTorch file but not a GAN Explorer run checkpoint")
+    version = raw.get("version")
+    if version not in READABLE_VERSIONS:
+        raise CheckpointError(
+            f"checkpoint version {version} is not supported (this app reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}); it comes from a newer GAN Explorer"
+        )
+    if not isinstance(raw.get("state"), dict):
+        raise CheckpointError("the checkpoint holds no trainer state")
+    try:
+        if version == 1:
+            config, state = _config_from_version_1(raw["config"]), _state_from_version_1(raw["state"])
+        else:
+            config, state = RunConfig.from_json(raw["config"]), raw["state"]
+    except (ConfigError, KeyError, TypeError, AttributeError) as error:
+        raise CheckpointError(f"the checkpoint's config is invalid (version {version}): {error}") from None
+    if kind is not None:
+        try:
+            check_kind(config, kind, "this checkpoint")
+        except ConfigError as error:
+            raise CheckpointError(str(error)) from None
+    return config, state
+
+
+def _config_from_version_1(text: str) -> RunConfig:
+    """Version 1 accepted model settings its architecture ignored (the image lab's G layers on a
+    DCGAN, say); they meant nothing, so they go back to their defaults."""
+    raw = json.loads(text)
+    from ..config import ModelConfig
+
+    model = ModelConfig(**raw.get("model", {}))
+    raw["model"] = dict(without_unused_settings(model).__dict__)
+    return RunConfig.from_dict(raw)
+
+
+def _state_from_version_1(state: dict) -> dict:
+    converted = {
+        "iteration": state["iteration"],
+        "updates": {"discriminator": state["d_updates"], "generator": state["g_updates"]},
+        "networks": {"generator": state["generator"], "discriminator": state["discriminator"]},
+        "optimizers": {"generator": state["g_optimizer"], "discriminator": state["d_optimizer"]},
+        "history": state["history"],
+        "metric_history": state["metric_history"],
+        "rngs": {"data": state["cpu_rng"]},
+    }
+    if "ema_generator" in state:
+        converted["average"] = state["ema_generator"]
+    return converted
+
+
+def load_trainer(
+    source, device: str | None = None, data=None, kind: str | None = None, config: RunConfig | None = None
+):
+    """A Trainer rebuilt from its checkpoint, ready to sample from or to train on. `config`, when
+    given, replaces the saved one (it must describe the same networks: the CLI's --resume uses it
+    for the settings it may change)."""
+    from .trainer import Trainer
+
+    saved, state = read(source, kind)
+    config = saved if config is None else config
+    if device is not None:
+        config = config.replace(train=dict(device=device))
+    trainer = Trainer(config, data=data)
+    try:
+        trainer.load_state_dict(state)
+    except (KeyError, RuntimeError, ValueError, TypeError) as error:
+        reason = str(error).splitlines()[0][:200]
+        raise CheckpointError(f"the checkpoint's weights do not match its config: {reason}") from None
+    return trainer

@@ -1,0 +1,222 @@
+"""The skeleton every live page stands on: the per-session runner and its release, state set
+once, the preset / reset / checkpoint callbacks (with the run-kind check of gan_core), live
+settings applied at once or held for Reset, Play / Pause / Step / Reset, the counters, the
+timeline picker, and Save & load. A page adds its own widgets and views around it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.config import ConfigError
+from gan_core.presets import get_preset, presets_for
+from gan_core.training.checkpoint import CheckpointError
+
+from . import config_widgets
+from .config_widgets import PageFields
+
+# Fragment reruns several times a second would make Streamlit's "running" indicator blink and
+# fade the other fragments' charts as "stale" each time: both are switched off on live pages.
+QUIET_RERUNS_CSS = """<style>
+[data-testid="stStatusWidget"] { visibility: hidden; }
+.stMain [data-stale="true"] { opacity: 1 !important; }
+</style>"""
+
+
+def release_runner(runner) -> None:
+    """`on_release` of a page's session-scoped runner cache: the training process ends with the session."""
+    runner.stop()
+
+
+def loss_text(value: float) -> str:
+    return "—" if value != value else f"{value:.3f}"  # NaN before the first iteration
+
+
+class LivePage:
+    """One live page's shared behaviour. `session_runner` is the page's own
+    st.cache_resource(scope="session") factory (one training process per page and session)."""
+
+    def __init__(self, *, fields: PageFields, kind: str, session_runner, default_preset: str):
+        self.fields = fields
+        self.kind = kind
+        self.default_preset = default_preset
+        self.key = fields.key
+        self.state = st.session_state
+        runner = session_runner()
+        if not runner.alive:  # stopped from outside (a test, the server closing the session)
+            session_runner.clear()
+            runner = session_runner()
+        self.runner = runner
+
+    # ----- state -------------------------------------------------------------------------------
+    def init_state(self, **extra) -> None:
+        """All the page's state, set once per session (`extra`: the page's own keys). A setting's
+        value is written back on every run: Streamlit forgets the state of a widget that a run did
+        not draw (one the chosen architecture hides, or any after a visit to another page)."""
+        for key, value in config_widgets.widget_values(self.runner.config, self.fields).items():
+            self.state[key] = self.state[key] if key in self.state else value
+        self.state.setdefault(self.key("preset"), self.default_preset)
+        self.state.setdefault(self.key("message"), None)  # (kind, text) shown once, e.g. after an upload
+        for name, value in extra.items():
+            self.state.setdefault(self.key(name), value)
+        self.state[self.key("runner")] = self.runner  # for tests and callbacks
+
+    def show_config(self, config) -> None:
+        """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
+        for key, value in config_widgets.widget_values(config, self.fields).items():
+            self.state[key] = value
+
+    def say(self, kind: str, text: str) -> None:
+        self.state[self.key("message")] = (kind, text)
+
+    def show_message(self) -> None:
+        """Show the (kind, text) a callback left, then forget it."""
+        message = self.state.get(self.key("message"))
+        if message:
+            kind, text = message
+            {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
+            self.state[self.key("message")] = None
+
+    # ----- callbacks (they run before the script, so the widgets show their effect) -----------
+    def on_preset(self) -> None:
+        config = get_preset(self.state[self.key("preset")])
+        try:
+            self.runner.reset(config)
+        except (ValueError, RuntimeError) as error:
+            self.say("error", f"Could not start the preset: {error}")
+            return
+        self.show_config(config)
+
+    def on_reset(self, config) -> None:
+        try:
+            self.runner.reset(config)
+        except (ValueError, RuntimeError) as error:  # DataUnavailableError and ConfigError are ValueErrors
+            self.say("error", f"Could not start a run with these settings: {error}")
+            return
+        self.show_config(self.runner.config)  # hidden widgets too: a setting the new run dropped reads its default
+
+    def on_checkpoint_upload(self) -> None:
+        uploaded = self.state.get(self.key("checkpoint_upload"))
+        if uploaded is None:
+            return
+        try:
+            self.runner.load_checkpoint(uploaded.getvalue())
+        except (CheckpointError, ConfigError) as error:
+            self.say("error", f"Could not load {uploaded.name}: {error}. The current run is kept.")
+            return
+        self.show_config(self.runner.config)
+        self.say("success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}.")
+
+    # ----- widgets ----------------------------------------------------------------------------
+    def preset_box(self) -> None:
+        st.selectbox(
+            "Preset",
+            presets_for(self.kind),
+            key=self.key("preset"),
+            on_change=self.on_preset,
+            help="Known-good settings; choosing one starts a fresh run.",
+        )
+
+    def desired_config(self, notice, **overrides):
+        """The config the widgets describe; live settings go to the trainer at once, the others
+        wait for Reset (said in `notice`). None, with the reason in `notice`, when a value is bad."""
+        runner = self.runner
+        try:
+            desired = config_widgets.config_from_widgets(self.state, runner.config, self.fields, **overrides)
+        except (ConfigError, ValueError) as error:
+            notice.error(f"Invalid setting: {error}")
+            return None
+        changed = config_widgets.changed_settings(runner.config, desired)
+        pending = config_widgets.pending_reset(runner.config, desired)
+        if changed and not pending:
+            runner.apply_train_changes(desired.train)
+        elif pending:
+            names = ", ".join(dict.fromkeys(config_widgets.readable(n) for n in pending))
+            notice.warning(f"Changed: {names}. These apply on **Reset**; the current run goes on until then.")
+        return desired
+
+    def toolbar(self, desired, steps: list[tuple[str, str, str]], widths: list[float]) -> list:
+        """Play/Pause, Reset, then one button per (label, update group or "iteration", help).
+        Returns the remaining columns of the row (for the page's own controls)."""
+        runner = self.runner
+        playing = runner.playing
+        self.state[self.key("view_playing")] = playing
+        columns = st.columns(widths, vertical_alignment="bottom")
+        # One key per intent: a click that Streamlit delivers late (during a rerun) can only repeat
+        # what its button said, never toggle the run back.
+        columns[0].button(
+            "Pause" if playing else "Play",
+            key=self.key("pause" if playing else "play"),
+            on_click=runner.pause if playing else runner.play,
+            type="primary",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            width="stretch",
+            disabled=bool(runner.diverged),
+            help="A diverged run needs Reset." if runner.diverged else None,
+        )
+        columns[1].button(
+            "Reset",
+            key=self.key("reset"),
+            on_click=self.on_reset,
+            args=(desired or runner.config,),
+            icon=":material/restart_alt:",
+            width="stretch",
+            help="A fresh run with the settings on the left.",
+        )
+        for column, (label, what, help_text) in zip(columns[2:], steps):
+            action = runner.step_iteration if what == "iteration" else (lambda group=what: runner.update(group))
+            column.button(
+                label,
+                key=self.key(f"step_{what}"),
+                on_click=action,
+                disabled=playing or bool(runner.diverged),
+                width="stretch",
+                help=help_text,
+            )
+        return columns[2 + len(steps) :]
+
+    def follow_play_state(self) -> None:
+        """The runner paused itself (divergence): rerun the page so the timers stop."""
+        if self.runner.playing != self.state[self.key("view_playing")]:
+            st.rerun(scope="app")
+
+    def counters(self, snapshot) -> None:
+        """Iteration, live speed and the latest losses, then the divergence message if any."""
+        runner = self.runner
+        counters = st.columns(4)
+        counters[0].metric("Iteration", f"{snapshot.iteration:,}")
+        counters[1].metric("Speed", f"{runner.iterations_per_second:,.0f} it/s" if runner.playing else "paused")
+        counters[2].metric("D loss", loss_text(snapshot.d_loss))
+        counters[3].metric("G loss", loss_text(snapshot.g_loss))
+        if snapshot.diverged:
+            st.error(snapshot.diverged)
+
+    def timeline_picker(self, label: str):
+        """A slider over the kept snapshots that follows the newest one until a person picks
+        another; returns the chosen snapshot."""
+        runner = self.runner
+        kept = runner.timeline_iterations()
+        key = self.key("timeline")
+        previous_last = self.state.get(self.key("timeline_last"))
+        if self.state.get(key) not in kept or self.state.get(key) == previous_last:
+            self.state[key] = kept[-1]
+        self.state[self.key("timeline_last")] = kept[-1]
+        chosen = st.select_slider(label, kept, key=key, format_func=lambda i: f"{i:,}")
+        return runner.timeline_snapshot(chosen)
+
+    def save_and_load(self, file_name: str) -> None:
+        st.download_button(
+            "Download checkpoint",
+            data=self.runner.checkpoint_bytes,
+            file_name=file_name,
+            mime="application/octet-stream",
+            key=self.key("checkpoint_download"),
+            icon=":material/save:",
+            on_click="ignore",
+        )
+        st.file_uploader(
+            "Load a checkpoint", type=["pt"], key=self.key("checkpoint_upload"), on_change=self.on_checkpoint_upload
+        )
+
+    def number(self, label: str, name: str, **kwargs):
+        return st.number_input(label, key=self.key(name), **kwargs)
