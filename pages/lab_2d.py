@@ -194,7 +194,7 @@ page.toolbar(
         ("G step", "generator", "One generator update."),
         ("Iteration", "iteration", "One iteration: k D updates, then m G updates."),
     ],
-    widths=[1.1, 1, 1, 1, 1.1, 4],
+    widths=[1.2, 1.2, 1, 1, 1.2, 1.4],
 )
 page.show_message()
 layers = {name: name in (state[key("layers")] or []) for name in LAYERS}

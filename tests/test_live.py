@@ -28,7 +28,7 @@ def runner(shared_runner):
     return shared_runner
 
 
-def wait_for(condition, timeout=10.0):
+def wait_for(condition, timeout=60.0):
     end = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < end, "timed out"
