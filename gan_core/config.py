@@ -388,8 +388,8 @@ def coerce_setting(section: str, name: str, value):
                 return lowered in ("1", "true", "yes", "on")
             return bool(value)
         if kind.startswith("int"):
-            number = float(value) if isinstance(value, str) and not value.strip().lstrip("-").isdigit() else value
-            if isinstance(number, float) and not number.is_integer():
+            number = float(value)  # "3", 3 and 3.0 (a number widget's value) are all 3; 2.5 is not
+            if not number.is_integer():
                 raise ValueError
             return int(number)
         if kind.startswith("float"):

@@ -9,7 +9,7 @@ fragments read the latest snapshot and stop while paused.
 
 import streamlit as st
 
-from gan_core.config import D_NORMS, IMAGE_DATASETS, LOSSES, NOISE_PRIORS, ModelConfig, applicable_model_fields
+from gan_core.config import D_NORMS, IMAGE_DATASETS, NOISE_PRIORS, ModelConfig, applicable_model_fields
 from gan_core.live import LiveRunner
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
@@ -59,7 +59,6 @@ DATA_LABELS = {
     "fashion_mnist": "Fashion-MNIST",
     "folder": "My image folder",
 }
-assert set(DATA_LABELS) == set(IMAGE_DATASETS)
 IMAGE_METRICS_EVERY = 1000  # iterations between metric evaluations (~0.5 s each on a CPU)
 DRS_PROPOSALS = 2000  # images generated for one round of "Can D generate?"
 VIEW_EVERY = 0.5  # seconds between redraws of the grids while playing
@@ -86,7 +85,7 @@ with st.sidebar:
     page.preset_box()
     reset_notice = st.container()
     with st.expander("Data", expanded=True):
-        name = st.selectbox("Data set", list(DATA_LABELS), key=key("name"), format_func=DATA_LABELS.get)
+        name = st.selectbox("Data set", IMAGE_DATASETS, key=key("name"), format_func=lambda n: DATA_LABELS.get(n, n))
         left, right = st.columns(2)
         left.selectbox("Image size", (8, 16, 28, 32), key=key("image_size"))
         right.selectbox("Channels", (1, 3), key=key("channels"), format_func={1: "grey", 3: "colour"}.get)
@@ -169,26 +168,7 @@ with st.sidebar:
                 "breaks); spectral: spectral normalisation of D's weights (Miyato et al. 2018).",
             )
     with st.expander("Training", expanded=True):
-        st.selectbox("Loss", LOSSES, key=key("loss"), help="Changes while training runs.")
-        left, right = st.columns(2)
-        with left:
-            number("D learning rate", "d_lr", min_value=1e-6, max_value=1.0, step=1e-4, format="%.1e")
-            number("k: D updates", "d_steps", min_value=0, max_value=10, step=1)
-            number("Batch size", "batch_size", min_value=1, max_value=4096, step=32)
-        with right:
-            number("G learning rate", "g_lr", min_value=1e-6, max_value=1.0, step=1e-4, format="%.1e")
-            number("m: G updates", "g_steps", min_value=0, max_value=10, step=1)
-            number("Seed", "seed", min_value=0, max_value=2**31 - 1, step=1)
-        number(
-            "Generator EMA",
-            "ema",
-            min_value=0.0,
-            max_value=0.9999,
-            step=0.001,
-            format="%.4f",
-            help="Metrics and saved samples come from an exponential average of the generator's "
-            "weights (0 = off); the grid shows the generator being trained.",
-        )
+        page.training_widgets(optimizers=False, drawn="the grid")
         left, right = st.columns(2)
         with left:
             number(

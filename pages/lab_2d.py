@@ -9,7 +9,7 @@ both stop their timers while paused.
 
 import streamlit as st
 
-from gan_core.config import ACTIVATIONS, LOSSES, NOISE_PRIORS, OPTIMIZERS, TOY_DATASETS
+from gan_core.config import ACTIVATIONS, NOISE_PRIORS, TOY_DATASETS
 from gan_core.data.points import DEFAULT_POINTS, read_points_bytes
 from gan_core.data.toy import MIXTURES, WITHOUT_STD, data_defaults
 from gan_core.evaluation.collapse import collapse_warning
@@ -144,31 +144,7 @@ with st.sidebar:
             number("D width", "d_width", min_value=1, max_value=1024, step=16)
         st.selectbox("Activation", ACTIVATIONS, key=key("activation"))
     with st.expander("Training", expanded=True):
-        st.selectbox("Loss", LOSSES, key=key("loss"), help="Changes while training runs.")
-        left, right = st.columns(2)
-        with left:
-            st.selectbox("D optimizer", OPTIMIZERS, key=key("d_optimizer"))
-            number("D learning rate", "d_lr", min_value=1e-6, max_value=1.0, step=1e-4, format="%.1e")
-            number("k: D updates", "d_steps", min_value=0, max_value=10, step=1)
-        with right:
-            st.selectbox("G optimizer", OPTIMIZERS, key=key("g_optimizer"))
-            number("G learning rate", "g_lr", min_value=1e-6, max_value=1.0, step=1e-4, format="%.1e")
-            number("m: G updates", "g_steps", min_value=0, max_value=10, step=1)
-        left, right = st.columns(2)
-        with left:
-            number("Batch size", "batch_size", min_value=1, max_value=4096, step=32)
-        with right:
-            number("Seed", "seed", min_value=0, max_value=2**31 - 1, step=1)
-        number(
-            "Generator EMA",
-            "ema",
-            min_value=0.0,
-            max_value=0.9999,
-            step=0.001,
-            format="%.4f",
-            help="Metrics and saved samples come from an exponential average of the generator's "
-            "weights (0 = off); the plot shows the generator being trained.",
-        )
+        page.training_widgets(optimizers=True, drawn="the plot")
         st.checkbox("Decay learning rates", key=key("lr_decay"))
         if state[key("lr_decay")]:
             number(

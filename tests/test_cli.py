@@ -150,3 +150,41 @@ def test_settings_the_architecture_ignores_are_refused(root, tmp_path):
     assert result.returncode == 2 and "the MLP architecture does not use d_augment" in result.stderr
     result = _run(root, "train", "--iterations", "many", "--out", str(tmp_path / "x.pt"))
     assert result.returncode == 2 and "iterations must be a whole number, got 'many'" in result.stderr
+
+
+def test_resume_refuses_a_loss_that_would_rebuild_the_discriminator(root, tmp_path):
+    """Into WGAN-GP, an "auto" DCGAN discriminator swaps BatchNorm for LayerNorm: the live pages
+    ask for a Reset, and --resume refuses it the same way."""
+    run = tmp_path / "dcgan.pt"
+    result = _run(
+        root,
+        "train",
+        "--preset",
+        "digits-dcgan",
+        "--iterations",
+        "2",
+        "--batch-size",
+        "8",
+        "--quiet",
+        "--out",
+        str(run),
+    )
+    assert result.returncode == 0, result.stderr
+    result = _run(
+        root, "train", "--resume", str(run), "--loss", "wgan_gp", "--iterations", "4", "--out", str(tmp_path / "no.pt")
+    )
+    assert result.returncode == 2 and "--loss cannot change when resuming" in result.stderr
+    result = _run(
+        root,
+        "train",
+        "--resume",
+        str(run),
+        "--loss",
+        "hinge",
+        "--iterations",
+        "4",
+        "--quiet",
+        "--out",
+        str(tmp_path / "hinge.pt"),
+    )
+    assert result.returncode == 0, result.stderr

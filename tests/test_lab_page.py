@@ -138,3 +138,11 @@ def test_a_good_upload_clears_the_error_of_a_bad_one(lab):
     assert any("bad.csv" in e.value for e in lab.error)
     lab.file_uploader(key="lab_points_upload").set_value(("good.csv", b"0,0\n1,1\n", "text/csv")).run()
     assert not any("bad.csv" in e.value for e in lab.error)
+
+
+def test_a_huge_points_file_is_refused_with_its_size():
+    from gan_core.data.points import MAX_POINTS
+
+    text = "\n".join(f"{i},{i}" for i in range(MAX_POINTS + 5)).encode()
+    with pytest.raises(ValueError, match="at most 100,000 points"):
+        read_points_bytes(text)

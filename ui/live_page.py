@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.config import ConfigError
+from gan_core.config import LOSSES, OPTIMIZERS, ConfigError
 from gan_core.presets import get_preset, presets_for
 from gan_core.training.checkpoint import CheckpointError
 
@@ -220,3 +220,33 @@ class LivePage:
 
     def number(self, label: str, name: str, **kwargs):
         return st.number_input(label, key=self.key(name), **kwargs)
+
+    def training_widgets(self, *, optimizers: bool, drawn: str) -> None:
+        """The training settings every GAN page shows: loss, (optimisers,) learning rates, k and m,
+        batch, seed and the generator's weight average. `drawn`: what the page draws ("the plot")."""
+        key, number = self.key, self.number
+        st.selectbox("Loss", LOSSES, key=key("loss"), help="Changes while training runs.")
+        left, right = st.columns(2)
+        for column, net, steps in ((left, "d", "k: D updates"), (right, "g", "m: G updates")):
+            with column:
+                if optimizers:
+                    st.selectbox(f"{net.upper()} optimizer", OPTIMIZERS, key=key(f"{net}_optimizer"))
+                number(
+                    f"{net.upper()} learning rate", f"{net}_lr", min_value=1e-6, max_value=1.0, step=1e-4, format="%.1e"
+                )
+                number(steps, f"{net}_steps", min_value=0, max_value=10, step=1)
+        left, right = st.columns(2)
+        with left:
+            number("Batch size", "batch_size", min_value=1, max_value=4096, step=32)
+        with right:
+            number("Seed", "seed", min_value=0, max_value=2**31 - 1, step=1)
+        number(
+            "Generator EMA",
+            "ema",
+            min_value=0.0,
+            max_value=0.9999,
+            step=0.001,
+            format="%.4f",
+            help="Metrics and saved samples come from an exponential average of the generator's weights "
+            f"(0 = off); {drawn} shows the generator being trained.",
+        )

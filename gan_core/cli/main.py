@@ -20,13 +20,8 @@ import time
 import numpy as np
 
 from ..config import ConfigError
-from ..objectives.gan import LIVE_FIELDS as GAN_LIVE_FIELDS
+from ..objectives import objective_class, settings_needing_reset
 from .flags import CLIError, add_config_flags, config_from_args, flag_name, given_settings
-
-# What `train --resume` may change: the training settings a running trainer takes (the
-# objective's live fields, the run length and the schedules' lengths among them) and the device.
-# Anything else is the saved run.
-RESUMABLE_TRAIN_SETTINGS = GAN_LIVE_FIELDS + ("device",)
 
 
 class ProgressBar:
@@ -116,23 +111,20 @@ def _resumed_trainer(args):
         )
     saved, _ = checkpoint.read(args.resume)
     given = given_settings(args)
-    refused = [
-        flag_name(section, name)
-        for section, values in given.items()
-        for name in values
-        if section != "train" or name not in RESUMABLE_TRAIN_SETTINGS
-    ]
-    if refused:
-        raise CLIError(
-            f"{', '.join(refused)} cannot change when resuming (the checkpoint's networks and data "
-            f"depend on them); train a new run instead. --resume takes: "
-            f"{', '.join(flag_name('train', n) for n in RESUMABLE_TRAIN_SETTINGS)}"
-        )
     train = dict(given.get("train", {}))
     for length in ("lr_decay_iterations", "instance_noise_iterations"):
         if getattr(saved.train, length) is None and length not in train:
             train[length] = saved.train.iterations  # pinned to the saved run's length
-    config = saved.replace(train=train)
+    config = saved.replace(**{**given, "train": train})
+    # What a running run cannot take (the same rule as the live pages), the device aside.
+    refused = [setting for setting in settings_needing_reset(saved, config) if setting != "train.device"]
+    if refused:
+        takes = objective_class(saved).live_fields + ("device",)
+        raise CLIError(
+            f"{', '.join(flag_name(*setting.split('.')) for setting in refused)} cannot change when resuming "
+            "(the checkpoint's networks and data depend on them); train a new run instead. --resume takes: "
+            f"{', '.join(flag_name('train', name) for name in takes)}"
+        )
     trainer = checkpoint.load_trainer(args.resume, config=config)
     if config.train.iterations <= trainer.iteration:
         raise CLIError(

@@ -20,3 +20,9 @@ def evaluate_toy_run(trainer, n: int = STANDARD_SAMPLE_COUNT, seed: int = 0, liv
     data = trainer.data
     centers = data.centers.numpy() if data.is_mixture else None
     return evaluate_samples(fake, real, data.bounds, centers, data.std)
+
+
+def metric_row(metrics: dict) -> dict[str, float]:
+    """One metric-history row from an evaluate_toy_run result: its numbers (the mode_counts list
+    and flags left out)."""
+    return {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}

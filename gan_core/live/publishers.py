@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..evaluation import evaluate_run
-from ..evaluation.image_run import metric_row
+from ..evaluation.image_run import metric_row as image_metric_row
+from ..evaluation.toy_run import metric_row as toy_metric_row
 from ..views.images import take_image_snapshot
 from ..views.toy import take_snapshot
 
@@ -24,8 +25,7 @@ def publish_toy(trainer, with_metrics: bool, snapshot_options: dict) -> tuple:
     snapshot = take_snapshot(trainer, **snapshot_options)
     if metrics is None:
         return snapshot, None, {}
-    row = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    return snapshot.with_metrics(metrics), metrics, row
+    return snapshot.with_metrics(metrics), metrics, toy_metric_row(metrics)
 
 
 def publish_image(trainer, with_metrics: bool, snapshot_options: dict) -> tuple:
@@ -33,7 +33,7 @@ def publish_image(trainer, with_metrics: bool, snapshot_options: dict) -> tuple:
     computed here in the training process so the page never waits for them)."""
     metrics = evaluate_run(trainer) if with_metrics else None
     snapshot = take_image_snapshot(trainer, metrics=metrics, **snapshot_options)
-    return snapshot, metrics, metric_row(metrics) if metrics else {}
+    return snapshot, metrics, image_metric_row(metrics) if metrics else {}
 
 
 PUBLISHERS: dict[str, Publisher] = {"toy": publish_toy, "image": publish_image}

@@ -10,12 +10,24 @@ from ..config import RunConfig
 from .base import Objective, RandomSources, UpdateGroup
 from .gan import GANObjective, train_settings_needing_reset
 
-__all__ = ["GANObjective", "Objective", "RandomSources", "UpdateGroup", "build_objective", "settings_needing_reset"]
+__all__ = [
+    "objective_class",
+    "GANObjective",
+    "Objective",
+    "RandomSources",
+    "UpdateGroup",
+    "build_objective",
+    "settings_needing_reset",
+]
+
+
+def objective_class(config: RunConfig) -> type[Objective]:
+    """The objective a run config describes (every run is a GAN for now)."""
+    return GANObjective
 
 
 def build_objective(config: RunConfig, sources: RandomSources) -> Objective:
-    """The objective a run config describes (every run is a GAN for now)."""
-    return GANObjective(config, sources)
+    return objective_class(config)(config, sources)
 
 
 def settings_needing_reset(old: RunConfig, new: RunConfig) -> list[str]:

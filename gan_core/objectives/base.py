@@ -18,6 +18,15 @@ from torch import nn
 from ..config import RunConfig, TrainConfig
 
 
+def changed_outside(live_fields: tuple[str, ...], old: TrainConfig, new: TrainConfig) -> list[str]:
+    """The training settings that differ between `old` and `new` and are not in `live_fields`."""
+    return [
+        f.name
+        for f in dataclasses.fields(TrainConfig)
+        if getattr(old, f.name) != getattr(new, f.name) and f.name not in live_fields
+    ]
+
+
 @dataclass(frozen=True)
 class UpdateGroup:
     """One kind of update: which network it trains, with which optimiser and learning rate."""
@@ -85,11 +94,7 @@ class Objective(nn.Module):
 
     def settings_needing_reset(self, old: TrainConfig, new: TrainConfig) -> list[str]:
         """Changed training settings this objective cannot take while running."""
-        return [
-            f.name
-            for f in dataclasses.fields(TrainConfig)
-            if getattr(old, f.name) != getattr(new, f.name) and f.name not in self.live_fields
-        ]
+        return changed_outside(self.live_fields, old, new)
 
     def reconfigure(self, config: RunConfig) -> None:
         """Take new live settings (already checked with settings_needing_reset)."""

@@ -10,14 +10,12 @@ stop asking for gradients during generator updates.
 
 from __future__ import annotations
 
-import dataclasses
-
 import torch
 
 from ..config import RunConfig, TrainConfig
 from ..networks import build_discriminator, build_generator, discriminator_norm, has_batchnorm, sample_noise
 from . import losses
-from .base import Objective, RandomSources, UpdateGroup
+from .base import Objective, RandomSources, UpdateGroup, changed_outside
 
 LIVE_FIELDS = (
     "loss",
@@ -40,11 +38,7 @@ def train_settings_needing_reset(config: RunConfig, old: TrainConfig, new: Train
     """Changed training settings a running GAN cannot take: those outside LIVE_FIELDS, and a loss
     change that switches an "auto" DCGAN discriminator between BatchNorm and LayerNorm (WGAN-GP),
     which needs a new network."""
-    pending = [
-        f.name
-        for f in dataclasses.fields(TrainConfig)
-        if getattr(old, f.name) != getattr(new, f.name) and f.name not in LIVE_FIELDS
-    ]
+    pending = changed_outside(LIVE_FIELDS, old, new)
     if old.loss != new.loss and config.model.architecture == "dcgan":
         before = discriminator_norm(config.replace(train=dict(loss=old.loss)))
         after = discriminator_norm(config.replace(train=dict(loss=new.loss)))

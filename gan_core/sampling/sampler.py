@@ -69,19 +69,17 @@ def sample(
         raise ValueError(f"the sample count must be >= 0, got {n}")
     network = trainer.live_network if live else sampling_network(trainer, max_age)
     rng = torch.Generator().manual_seed(seed)
+    if n == 0:
+        return torch.empty(0, *sample_shape(trainer.config)), None
     parts, labels = [], []
     with eval_mode(network):
-        for start in range(0, max(n, 1), SAMPLE_CHUNK):
-            count = min(SAMPLE_CHUNK, n - start)
-            if count <= 0:
-                break
-            samples, chunk_labels = trainer.objective.sample(count, rng, label=label, generator=network)
+        for start in range(0, n, SAMPLE_CHUNK):
+            samples, chunk_labels = trainer.objective.sample(
+                min(SAMPLE_CHUNK, n - start), rng, label=label, generator=network
+            )
             parts.append(samples.cpu())
-            if chunk_labels is not None:
-                labels.append(chunk_labels)
-    if not parts:
-        return torch.empty(0, *sample_shape(trainer.config)), None
-    return torch.cat(parts), (torch.cat(labels) if labels else None)
+            labels.append(chunk_labels)
+    return torch.cat(parts), (None if labels[0] is None else torch.cat(labels))
 
 
 def sample_numpy(trainer, n: int, seed: int = 0, **options) -> np.ndarray:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from ..config import ConfigError, RunConfig, check_kind, without_unused_settings
+from ..config import ConfigError, ModelConfig, RunConfig, check_kind, without_unused_settings
 
 FORMAT = "gan-explorer-run"
 VERSION = 2
@@ -116,8 +116,6 @@ def _config_from_version_1(text: str) -> RunConfig:
     """Version 1 accepted model settings its architecture ignored (the image lab's G layers on a
     DCGAN, say); they meant nothing, so they go back to their defaults."""
     raw = json.loads(text)
-    from ..config import ModelConfig
-
     model = ModelConfig(**raw.get("model", {}))
     raw["model"] = dict(without_unused_settings(model).__dict__)
     return RunConfig.from_dict(raw)

@@ -97,7 +97,7 @@ class Trainer:
         """One optimiser update of `group` (e.g. "discriminator"); the iteration count stays."""
         if group not in self.groups:
             raise ValueError(f"unknown update {group!r}; this run has {', '.join(self.groups)}")
-        with self._own_global_rng():
+        with self._own_global_rng() if self._global_rng_state is not None else contextlib.nullcontext():
             loss = self.objective.loss(group, self.iteration)
             optimizer = self.optimizers[group]
             optimizer.zero_grad(set_to_none=True)
@@ -143,9 +143,6 @@ class Trainer:
     def _own_global_rng(self):
         """Swap in this run's own global generator state while its networks draw from it
         (dropout, augmentation), so such runs repeat for their seed and resume exactly."""
-        if self._global_rng_state is None:
-            yield
-            return
         with torch.random.fork_rng(devices=[]):
             torch.set_rng_state(self._global_rng_state)
             try:
