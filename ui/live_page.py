@@ -183,7 +183,7 @@ class LivePage:
     def counters(self, snapshot) -> None:
         """Iteration, live speed and the latest losses, then the divergence message if any."""
         runner = self.runner
-        counters = st.columns(4)
+        counters = st.columns([0.9, 1.3, 1, 1])  # "paused" must fit on a 1280-wide projector
         counters[0].metric("Iteration", f"{snapshot.iteration:,}")
         counters[1].metric("Speed", f"{runner.iterations_per_second:,.0f} it/s" if runner.playing else "paused")
         counters[2].metric("D loss", loss_text(snapshot.d_loss))
