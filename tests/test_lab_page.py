@@ -146,3 +146,14 @@ def test_a_huge_points_file_is_refused_with_its_size():
     text = "\n".join(f"{i},{i}" for i in range(MAX_POINTS + 5)).encode()
     with pytest.raises(ValueError, match="at most 100,000 points"):
         read_points_bytes(text)
+
+
+def test_a_finished_decay_says_training_has_stopped_learning(lab):
+    runner = lab.session_state["lab_runner"]
+    lab.number_input(key="lab_lr_decay_iterations").set_value(2).run()  # a live setting: no reset
+    assert runner.config.train.lr_decay_iterations == 2
+    for _ in range(2):
+        lab.button(key="lab_step_iteration").click().run()
+    assert any("decayed to 0 at iteration 2" in i.value for i in lab.info)
+    lab.number_input(key="lab_lr_decay_iterations").set_value(1000).run()
+    assert not any("decayed to 0" in i.value for i in lab.info)

@@ -190,6 +190,12 @@ class LivePage:
         counters[3].metric("G loss", loss_text(snapshot.g_loss))
         if snapshot.diverged:
             st.error(snapshot.diverged)
+        elif runner.learning_rate_factor == 0:
+            decay = runner.config.train.decay_length
+            st.info(
+                f"The learning rates decayed to 0 at iteration {decay:,}: training has stopped learning. "
+                "Raise the decay length (Training) to let it learn again."
+            )
 
     def timeline_picker(self, label: str):
         """A slider over the kept snapshots that follows the newest one until a person picks
