@@ -70,6 +70,25 @@ def arrow_segments(start: np.ndarray, vectors: np.ndarray, length: float, max_ar
     return as_float32(flat[:, 0]), as_float32(flat[:, 1])
 
 
+def gradient_arrows_trace(gx: np.ndarray, gy: np.ndarray) -> go.Scatter:
+    """Arrow segments (from arrow_segments) as one trace; only the tip of each segment (every
+    third point) carries a visible arrow head."""
+    return go.Scatter(
+        x=gx,
+        y=gy,
+        mode="lines+markers",
+        name="Generator gradients",
+        line=dict(color=GRADIENT_COLOUR, width=1.5),
+        marker=dict(
+            symbol="arrow",
+            angleref="previous",
+            size=np.tile(as_float32([0, 8, 0]), len(gx) // 3),
+            color=GRADIENT_COLOUR,
+        ),
+        hoverinfo="skip",
+    )
+
+
 def main_figure(
     snapshot,
     *,
@@ -132,23 +151,7 @@ def _main_figure_2d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
         )
     if gradients:  # under the samples, so the points stay visible
         gx, gy = arrow_segments(snapshot.fake, snapshot.gradients, length=0.08 * (high - low))
-        figure.add_trace(
-            go.Scatter(
-                x=gx,
-                y=gy,
-                mode="lines+markers",
-                name="Generator gradients",
-                line=dict(color=GRADIENT_COLOUR, width=1.5),
-                # Only the tip of each segment (every third point) carries a visible arrow head.
-                marker=dict(
-                    symbol="arrow",
-                    angleref="previous",
-                    size=np.tile(as_float32([0, 8, 0]), len(gx) // 3),
-                    color=GRADIENT_COLOUR,
-                ),
-                hoverinfo="skip",
-            )
-        )
+        figure.add_trace(gradient_arrows_trace(gx, gy))
     if real:
         figure.add_trace(
             go.Scatter(
@@ -245,25 +248,7 @@ def _main_figure_1d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
         start = np.stack([snapshot.fake[keep, 0], np.linspace(0.05, 0.95, count)], axis=1)
         vectors = np.stack([snapshot.gradients[keep, 0], np.zeros(count)], axis=1)
         gx, gy = arrow_segments(start, vectors, length=0.08 * (high - low), max_arrows=count)
-        figure.add_trace(
-            go.Scatter(
-                x=gx,
-                y=gy,
-                mode="lines+markers",
-                name="Generator gradients",
-                line=dict(color=GRADIENT_COLOUR, width=1.5),
-                marker=dict(
-                    symbol="arrow",
-                    angleref="previous",
-                    color=GRADIENT_COLOUR,
-                    size=np.tile(as_float32([0, 8, 0]), len(gx) // 3),
-                ),
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-            secondary_y=True,
-        )
+        figure.add_trace(gradient_arrows_trace(gx, gy), row=1, col=1, secondary_y=True)
     if manifold:
         curve = np.asarray(snapshot.manifold, dtype=np.float32)
         if curve.ndim == 3:  # a 2-d noise grid: its middle row (z2 = 0) as the curve
