@@ -13,6 +13,7 @@ PAGES = [
     # The live lab is what a person sees first (the README's `make run` opens it on the ring).
     st.Page("pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab", default=True),
     st.Page("pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
+    st.Page("pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:", url_path="latent"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -380,4 +380,4 @@ with timeline_tab:
 with drs_tab:
     discriminator_sampling()
 with files_tab:
-    page.save_and_load("gan-image-run.pt")
+    page.save_and_load("gan-image-run.pt", "image lab")

@@ -263,4 +263,4 @@ with timeline_tab:
     timeline()
 with files_tab:
     st.caption("The camera icon above the main figure saves the current view as PNG.")
-    page.save_and_load("gan-run.pt")
+    page.save_and_load("gan-run.pt", "2D lab")

@@ -14,6 +14,7 @@ from gan_core.training.checkpoint import CheckpointError
 
 from . import config_widgets
 from .config_widgets import PageFields
+from .latent_models import explore_button
 
 # Fragment reruns several times a second would make Streamlit's "running" indicator blink and
 # fade the other fragments' charts as "stale" each time: both are switched off on live pages.
@@ -210,7 +211,9 @@ class LivePage:
         chosen = st.select_slider(label, kept, key=key, format_func=lambda i: f"{i:,}")
         return runner.timeline_snapshot(chosen)
 
-    def save_and_load(self, file_name: str) -> None:
+    def save_and_load(self, file_name: str, lab: str) -> None:
+        """Download, upload, and hand the run to the latent explorer (`lab` names this page there)."""
+        explore_button(self.runner, lab)
         st.download_button(
             "Download checkpoint",
             data=self.runner.checkpoint_bytes,

@@ -1,0 +1,173 @@
+"""Latent explorer speed, for every shipped model, on the CPU.
+
+1. in process: loading the checkpoint; computing each basis (raw axes, GANSpace, SeFa, class
+   directions); one slider move's work (edited code -> generator on the sample and its 7-image
+   strip -> classifier -> PNG encoding), median and 95th percentile over 200 moves; inverting a
+   digit (median over 5 held-out digits);
+2. in the browser: `streamlit run app.py` in a subprocess, the explorer open in headless
+   Chromium on each model, a slider focused and moved with the arrow key N times; each move is
+   timed from the key press to the new picture on screen (the sample's <img> source for digits,
+   the data plane's G(z) marker for 2D models), seen by a requestAnimationFrame watcher in the page.
+
+Each browser figure is printed beside the in-process part of the same move (measured in this
+process just before) and as a ratio to the 100 ms target: the difference is what the round trip
+through Streamlit and the browser's drawing cost on this machine.
+
+Usage: python bench/latent_speed.py [--moves 30] [--skip-browser]. Targets: a slider move under
+100 ms from input to image (median and p95 reported), the in-process part well under 20 ms,
+directions under 1 s, inversion under 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from gan_core.plots import latent as pictures  # noqa: E402
+from gan_core.sampling import directions, inversion  # noqa: E402
+from gan_core.training.shipped import SHIPPED_RUNS  # noqa: E402
+from gan_core.views import latent  # noqa: E402
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
+# Records performance.now() each time the picture's signature changes (checked every frame).
+WATCH = """(kind) => {
+  window.__changes = []; window.__last = null;
+  const signature = () => {
+    if (kind === 'image') { const img = document.querySelector('img[alt="current sample"]'); return img && img.src; }
+    const plots = document.querySelectorAll('.stMain .js-plotly-plot');
+    const gd = plots[1]; const star = gd && gd.data && gd.data.find(t => t.name === 'G(z)');
+    return star ? star.x[0] + ',' + star.y[0] : null;
+  };
+  const tick = () => { const s = signature();
+    if (s !== null && s !== window.__last) {
+      if (window.__last !== null) window.__changes.push(performance.now());
+      window.__last = s;
+    }
+    requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def in_process(run) -> dict:
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    model = latent.load_latent_model(run.path, run.title)
+    figures = {"load_s": time.perf_counter() - started}
+    generator = model.generator
+    bases = {"axes": directions.raw_axes(generator), "ganspace": directions.ganspace(generator)}
+    bases["sefa"] = directions.sefa(generator)
+    if model.classifier is not None and not generator.conditional:
+        bases["class"] = directions.class_directions(generator, model.classifier, model.class_names)
+    figures.update({f"{kind}_s": basis.seconds for kind, basis in bases.items()})
+    basis = bases["ganspace"]
+    times = []
+    for move in range(200):
+        begun = time.perf_counter()
+        z = generator.codes(move)[0] + 0.3 * torch.as_tensor(basis.vectors[0], dtype=torch.float32)
+        sweep = torch.stack([z + t * torch.as_tensor(basis.vectors[1], dtype=torch.float32) for t in range(-3, 4)])
+        codes = torch.cat([z[None], sweep])
+        outputs = generator.generate(codes, generator.labels(0, len(codes)))
+        if model.kind == "image":
+            latent.classify(model, outputs)
+            pictures.png_bytes(pictures.upscaled(outputs[0], 224))
+            pictures.png_bytes(pictures.tiles(outputs[1:], [f"{t:+d}" for t in range(-3, 4)], tile=72))
+        else:
+            latent.discriminator_reading(model, outputs[:1])
+        times.append((time.perf_counter() - begun) * 1000)
+    figures["move_ms_median"], figures["move_ms_p95"] = statistics.median(times), percentile(times, 95)
+    if model.kind == "image":
+        held = model.data.held_out_images
+        figures["invert_s"] = statistics.median(inversion.invert(generator, held[i * 31]).seconds for i in range(5))
+    return figures
+
+
+def open_explorer(page, url: str, title: str) -> None:
+    page.goto(url)
+    for attempt in range(3):
+        page.get_by_role("link", name="Latent explorer", exact=True).click()
+        try:
+            page.get_by_role("heading", name="Latent explorer").wait_for(timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=title, exact=True).click()
+    time.sleep(3)
+
+
+def browser_moves(page, kind: str, moves: int) -> list[float]:
+    page.evaluate(WATCH, kind)
+    time.sleep(1.0)
+    slider = page.locator('.stMain [role="slider"]').first
+    slider.focus()
+    latencies = []
+    for move in range(moves):
+        count = page.evaluate("window.__changes.length")
+        started = page.evaluate("performance.now()")
+        page.keyboard.press("ArrowRight" if (move // 10) % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"window.__changes.length > {count}", timeout=20_000)
+        latencies.append(page.evaluate(f"window.__changes[{count}]") - started)
+        time.sleep(0.15)  # a person's next move; lets the page settle
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--moves", type=int, default=30)
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+    print("in process (one torch thread):")
+    in_process_ms = {}
+    for run in SHIPPED_RUNS:
+        figures = in_process(run)
+        in_process_ms[run.preset] = figures["move_ms_median"]
+        bases = ", ".join(
+            f"{k[:-2]} {v:.3f} s" for k, v in figures.items() if k.endswith("_s") and k not in ("load_s", "invert_s")
+        )
+        line = (
+            f"  {run.preset:13s} load {figures['load_s']:.2f} s · directions: {bases} · slider move "
+            f"{figures['move_ms_median']:.1f} ms (p95 {figures['move_ms_p95']:.1f})"
+        )
+        if "invert_s" in figures:
+            line += f" · inversion {figures['invert_s']:.2f} s"
+        print(line, flush=True)
+    if args.skip_browser:
+        return
+    from playwright.sync_api import sync_playwright
+
+    print(f"in the browser (headless Chromium, {args.moves} arrow-key moves per model, key press -> new picture):")
+    with running_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for run in SHIPPED_RUNS:
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                open_explorer(page, url, run.title)
+                kind = "image" if run.preset.startswith("digits") else "toy"
+                latencies = browser_moves(page, kind, args.moves)
+                median = statistics.median(latencies)
+                print(
+                    f"  {run.preset:13s} median {median:6.1f} ms   p95 {percentile(latencies, 95):6.1f} ms   "
+                    f"(max {max(latencies):.0f}; in process {in_process_ms[run.preset]:.1f} ms; "
+                    f"median / 100 ms target x{median / 100:.2f})",
+                    flush=True,
+                )
+                page.close()
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The latent explorer in a real browser (headless Chromium): it opens from the navigation,
+shows the sample, a slider moved with the keyboard changes the image, and screenshots at
+1440x900 and 1280x720 (a projector) go to test-output/. Skipped where Chromium is missing."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+SAMPLE = 'img[alt="current sample"]'
+
+
+def open_explorer(page, url: str) -> None:
+    page.goto(url)
+    for attempt in range(3):  # a click while the first page still loads can be lost
+        page.get_by_role("link", name="Latent explorer", exact=True).click()
+        try:
+            page.get_by_role("heading", name="Latent explorer").wait_for(timeout=30_000)
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 2:
+                raise
+    page.locator(SAMPLE).wait_for(timeout=60_000)
+
+
+def test_a_slider_changes_the_image_in_the_browser():
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app() as url, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width, height in ((1440, 900), (1280, 720)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                open_explorer(page, url)
+                before = page.locator(SAMPLE).get_attribute("src")
+                page.locator('.stMain [role="slider"]').first.focus()
+                for _ in range(10):
+                    page.keyboard.press("ArrowRight")
+                deadline = time.monotonic() + 30
+                while page.locator(SAMPLE).get_attribute("src") == before and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                assert page.locator(SAMPLE).get_attribute("src") != before
+                assert not page.locator('[data-testid="stException"]').count()
+                page.screenshot(path=str(OUTPUT / f"latent_explorer_{width}.png"))
+                page.get_by_role("tab", name="Interpolate").click()
+                page.locator('img[alt="linear"]').wait_for(timeout=30_000)
+                page.screenshot(path=str(OUTPUT / f"latent_interpolate_{width}.png"))
+                page.close()
+        finally:
+            browser.close()

@@ -1,0 +1,79 @@
+"""Which generator the latent explorer shows, and the caches behind it: shipped runs by name,
+the run a lab hands over ("Explore this generator"), or an uploaded checkpoint. A loaded model
+and each of its bases are computed once per server (st.cache_resource: read-only, shared), so a
+slider move only runs the generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+from gan_core.sampling import directions
+from gan_core.training.shipped import SHIPPED_RUNS
+from gan_core.views import latent
+
+SESSION_RUN_KEY = "lat_session_run"  # what a lab hands over: {"bytes", "label", "digest"}
+PAGE = "pages/latent_explorer.py"
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    id: str  # the cache key: a shipped preset, or "session:<digest>" / "upload:<digest>"
+    title: str
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha1(content).hexdigest()[:16]
+
+
+def shipped_choices() -> list[ModelChoice]:
+    return [ModelChoice(run.preset, run.title) for run in SHIPPED_RUNS if run.path.is_file()]
+
+
+@st.cache_resource(max_entries=12, show_spinner="Loading the generator…")
+def load_model(model_id: str, _source, title: str) -> latent.LatentModel:
+    """`_source` (a path or bytes) is not hashed: `model_id` names it (with a digest of bytes)."""
+    return latent.load_latent_model(_source, title)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Computing directions…")
+def load_basis(model_id: str, kind: str, _model: latent.LatentModel) -> directions.Basis:
+    generator = _model.generator
+    if kind == "axes":
+        return directions.raw_axes(generator)
+    if kind == "ganspace":
+        return directions.ganspace(generator)
+    if kind == "sefa":
+        return directions.sefa(generator)
+    if kind == "class":
+        return directions.class_directions(generator, _model.classifier, _model.class_names)
+    raise ValueError(f"unknown basis {kind!r}")
+
+
+@st.cache_resource(max_entries=128, show_spinner="Measuring what each direction does…")
+def load_effects(model_id: str, kind: str, names: tuple[str, ...], _model, _vectors) -> list[str]:
+    """What each of some directions does (gan_core.views.latent.direction_effects); `names`
+    identifies the directions (a saved basis changes as a person saves)."""
+    return latent.direction_effects(_model, _vectors)
+
+
+def hand_over(checkpoint_bytes: bytes, label: str) -> None:
+    """Called by a lab's "Explore this generator": remember its run for the explorer and open it."""
+    st.session_state[SESSION_RUN_KEY] = {"bytes": checkpoint_bytes, "label": label, "digest": digest(checkpoint_bytes)}
+    st.session_state["lat_choice"] = f"session:{digest(checkpoint_bytes)}"
+    st.switch_page(PAGE)
+
+
+def explore_button(runner, lab: str) -> None:
+    """The button a lab shows: hand its current run to the latent explorer."""
+    if st.button(
+        "Explore this generator",
+        key=f"explore_{lab}",
+        icon=":material/explore:",
+        help="Open the latent explorer on the generator trained here (as it is now).",
+    ):
+        iteration = runner.iteration
+        hand_over(runner.checkpoint_bytes(), f"This session's {lab} run (iteration {iteration:,})")

@@ -1,0 +1,206 @@
+"""The latent explorer's state and callbacks: which model is shown (and falling back to the one
+shown when another fails to load), the seed, the truncation, the basis and the sliders' edit,
+and the small helpers every tab draws with. Widget keys all start with "lat_"."""
+
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+import torch
+
+from gan_core.plots import latent as pictures
+from gan_core.sampling import directions
+from gan_core.training.checkpoint import CheckpointError
+from gan_core.views import latent
+
+from . import latent_models as models
+
+N_SLIDERS = directions.MAX_DIRECTIONS
+MAX_CHECKPOINT_BYTES = 50_000_000
+state = st.session_state
+
+
+# ----- state --------------------------------------------------------------------------------------
+def init_state() -> None:
+    shipped = models.shipped_choices()
+    state.setdefault("lat_choice", shipped[0].id if shipped else None)
+    state.setdefault("lat_active", None)  # the choice that loaded last: kept when another fails
+    state.setdefault("lat_uploaded", None)  # {"bytes", "name", "digest"}
+    state.setdefault("lat_message", None)
+    state.setdefault("lat_seed", 0)
+    state.setdefault("lat_truncation", 1.0)
+    state.setdefault("lat_basis", "axes")
+    state.setdefault("lat_window", 0)
+    state.setdefault("lat_label", 0)
+    state.setdefault("lat_edit", {})  # direction index -> stds, for the current basis
+    state.setdefault("lat_base_code", None)  # a code found by inversion, instead of the seed's
+    state.setdefault("lat_base_note", "")
+    state.setdefault("lat_saved", {})  # model id -> [(name, vector)]
+    state.setdefault("lat_strip", 0)
+
+
+def say(kind: str, text: str) -> None:
+    state["lat_message"] = (kind, text)
+
+
+def show_message() -> None:
+    message = state.get("lat_message")
+    if message:
+        kind, text = message
+        {"error": st.error, "warning": st.warning, "info": st.info}.get(kind, st.success)(text)
+        state["lat_message"] = None
+
+
+def clear_edit() -> None:
+    """All sliders back to 0 (the sample is the base code's again, exactly)."""
+    for index in state["lat_edit"]:
+        state.pop(f"lat_dir_{index}", None)
+    state["lat_edit"] = {}
+    for i in range(N_SLIDERS):
+        state.pop(f"lat_dir_{i}", None)
+
+
+# ----- which model ---------------------------------------------------------------------------------
+def choices() -> dict[str, models.ModelChoice]:
+    found = {choice.id: choice for choice in models.shipped_choices()}
+    handed = state.get(models.SESSION_RUN_KEY)
+    if handed:
+        found[f"session:{handed['digest']}"] = models.ModelChoice(f"session:{handed['digest']}", handed["label"])
+    uploaded = state.get("lat_uploaded")
+    if uploaded:
+        found[f"upload:{uploaded['digest']}"] = models.ModelChoice(
+            f"upload:{uploaded['digest']}", f"Uploaded: {uploaded['name']}"
+        )
+    return found
+
+
+def source_of(choice_id: str):
+    if choice_id.startswith("session:"):
+        return state[models.SESSION_RUN_KEY]["bytes"]
+    if choice_id.startswith("upload:"):
+        return state["lat_uploaded"]["bytes"]
+    from gan_core.training.shipped import shipped_run
+
+    return shipped_run(choice_id).path
+
+
+def load(choice_id: str):
+    return models.load_model(choice_id, source_of(choice_id), choices()[choice_id].title)
+
+
+def on_choice() -> None:
+    """Load the chosen model; on failure say why and go back to the one shown."""
+    choice = state["lat_choice"]
+    try:
+        load(choice)
+    except (CheckpointError, OSError, KeyError) as error:
+        say("error", f"Could not open that model: {error}. The model shown is kept.")
+        state["lat_choice"] = state["lat_active"]
+        return
+    state["lat_active"] = choice
+    state["lat_base_code"], state["lat_base_note"] = None, ""
+    state["lat_basis"], state["lat_window"], state["lat_label"], state["lat_strip"] = "axes", 0, 0, 0
+    clear_edit()
+    state.pop("lat_inversion", None)
+    state.pop("lat_completion", None)
+
+
+def on_upload() -> None:
+    uploaded = state.get("lat_upload_file")
+    if uploaded is None:
+        return
+    content = uploaded.getvalue()
+    if len(content) > MAX_CHECKPOINT_BYTES:
+        say("error", f"{uploaded.name} is {len(content) / 1e6:.0f} MB; checkpoints of up to 50 MB are taken.")
+        return
+    previous = state.get("lat_uploaded")
+    state["lat_uploaded"] = {"bytes": content, "name": uploaded.name, "digest": models.digest(content)}
+    state["lat_choice"] = f"upload:{models.digest(content)}"
+    before = state["lat_active"]
+    on_choice()
+    if state["lat_active"] == before and state["lat_choice"] != f"upload:{models.digest(content)}":
+        state["lat_uploaded"] = previous  # refused: forget it
+        message = state.get("lat_message")
+        if message:
+            say("error", message[1].replace("that model", uploaded.name))
+    else:
+        say("success", f"Loaded {uploaded.name}.")
+
+
+def on_basis() -> None:
+    state["lat_window"], state["lat_strip"] = 0, 0
+    clear_edit()
+
+
+def on_window() -> None:
+    state["lat_strip"] = 0
+
+
+def on_random() -> None:
+    state["lat_seed"] = random.randrange(0, 100_000)
+    state["lat_base_code"], state["lat_base_note"] = None, ""
+
+
+def on_seed() -> None:
+    state["lat_base_code"], state["lat_base_note"] = None, ""
+
+
+def on_slider(index: int) -> None:
+    value = float(state[f"lat_dir_{index}"])
+    if value:
+        state["lat_edit"][index] = value
+    else:
+        state["lat_edit"].pop(index, None)
+
+
+# ----- the code shown --------------------------------------------------------------------------------
+def basis_kinds(model: latent.LatentModel, model_id: str) -> list[str]:
+    kinds = ["axes", "ganspace", "sefa"]
+    if model.classifier is not None and not model.generator.conditional and model.kind == "image":
+        kinds.append("class")
+    if state["lat_saved"].get(model_id):
+        kinds.append("saved")
+    return kinds
+
+
+def current_basis(model, model_id: str) -> directions.Basis:
+    kind = state["lat_basis"]
+    if kind == "saved":
+        return directions.saved_basis(state["lat_saved"][model_id], model.generator.noise_dim)
+    return models.load_basis(model_id, kind, model)
+
+
+def base_code(generator) -> torch.Tensor:
+    """The code before any slider: the seed's (times the truncation psi) or an inverted one."""
+    if state["lat_base_code"] is not None:
+        return torch.tensor(state["lat_base_code"], dtype=torch.float32)
+    return generator.codes(int(state["lat_seed"]))[0] * float(state["lat_truncation"])
+
+
+def edited_code(generator, basis) -> torch.Tensor:
+    z = base_code(generator).double()
+    vectors = torch.as_tensor(basis.vectors)
+    for index, stds in state["lat_edit"].items():
+        if index < len(vectors):
+            z = z + stds * generator.prior_std * vectors[index]
+    return z.float()
+
+
+def current_label(model) -> int | None:
+    return int(state["lat_label"]) if model.generator.conditional else None
+
+
+def caption_for(model, images: torch.Tensor) -> list[str]:
+    reading = latent.classify(model, images)
+    if reading is None:
+        return [""] * len(images)
+    names = model.class_names
+    return [f"{names[k]} ({p:.0%})" for k, p in zip(*reading)]
+
+
+def image_html(png: bytes, width: int, alt: str) -> str:
+    return (
+        f'<img src="{pictures.data_uri(png)}" alt="{alt}" width="{width}" '
+        'style="image-rendering: pixelated; border: 1px solid #ddd; max-width: 100%;">'
+    )
