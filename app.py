@@ -2,9 +2,16 @@
 sidebar, which device trains and which version runs."""
 
 import streamlit as st
+import torch
 
 import gan_core
 from gan_core.device import describe_device, pick_device
+
+# The server process itself only runs small forward passes (the latent explorer; training runs in
+# processes of its own): one intra-op thread, since a second one's spin-waits cost far more than
+# they give when the browser or a training process wants the same cores (bench/latent_speed.py).
+if torch.get_num_threads() != 1:
+    torch.set_num_threads(1)
 
 st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:", layout="wide")
 

@@ -7,7 +7,7 @@
 2. in the browser: `streamlit run app.py` in a subprocess, the explorer open in headless
    Chromium on each model, a slider focused and moved with the arrow key N times; each move is
    timed from the key press to the new picture on screen (the sample's <img> source for digits,
-   the data plane's G(z) marker for 2D models), seen by a requestAnimationFrame watcher in the page.
+   the noise-plane picture with z for 2D models), seen by a requestAnimationFrame watcher in the page.
 
 Each browser figure is printed beside the in-process part of the same move (measured in this
 process just before) and as a ratio to the 100 ms target: the difference is what the round trip
@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from gan_core.plots import latent as pictures  # noqa: E402
@@ -40,10 +41,8 @@ from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 WATCH = """(kind) => {
   window.__changes = []; window.__last = null;
   const signature = () => {
-    if (kind === 'image') { const img = document.querySelector('img[alt="current sample"]'); return img && img.src; }
-    const plots = document.querySelectorAll('.stMain .js-plotly-plot');
-    const gd = plots[1]; const star = gd && gd.data && gd.data.find(t => t.name === 'G(z)');
-    return star ? star.x[0] + ',' + star.y[0] : null;
+    const img = document.querySelector(kind === 'image' ? 'img[alt="current sample"]' : 'img[alt="noise plane"]');
+    return img && img.src;
   };
   const tick = () => { const s = signature();
     if (s !== null && s !== window.__last) {
@@ -72,6 +71,10 @@ def in_process(run) -> dict:
         bases["class"] = directions.class_directions(generator, model.classifier, model.class_names)
     figures.update({f"{kind}_s": basis.seconds for kind, basis in bases.items()})
     basis = bases["ganspace"]
+    if model.kind == "toy":
+        plane = latent.noise_plane(model, torch.zeros(generator.noise_dim), basis.vectors[0], basis.vectors[1])
+        noise_base = pictures.noise_plane_base(plane)  # drawn once per plane, as the page caches it
+        data_base = pictures.data_plane_base(latent.data_plane(model))
     times = []
     for move in range(200):
         begun = time.perf_counter()
@@ -85,6 +88,8 @@ def in_process(run) -> dict:
             pictures.png_bytes(pictures.tiles(outputs[1:], [f"{t:+d}" for t in range(-3, 4)], tile=72))
         else:
             latent.discriminator_reading(model, outputs[:1])
+            pictures.with_marks(noise_base, (0.3, 0.0), np.array([[-3.0, 0.0], [3.0, 0.0]]))
+            pictures.with_marks(data_base, outputs[0].numpy(), outputs[1:].numpy())
         times.append((time.perf_counter() - begun) * 1000)
     figures["move_ms_median"], figures["move_ms_p95"] = statistics.median(times), percentile(times, 95)
     if model.kind == "image":
@@ -111,7 +116,7 @@ def open_explorer(page, url: str, title: str) -> None:
 def browser_moves(page, kind: str, moves: int) -> list[float]:
     page.evaluate(WATCH, kind)
     time.sleep(1.0)
-    slider = page.locator('.stMain [role="slider"]').first
+    slider = page.locator('[data-testid="stMain"] input[type="range"]').first
     slider.focus()
     latencies = []
     for move in range(moves):

@@ -13,6 +13,12 @@ Train small generative adversarial networks live, and watch them learn.
 - **Image lab**: train an MLP GAN, a conditional GAN or a DCGAN on handwritten digits, see a fixed
   batch of samples sharpen, and score them with a classifier we ship (Inception Score, FID on its
   features, precision/recall).
+- **Latent explorer**: slide a trained generator's latent dimensions and see what each does
+  (raw axes, GANSpace and SeFa directions, "more like a 7" class directions), interpolate
+  linearly and spherically, keep z and change a conditional GAN's label, see where 2D codes
+  land, and find the code of your own digit (inversion) or let the generator complete a half
+  you hide. Works at once on the shipped models, or on a run from either lab
+  ("Explore this generator").
 
 Every run can be saved as a checkpoint and loaded back; the same engine trains from the command
 line (`python -m gan_core train --preset ring --out run.pt`).

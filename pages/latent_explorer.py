@@ -13,7 +13,7 @@ import streamlit as st
 from gan_core.sampling import directions
 from gan_core.training.checkpoint import CheckpointError
 from ui import latent_state as lat
-from ui.latent_explore import explorer
+from ui.latent_explore import explorer, explorer_controls, export_buttons
 from ui.latent_tabs import directions_tab, interpolation_tab, inversion_tab, labels_tab
 
 state = st.session_state
@@ -105,7 +105,9 @@ if model.kind == "image":
     tab_names.append("Invert & complete")
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 with tabs["Explore"]:
+    explorer_controls(model)
     explorer(model, model_id, basis)
+    export_buttons(model)
 with tabs["Directions"]:
     directions_tab(model, model_id, basis)
 with tabs["Interpolate"]:

@@ -43,7 +43,7 @@ def test_opens_on_the_shipped_dcgan_with_sliders_and_a_classified_sample(explore
     assert at.session_state["lat_active"] == "digits-dcgan"
     assert len([s for s in at.slider if s.key and s.key.startswith("lat_dir_")]) == 16
     assert sample_src(at)
-    assert any(re.match(r"Classifier: \*\*\d\*\* \d+%", m.value) for m in at.markdown)
+    assert any(re.match(r"Classifier: \*\*\d\*\* \(\d+%\)", m.value) for m in at.markdown)
     assert any("Generated, classified and drawn in" in c.value for c in at.caption)
 
 

@@ -53,8 +53,9 @@ def sliders(model, basis: directions.Basis) -> None:
         )
 
 
-@st.fragment
-def explorer(model, model_id: str, basis: directions.Basis) -> None:
+def explorer_controls(model) -> None:
+    """Seed, Random, Reset and a conditional model's label: each starts a full rerun, so they stay
+    outside the explorer's fragment (which then redraws only what a slider changes)."""
     generator = model.generator
     top = st.columns([1.1, 1.0, 0.9, 1.0, 2.2], vertical_alignment="bottom")
     top[0].number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key="lat_seed", on_change=on_seed)
@@ -65,17 +66,19 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         on_click=clear_edit,
         icon=":material/restart_alt:",
         width="stretch",
-        disabled=not state["lat_edit"],
-        help="All sliders back to 0." if state["lat_edit"] else "The sliders are all at 0 already.",
+        help="Every slider back to 0: the seed's own sample again, exactly.",
     )
     if generator.conditional:
         top[3].selectbox(
             "Label", range(generator.n_classes), key="lat_label", format_func=lambda k: model.class_names[k]
         )
-    timing = top[4].empty()
     if state["lat_base_note"]:
-        st.caption(f"Code: {state['lat_base_note']} (Random or a new seed goes back to seeds).")
+        top[4].caption(f"Code: {state['lat_base_note']} (Random or a new seed goes back to seeds).")
 
+
+@st.fragment
+def explorer(model, model_id: str, basis: directions.Basis) -> None:
+    generator = model.generator
     started = time.perf_counter()
     z = edited_code(generator, basis)
     strip_choices = list(
@@ -93,6 +96,7 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
     if model.kind == "image":
         captions = caption_for(model, outputs)
         main_png = pictures.png_bytes(pictures.upscaled(outputs[0], IMAGE_SIZE))
+        state["lat_shown"] = outputs  # what the export buttons (outside this fragment) save
         strip_png = pictures.png_bytes(
             pictures.tiles(
                 outputs[1:],
@@ -101,13 +105,13 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
             )
         )
         elapsed = (time.perf_counter() - started) * 1000
-        timing.caption(f"Generated, classified and drawn in **{elapsed:.1f} ms** (CPU).")
         left, right = st.columns([1, 2.3])
         with left:
             st.markdown(image_html(main_png, IMAGE_SIZE, "current sample"), unsafe_allow_html=True)
             if captions[0]:
                 label, confidence = captions[0].split(" ")
                 st.markdown(f"Classifier: **{label}** {confidence}")
+            st.caption(f"Generated, classified and drawn in **{elapsed:.1f} ms** (CPU).")
             st.selectbox(
                 "Strip along",
                 strip_choices,
@@ -115,30 +119,16 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
                 format_func=basis.describe,
                 help="The strip shows the sample at -3 ... +3 stds along this direction (its slider's whole range).",
             )
-            st.download_button(
-                "Image (PNG)", main_png, "latent-sample.png", "image/png", key="lat_dl_image", on_click="ignore"
-            )
-            st.download_button(
-                "Strip (PNG)", strip_png, "latent-strip.png", "image/png", key="lat_dl_strip", on_click="ignore"
-            )
-            st.download_button(
-                "Strip (animated GIF)",
-                lambda: pictures.gif_bytes(outputs[1:], [f"{t:+d} std" for t in STRIP_STEPS]),
-                "latent-strip.gif",
-                "image/gif",
-                key="lat_dl_gif",
-                on_click="ignore",
-            )
         with right:
             st.markdown(image_html(strip_png, len(STRIP_STEPS) * (STRIP_TILE + 4) + 4, "strip"), unsafe_allow_html=True)
             sliders(model, basis)
     else:
-        toy_explorer(model, model_id, basis, z, outputs, chosen, started, timing)
+        toy_explorer(model, model_id, basis, z, outputs, chosen, started)
     if generator.prior == "uniform":
         st.caption("This model draws z uniformly from [-1, 1]: codes pushed past ±1 are ones it never saw in training.")
 
 
-def toy_explorer(model, model_id, basis, z, outputs, chosen, started, timing) -> None:
+def toy_explorer(model, model_id, basis, z, outputs, chosen, started) -> None:
     generator = model.generator
     u_index = chosen
     v_index = next(i for i in range(len(basis)) if i != chosen) if len(basis) > 1 else chosen
@@ -153,25 +143,27 @@ def toy_explorer(model, model_id, basis, z, outputs, chosen, started, timing) ->
     sweep_points = outputs[1:].numpy()
     sweep_codes = np.array([[coords[0] + (t - state["lat_edit"].get(chosen, 0.0)), coords[1]] for t in STRIP_STEPS])
     point = outputs[0].numpy()
-    elapsed = (time.perf_counter() - started) * 1000
-    timing.caption(f"Generated in **{elapsed:.1f} ms** (CPU).")
-    left, middle, right = st.columns([1.15, 1, 1])
-    with left:
-        sliders(model, basis)
-        st.selectbox(
-            "Sweep along", list(range(min(N_SLIDERS, len(basis)))), key="lat_strip", format_func=basis.describe
-        )
-    middle.plotly_chart(
-        pictures.noise_plane_figure(plane, coords, sweep_codes), key="lat_noise_plane", config={"displaylogo": False}
-    )
-    right.plotly_chart(
-        pictures.data_plane_figure(data, point, sweep_points), key="lat_data_plane", config={"displaylogo": False}
-    )
+    noise_picture = pictures.with_marks(cached_base("noise", plane), coords, sweep_codes)
+    data_picture = pictures.with_marks(cached_base("data", data), point, sweep_points)
     reading = latent.discriminator_reading(model, outputs[:1])[0]
     where = "—"
     if getattr(model.data, "is_mixture", False):
         landed = int(latent.landing_modes(model, outputs[:1].numpy())[0])
         where = "between modes (a low-quality sample)" if landed == len(model.data.centers) else f"in mode {landed + 1}"
+    elapsed = (time.perf_counter() - started) * 1000
+    left, middle, right = st.columns([0.8, 1.2, 1.2])
+    with left:
+        sliders(model, basis)
+        st.selectbox(
+            "Sweep along", list(range(min(N_SLIDERS, len(basis)))), key="lat_strip", format_func=basis.describe
+        )
+        st.caption(f"Generated and drawn in **{elapsed:.1f} ms** (CPU).")
+    middle.markdown(image_html(noise_picture, 342, "noise plane", crisp=False), unsafe_allow_html=True)
+    right.markdown(image_html(data_picture, 342, "data plane", crisp=False), unsafe_allow_html=True)
+    right.caption(
+        "★ G(z) · dotted line: G along the sweep · black dots: real samples · green: generated · "
+        "circles: the modes, coloured as in the noise plane · background: D's output."
+    )
     st.markdown(
         f"z = ({', '.join(f'{x:+.2f}' for x in z.tolist()[:4])}{', …' if len(z) > 4 else ''}) lands at "
         f"**({point[0]:+.2f}, {point[1]:+.2f})**, {where}; D there: **{reading:.2f}**."
@@ -197,6 +189,54 @@ def cached_data_plane(model_id, _model):
     return latent.data_plane(_model)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={latent.NoisePlane: id, latent.DataPlane: id})
+def cached_base(kind: str, plane):
+    """A plane's picture without marks, drawn once per plane object (the planes are cached above)."""
+    return pictures.noise_plane_base(plane) if kind == "noise" else pictures.data_plane_base(plane)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_prior_shares(model_id, _model):
     return latent.prior_mode_shares(_model)
+
+
+def export_buttons(model) -> None:
+    """Downloads of what the explorer shows, made when clicked (outside the explorer's fragment, so a
+    slider move does not redraw them)."""
+    if model.kind != "image":
+        return
+
+    def shown():
+        return state["lat_shown"]
+
+    def strip_captions():
+        return [f"{t:+d} std" for t in STRIP_STEPS]
+
+    columns = st.columns(3)
+    columns[0].download_button(
+        "Image (PNG)",
+        lambda: pictures.png_bytes(pictures.upscaled(shown()[0], 512)),
+        "latent-sample.png",
+        "image/png",
+        key="lat_dl_image",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    columns[1].download_button(
+        "Strip (PNG)",
+        lambda: pictures.png_bytes(pictures.tiles(shown()[1:], strip_captions(), tile=128)),
+        "latent-strip.png",
+        "image/png",
+        key="lat_dl_strip",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    columns[2].download_button(
+        "Strip (animated GIF)",
+        lambda: pictures.gif_bytes(shown()[1:], strip_captions()),
+        "latent-strip.gif",
+        "image/gif",
+        key="lat_dl_gif",
+        on_click="ignore",
+        icon=":material/animation:",
+    )

@@ -199,8 +199,7 @@ def caption_for(model, images: torch.Tensor) -> list[str]:
     return [f"{names[k]} ({p:.0%})" for k, p in zip(*reading)]
 
 
-def image_html(png: bytes, width: int, alt: str) -> str:
-    return (
-        f'<img src="{pictures.data_uri(png)}" alt="{alt}" width="{width}" '
-        'style="image-rendering: pixelated; border: 1px solid #ddd; max-width: 100%;">'
-    )
+def image_html(png: bytes, width: int, alt: str, crisp: bool = True) -> str:
+    """An inline picture (a data URI: no second request). `crisp`: scale pixels as squares (digits)."""
+    style = "image-rendering: pixelated; " if crisp else ""
+    return f'<img src="{pictures.data_uri(png)}" alt="{alt}" width="{width}" style="{style}max-width: 100%;">'

@@ -9,13 +9,13 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.data.user_images import MAX_UPLOAD_BYTES, read_drawing, read_image_bytes
+from gan_core.data.user_images import MAX_UPLOAD_BYTES, erased_mask, read_drawing, read_image_bytes
 from gan_core.plots import latent as pictures
 from gan_core.sampling import directions, interpolation, inversion
 from gan_core.views import latent
 
 from . import latent_models as models
-from .latent_state import N_SLIDERS, base_code, caption_for, clear_edit, current_label, image_html, state
+from .latent_state import N_SLIDERS, base_code, caption_for, clear_edit, current_label, image_html, say, state
 
 TILE = 84
 
@@ -81,9 +81,11 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
             saved.append(
                 ((name or f"direction {len(saved) + 1}").strip()[:60], (vector / np.linalg.norm(vector)).tolist())
             )
-            st.success(
-                f"Saved “{saved[-1][0]}”. Choose “{directions.BASIS_KINDS['saved']}” in the sidebar to slide it."
+            say(
+                "success",
+                f"Saved “{saved[-1][0]}”. Choose “{directions.BASIS_KINDS['saved']}” under Directions to slide it.",
             )
+            st.rerun()  # the whole page: the sidebar now offers the saved directions
     if saved:
         st.dataframe({"saved direction": [n for n, _ in saved]}, hide_index=True)
         left, right = st.columns(2, vertical_alignment="bottom")
@@ -111,7 +113,8 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
         else:
             room = directions.MAX_SAVED - len(saved)
             saved.extend(found[:room])
-            st.success(f"Added {min(len(found), room)} directions from {uploaded.name}.")
+            say("success", f"Added {min(len(found), room)} directions from {uploaded.name}.")
+            st.rerun()
 
 
 # ----- interpolation ----------------------------------------------------------------------------------
@@ -415,15 +418,20 @@ def inversion_tab(model, model_id: str) -> None:
                 clear_edit()
                 st.rerun()
     st.divider()
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    hidden = left.selectbox(
+    options = (*inversion.MASKS, "brush")
+    hidden = st.radio(
         "Hide",
-        inversion.MASKS,
+        options,
         key="lat_mask",
-        format_func=lambda m: f"the {m} half" if m != "centre" else "the centre square",
+        horizontal=True,
+        format_func=lambda m: {"brush": "what I brush over", "centre": "the centre square"}.get(m, f"the {m} half"),
     )
-    if right.button("Complete the hidden part", key="lat_complete", icon=":material/auto_fix_high:"):
-        visible = inversion.half_mask(tuple(target.shape), hidden)
+    visible = _visible_mask(target, hidden)
+    if visible is None:
+        st.caption("Brush over the part of the digit to hide, then complete it.")
+    elif visible.all():
+        st.caption("Nothing is hidden yet: brush over part of the digit.")
+    elif st.button("Complete the hidden part", key="lat_complete", icon=":material/auto_fix_high:"):
         bar = st.progress(0.0, text="Matching the visible part…")
         done = inversion.complete(
             generator,
@@ -435,7 +443,8 @@ def inversion_tab(model, model_id: str) -> None:
         bar.empty()
         state["lat_completion"] = {"model": model_id, "name": name, "hidden": hidden, "done": done, "visible": visible}
     result = state.get("lat_completion")
-    if result and result["model"] == model_id and result["name"] == name and result["hidden"] == hidden:
+    same_mask = visible is not None and result is not None and torch.equal(result["visible"], visible)
+    if result and result["model"] == model_id and result["name"] == name and same_mask:
         done, visible = result["done"], result["visible"]
         shown_input = torch.where(visible, target, torch.full_like(target, -1.0))
         marked = _mark_hidden(shown_input, visible)
@@ -443,28 +452,50 @@ def inversion_tab(model, model_id: str) -> None:
             _grey_rgb(target),
             marked,
             _grey_rgb(done.completed),
+            _grey_rgb(done.single),
             _grey_rgb(done.mean_image),
             _grey_rgb(done.nearest),
         ]
-        captions = ["original", "what G sees", "GAN completion", "mean image", "nearest digit"]
-        _show(_picture(images, captions, tile=110), "completion")
-        best = min(
-            (done.hidden_error, "the GAN"),
-            (done.mean_image_error, "the mean image"),
-            (done.nearest_error, "the nearest training digit"),
-        )
+        captions = ["original", "what G sees", "GAN (best 8)", "GAN (best 1)", "mean image", "nearest digit"]
+        _show(_picture(images, captions, tile=100), "completion")
+        fills = {
+            f"GAN: average of the {inversion.AVERAGED_MATCHES} best-matching codes": done.hidden_error,
+            "GAN: the single best-matching code": done.single_error,
+            "mean training image": done.mean_image_error,
+            "nearest training digit on the visible part": done.nearest_error,
+        }
         st.dataframe(
-            {
-                "fill of the hidden pixels": [
-                    "GAN completion",
-                    "mean training image",
-                    "nearest training digit on the visible part",
-                ],
-                "MSE on hidden pixels": [done.hidden_error, done.mean_image_error, done.nearest_error],
-            },
-            hide_index=True,
+            {"fill of the hidden pixels": list(fills), "MSE on hidden pixels": list(fills.values())}, hide_index=True
         )
-        st.markdown(f"On this digit, **{best[1]}** fills the hidden part best (lowest error against the original).")
+        best = min(fills, key=fills.get)
+        st.markdown(
+            f"On this digit, **{best}** fills the hidden part best (lowest error against the original). "
+            "Averaging several plausible completions is what a squared error rewards; a single one is sharper."
+        )
+
+
+def _visible_mask(target: torch.Tensor, hidden: str) -> torch.Tensor | None:
+    """The visibility mask the person chose: a half, the centre, or their brush strokes on a
+    canvas over the digit (None until the canvas answers)."""
+    if hidden != "brush":
+        return inversion.half_mask(tuple(target.shape), hidden)
+    try:
+        from streamlit_drawable_canvas import st_canvas
+    except Exception as error:  # the component failed to register: say so, keep the page
+        st.info(f"Brushing needs the streamlit-drawable-canvas package ({type(error).__name__}); pick a half instead.")
+        return None
+    result = st_canvas(
+        stroke_width=30,
+        stroke_color="rgba(220, 40, 40, 0.9)",
+        background_image=pictures.upscaled(target, 224).convert("RGB"),
+        width=224,
+        height=224,
+        drawing_mode="freedraw",
+        key="lat_erase_canvas",
+        return_image_data=True,
+    )
+    image = getattr(result, "image_data", None)
+    return None if image is None else erased_mask(image, tuple(target.shape))
 
 
 def _grey_rgb(image: torch.Tensor) -> torch.Tensor:

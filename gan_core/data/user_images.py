@@ -70,3 +70,18 @@ def read_drawing(rgba: np.ndarray, shape: tuple[int, int, int]) -> torch.Tensor 
     if array.ndim != 3 or array.shape[2] < 3 or array[..., :3].max() == 0:
         return None
     return _to_target(Image.fromarray(array[..., :3]), shape, invert=False)
+
+
+def erased_mask(rgba: np.ndarray, shape: tuple[int, int, int], coverage: float = 0.25) -> torch.Tensor | None:
+    """Which pixels stay visible (C, H, W) after a person brushes over an image on a canvas: a
+    pixel is hidden where the strokes cover at least `coverage` of its area. None when nothing
+    is brushed yet."""
+    from PIL import Image
+
+    array = np.asarray(rgba, dtype=np.uint8)
+    if array.ndim != 3 or array.shape[2] != 4 or array[..., 3].max() == 0:
+        return None
+    channels, height, width = shape
+    covered = np.asarray(Image.fromarray(array[..., 3]).resize((width, height), Image.BOX), dtype=np.float32) / 255.0
+    visible = torch.from_numpy(covered < coverage)
+    return visible.expand(channels, height, width).clone()

@@ -257,10 +257,154 @@ def data_plane_figure(plane, point=None, path=None, height: int = 380) -> go.Fig
     small_chart_layout(figure, "y", height, x_title="x")
     figure.update_layout(
         title=dict(text="Data plane: G(z) on D's heatmap", x=0.02, font=dict(size=14)),
-        showlegend=True,
-        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top", font=dict(size=11)),
+        showlegend=False,  # the page says what each mark is: a legend would squeeze the plane
         margin=dict(l=45, r=10, t=40, b=40),
     )
     figure.update_xaxes(range=[low, high], constrain="domain")
     figure.update_yaxes(range=[low, high], scaleanchor="x", scaleratio=1, constrain="domain")
     return figure
+
+
+# ----- 2D planes as pictures (redrawn on every slider move: a PNG is far cheaper than a chart) -----
+RD_BU = (
+    (0.0, (178, 24, 43)),
+    (0.25, (239, 138, 98)),
+    (0.5, (247, 247, 247)),
+    (0.75, (103, 169, 207)),
+    (1.0, (33, 102, 172)),
+)
+PLOT_SIZE = 300  # pixels of the square plotting area
+MARGIN = 34  # room for the tick labels on the left and below
+
+
+def _colour_map(values: np.ndarray, low: float, high: float, stops=RD_BU) -> np.ndarray:
+    """values (h, w) -> RGB uint8 (h, w, 3) along a piecewise-linear colour scale."""
+    t = np.clip((np.asarray(values, dtype=np.float64) - low) / max(high - low, 1e-12), 0, 1)
+    positions = np.array([p for p, _ in stops])
+    colours = np.array([c for _, c in stops], dtype=np.float64)
+    return np.stack([np.interp(t, positions, colours[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+class _Canvas:
+    """A square plot: data coordinates [low, high]^2 onto PLOT_SIZE pixels, with tick labels."""
+
+    def __init__(self, background: np.ndarray, low: float, high: float, title: str, x_title: str, y_title: str):
+        from PIL import Image, ImageDraw
+
+        self.low, self.high = low, high
+        self.image = Image.new("RGB", (MARGIN + PLOT_SIZE + 8, 24 + PLOT_SIZE + MARGIN), "white")
+        plot = Image.fromarray(background[::-1]).resize((PLOT_SIZE, PLOT_SIZE), Image.NEAREST)  # row 0 is the top
+        self.image.paste(plot, (MARGIN, 24))
+        self.draw = ImageDraw.Draw(self.image)
+        font = _font(12)
+        self.draw.text((4, 4), title, fill="black", font=_font(14))
+        span = high - low
+        step = 1.0 if span <= 6 else 2.0
+        tick = np.ceil(low / step) * step
+        while tick <= high + 1e-9:
+            x, y = self.to_pixel(tick, tick)
+            self.draw.text((x - 6, 24 + PLOT_SIZE + 3), f"{tick:g}", fill="#555", font=font)
+            self.draw.text((4, y - 7), f"{tick:g}", fill="#555", font=font)
+            tick += step
+        self.draw.text((MARGIN + PLOT_SIZE / 2 - 30, 24 + PLOT_SIZE + 17), x_title, fill="#333", font=font)
+        self.draw.text((MARGIN + 4, 26), y_title, fill="#333", font=font)
+
+    def copy(self) -> _Canvas:
+        from PIL import ImageDraw
+
+        twin = object.__new__(_Canvas)
+        twin.low, twin.high, twin.image = self.low, self.high, self.image.copy()
+        twin.draw = ImageDraw.Draw(twin.image)
+        return twin
+
+    def to_pixel(self, x: float, y: float) -> tuple[float, float]:
+        scale = PLOT_SIZE / (self.high - self.low)
+        return MARGIN + (x - self.low) * scale, 24 + PLOT_SIZE - (y - self.low) * scale
+
+    def inside(self, x: float, y: float) -> bool:
+        return self.low <= x <= self.high and self.low <= y <= self.high
+
+    def dots(self, points: np.ndarray, colour, radius: float = 1.5) -> None:
+        for x, y in points:
+            if self.inside(x, y):
+                px, py = self.to_pixel(x, y)
+                self.draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour)
+
+    def dotted_path(self, points: np.ndarray) -> None:
+        points = np.clip(np.asarray(points, dtype=np.float64), self.low, self.high)  # stays inside the plot
+        pixels = [self.to_pixel(x, y) for x, y in points]
+        for (x0, y0), (x1, y1) in zip(pixels, pixels[1:]):
+            steps = max(2, int(np.hypot(x1 - x0, y1 - y0) / 4))
+            for i in range(0, steps, 2):  # every other short dash
+                a, b = i / steps, (i + 1) / steps
+                self.draw.line(
+                    (x0 + (x1 - x0) * a, y0 + (y1 - y0) * a, x0 + (x1 - x0) * b, y0 + (y1 - y0) * b), "black", 2
+                )
+
+    def star(self, x: float, y: float, size: float = 11) -> None:
+        px, py = self.to_pixel(min(max(x, self.low), self.high), min(max(y, self.low), self.high))
+        corners = []
+        for k in range(10):
+            angle = -np.pi / 2 + k * np.pi / 5
+            r = size if k % 2 == 0 else size * 0.45
+            corners.append((px + r * np.cos(angle), py + r * np.sin(angle)))
+        self.draw.polygon(corners, fill=(255, 200, 0), outline="black", width=2)
+
+    def png(self) -> bytes:
+        return png_bytes(self.image)
+
+
+def noise_plane_base(plane) -> _Canvas:
+    """The noise plane's picture without the code's marks (it changes only with the plane)."""
+    if plane.modes is not None:
+        colours = [_hex(LOW_QUALITY_COLOUR)] + [_hex(MODE_COLOURS[i % len(MODE_COLOURS)]) for i in range(plane.n_modes)]
+        background = np.array(colours, np.uint8)[plane.modes + 1]
+    else:
+        background = _colour_map(plane.d_values, float(plane.d_values.min()), float(plane.d_values.max()))
+    extent = float(np.abs(plane.axis).max())
+    title = "Noise plane: the mode each z lands in" if plane.modes is not None else "Noise plane: D(G(z)) for each z"
+    return _Canvas(background, -extent, extent, title, f"{plane.u_name} (std)", plane.v_name)
+
+
+def data_plane_base(plane) -> _Canvas:
+    """D's heatmap with the real and generated samples and the modes, without G(z)'s marks."""
+    low, high = (0.0, 1.0) if plane.d_is_probability else (float(plane.d_grid.min()), float(plane.d_grid.max()))
+    canvas = _Canvas(
+        _colour_map(plane.d_grid, low, high),
+        plane.bounds[0],
+        plane.bounds[1],
+        "Data plane: G(z) on D's heatmap",
+        "x",
+        "y",
+    )
+    canvas.dots(plane.real, (0, 0, 0), 1.5)
+    canvas.dots(plane.fake, (44, 160, 44), 1.5)
+    if plane.centers is not None:
+        for i, (x, y) in enumerate(plane.centers):
+            px, py = canvas.to_pixel(x, y)
+            colour = _hex(MODE_COLOURS[i % len(MODE_COLOURS)])
+            canvas.draw.ellipse((px - 7, py - 7, px + 7, py + 7), outline=colour, width=3)
+            canvas.draw.text((px + 7, py - 16), str(i + 1), fill=colour, font=_font(12))
+    return canvas
+
+
+def with_marks(base: _Canvas, point=None, path=None) -> bytes:
+    """A copy of a plane's picture with a sweep (dotted) and a point (a star), as PNG bytes."""
+    canvas = base.copy()
+    if path is not None:
+        canvas.dotted_path(path)
+    if point is not None:
+        canvas.star(*point)
+    return canvas.png()
+
+
+def noise_plane_picture(plane, point=None, path=None) -> bytes:
+    return with_marks(noise_plane_base(plane), point, path)
+
+
+def data_plane_picture(plane, point=None, path=None) -> bytes:
+    return with_marks(data_plane_base(plane), point, path)

@@ -1,6 +1,7 @@
 """Sampling: one sampler for every path (live views, evaluation, the CLI, rejection sampling),
-the fixed inputs live views redraw, and discriminator rejection sampling. Later: latent
-directions, interpolation and inversion."""
+the fixed inputs live views redraw, discriminator rejection sampling, and the latent space of a
+trained generator (latent.py): its directions (directions.py), paths between codes
+(interpolation.py), and inversion and completion (inversion.py)."""
 
 from .sampler import sample, sample_numpy, sampling_network
 
