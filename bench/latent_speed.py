@@ -9,9 +9,10 @@
    timed from the key press to the new picture on screen (the sample's <img> source for digits,
    the noise-plane picture with z for 2D models), seen by a requestAnimationFrame watcher in the page.
 
-Each browser figure is printed beside the in-process part of the same move (measured in this
-process just before) and as a ratio to the 100 ms target: the difference is what the round trip
-through Streamlit and the browser's drawing cost on this machine.
+The baseline, measured first in the same run: bench/slider_floor_app.py, a page with nothing but
+one fragment of 16 sliders and one inline picture, moved the same way. Each model's figure is
+printed beside the in-process part of its move, as a ratio to that baseline and to the 100 ms
+target.
 
 Usage: python bench/latent_speed.py [--moves 30] [--skip-browser]. Targets: a slider move under
 100 ms from input to image (median and p95 reported), the in-process part well under 20 ms,
@@ -35,7 +36,7 @@ from gan_core.plots import latent as pictures  # noqa: E402
 from gan_core.sampling import directions, inversion  # noqa: E402
 from gan_core.training.shipped import SHIPPED_RUNS  # noqa: E402
 from gan_core.views import latent  # noqa: E402
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app  # noqa: E402
 
 # Records performance.now() each time the picture's signature changes (checked every frame).
 WATCH = """(kind) => {
@@ -99,15 +100,7 @@ def in_process(run) -> dict:
 
 
 def open_explorer(page, url: str, title: str) -> None:
-    page.goto(url)
-    for attempt in range(3):
-        page.get_by_role("link", name="Latent explorer", exact=True).click()
-        try:
-            page.get_by_role("heading", name="Latent explorer").wait_for(timeout=30_000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    open_from_navigation(page, url, "Latent explorer")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=title, exact=True).click()
     time.sleep(3)
@@ -133,10 +126,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--models", default=",".join(run.preset for run in SHIPPED_RUNS), help="comma-separated")
     args = parser.parse_args()
+    runs = [run for run in SHIPPED_RUNS if run.preset in args.models.split(",")]
     print("in process (one torch thread):")
     in_process_ms = {}
-    for run in SHIPPED_RUNS:
+    for run in runs:
         figures = in_process(run)
         in_process_ms[run.preset] = figures["move_ms_median"]
         bases = ", ".join(
@@ -154,24 +149,42 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"in the browser (headless Chromium, {args.moves} arrow-key moves per model, key press -> new picture):")
-    with running_app() as url, sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for run in SHIPPED_RUNS:
+            with running_app(script=Path(__file__).with_name("slider_floor_app.py")) as url:
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
-                open_explorer(page, url, run.title)
-                kind = "image" if run.preset.startswith("digits") else "toy"
-                latencies = browser_moves(page, kind, args.moves)
-                median = statistics.median(latencies)
+                page.goto(url)
+                page.locator('img[alt="current sample"]').wait_for(timeout=60_000)
+                time.sleep(2)
+                floor = browser_moves(page, "image", args.moves)
+                baseline = statistics.median(floor)
                 print(
-                    f"  {run.preset:13s} median {median:6.1f} ms   p95 {percentile(latencies, 95):6.1f} ms   "
-                    f"(max {max(latencies):.0f}; in process {in_process_ms[run.preset]:.1f} ms; "
-                    f"median / 100 ms target x{median / 100:.2f})",
+                    f"  {'baseline':13s} median {baseline:6.1f} ms   p95 {percentile(floor, 95):6.1f} ms   "
+                    "(bench/slider_floor_app.py: 16 sliders and one picture, nothing else)",
                     flush=True,
                 )
                 page.close()
+            with running_app() as url:
+                models_in_browser(browser, url, runs, args.moves, in_process_ms, baseline)
         finally:
             browser.close()
+
+
+def models_in_browser(browser, url: str, runs, moves: int, in_process_ms: dict, baseline: float) -> None:
+    for run in runs:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        open_explorer(page, url, run.title)
+        kind = "image" if run.preset.startswith("digits") else "toy"
+        latencies = browser_moves(page, kind, moves)
+        median = statistics.median(latencies)
+        print(
+            f"  {run.preset:13s} median {median:6.1f} ms   p95 {percentile(latencies, 95):6.1f} ms   "
+            f"(in process {in_process_ms[run.preset]:.1f} ms; x{median / baseline:.2f} the baseline; "
+            f"x{median / 100:.2f} the 100 ms target)",
+            flush=True,
+        )
+        page.close()
 
 
 if __name__ == "__main__":

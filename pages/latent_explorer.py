@@ -15,8 +15,10 @@ from gan_core.training.checkpoint import CheckpointError
 from ui import latent_state as lat
 from ui.latent_explore import explorer, explorer_controls, export_buttons
 from ui.latent_tabs import directions_tab, interpolation_tab, inversion_tab, labels_tab
+from ui.live_page import QUIET_RERUNS_CSS
 
 state = st.session_state
+st.markdown(QUIET_RERUNS_CSS, unsafe_allow_html=True)  # no "running" blink or fading on each slider move
 lat.init_state()
 options = lat.choices()
 if state["lat_choice"] not in options:

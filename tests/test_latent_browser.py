@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
@@ -16,15 +16,7 @@ SAMPLE = 'img[alt="current sample"]'
 
 
 def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    for attempt in range(3):  # a click while the first page still loads can be lost
-        page.get_by_role("link", name="Latent explorer", exact=True).click()
-        try:
-            page.get_by_role("heading", name="Latent explorer").wait_for(timeout=30_000)
-            break
-        except playwright_api.TimeoutError:
-            if attempt == 2:
-                raise
+    open_from_navigation(page, url, "Latent explorer")
     page.locator(SAMPLE).wait_for(timeout=60_000)
 
 
@@ -53,6 +45,29 @@ def test_a_slider_changes_the_image_in_the_browser():
                 page.get_by_role("tab", name="Interpolate").click()
                 page.locator('img[alt="linear"]').wait_for(timeout=30_000)
                 page.screenshot(path=str(OUTPUT / f"latent_interpolate_{width}.png"))
+                if width == 1440:
+                    draw_a_digit_and_invert_it(page)
                 page.close()
         finally:
             browser.close()
+
+
+def draw_a_digit_and_invert_it(page) -> None:
+    """The drawing canvas (streamlit-drawable-canvas) works: a stroke becomes the target, and
+    "Find its code" finds a match."""
+    page.get_by_role("tab", name="Invert & complete").click()
+    page.get_by_text("Draw one", exact=True).click()
+    canvas = page.locator("canvas").last
+    canvas.wait_for(timeout=30_000)
+    time.sleep(1)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 112, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 15):  # a vertical stroke: a "1"
+        page.mouse.move(box["x"] + 112, box["y"] + 40 + step * 10)
+    page.mouse.up()
+    page.get_by_text("Target: your drawing").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Find its code").click()
+    page.get_by_text("Match error").wait_for(timeout=60_000)
+    page.screenshot(path=str(OUTPUT / "latent_invert_drawing.png"))
+    assert not page.locator('[data-testid="stException"]').count()

@@ -63,15 +63,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(port: int | None = None, timeout: float = 60.0, log_path: Path | None = None):
-    """Yield the base URL of `streamlit run app.py` on `port` (a free one by default)."""
+def running_app(
+    port: int | None = None, timeout: float = 60.0, log_path: Path | None = None, script: Path | None = None
+):
+    """Yield the base URL of `streamlit run app.py` (or `script`) on `port` (a free one by default)."""
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script or ROOT / "app.py"),
         "--server.headless",
         "true",
         "--server.port",
@@ -114,3 +116,17 @@ def running_app(port: int | None = None, timeout: float = 60.0, log_path: Path |
             process.wait()
         if log_path:
             log.close()
+
+
+def open_from_navigation(page, url: str, name: str, timeout_ms: int = 30_000) -> None:
+    """Open the app in a Playwright `page` and go to the page `name` through the navigation link,
+    clicking again when a click made while the first page still loads is lost."""
+    page.goto(url)
+    for attempt in range(3):
+        page.get_by_role("link", name=name, exact=True).click()
+        try:
+            page.get_by_role("heading", name=name).wait_for(timeout=timeout_ms)
+            return
+        except Exception:  # playwright's TimeoutError; this module does not import playwright
+            if attempt == 2:
+                raise

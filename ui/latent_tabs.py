@@ -121,18 +121,17 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
 GRID_SEEDS = 16
 
 
-def _endpoints(model) -> tuple[torch.Tensor, torch.Tensor, str, str]:
+def _endpoints(model, row) -> tuple[torch.Tensor, torch.Tensor, str, str]:
+    """a and b, chosen in the first columns of `row` (the last one holds the steps)."""
     generator = model.generator
-    source = st.radio(
+    source = row[0].selectbox(
         "Endpoints",
         ("Two seeds", "Two samples from a grid", "The explored code and a seed"),
         key="lat_ends",
-        horizontal=True,
     )
     if source == "Two seeds":
-        left, right = st.columns(2)
-        a = left.number_input("Seed of a", 0, 2**31 - 1, 1, key="lat_seed_a")
-        b = right.number_input("Seed of b", 0, 2**31 - 1, 2, key="lat_seed_b")
+        a = row[1].number_input("Seed of a", 0, 2**31 - 1, 1, key="lat_seed_a")
+        b = row[2].number_input("Seed of b", 0, 2**31 - 1, 2, key="lat_seed_b")
         return generator.codes(int(a))[0], generator.codes(int(b))[0], f"seed {a}", f"seed {b}"
     if source == "Two samples from a grid":
         first = int(state.setdefault("lat_grid_first", 100))
@@ -143,14 +142,13 @@ def _endpoints(model) -> tuple[torch.Tensor, torch.Tensor, str, str]:
         else:
             points = generator.generate(codes).numpy()
             st.caption("Samples: " + "; ".join(f"#{i + 1} ({p[0]:+.2f}, {p[1]:+.2f})" for i, p in enumerate(points)))
-        left, middle, right = st.columns([1, 1, 1], vertical_alignment="bottom")
-        a = left.selectbox("a", range(GRID_SEEDS), key="lat_pick_a", format_func=lambda i: f"#{i + 1}")
-        b = middle.selectbox("b", range(GRID_SEEDS), index=1, key="lat_pick_b", format_func=lambda i: f"#{i + 1}")
-        if right.button("New grid", key="lat_new_grid"):
+        a = row[1].selectbox("a", range(GRID_SEEDS), key="lat_pick_a", format_func=lambda i: f"#{i + 1}")
+        b = row[2].selectbox("b", range(GRID_SEEDS), index=1, key="lat_pick_b", format_func=lambda i: f"#{i + 1}")
+        if st.button("New grid", key="lat_new_grid"):
             state["lat_grid_first"] = first + GRID_SEEDS
             st.rerun(scope="fragment")
         return codes[a], codes[b], f"grid #{a + 1}", f"grid #{b + 1}"
-    b = st.number_input("Seed of b", 0, 2**31 - 1, 2, key="lat_seed_b2")
+    b = row[2].number_input("Seed of b", 0, 2**31 - 1, 2, key="lat_seed_b2")
     return base_code(generator), generator.codes(int(b))[0], "the explored code", f"seed {b}"
 
 
@@ -162,8 +160,9 @@ def interpolation_tab(model, model_id: str) -> None:
         "What lies between two codes? The notes ask what the decoder makes of **0.5a + 0.5b**. A GAN's "
         f"answer is G(0.5a + 0.5b): a new sample. Averaging {average}, 0.5 G(a) + 0.5 G(b), is something else."
     )
-    a, b, a_name, b_name = _endpoints(model)
-    steps = st.slider("Steps", 5, 13, 9, step=2, key="lat_steps")
+    row = st.columns([1.6, 1, 1, 1.4], vertical_alignment="bottom")
+    steps = row[3].slider("Steps", 5, 13, 9, step=2, key="lat_steps")
+    a, b, a_name, b_name = _endpoints(model, row)
     labels = generator.labels(current_label(model), steps)
     times = [i / (steps - 1) for i in range(steps)]
     paths = {method: interpolation.path(a, b, steps, method) for method in interpolation.METHODS}
@@ -352,27 +351,24 @@ def _target(model) -> tuple[torch.Tensor | None, str]:
             st.error(f"Could not use {file.name}: {error}.")
             return None, ""
         return target, file.name
+    st.caption("Draw one digit, large, in the middle; the trash icon under the canvas clears it.")
+    image = _canvas(
+        "lat_canvas", "upload an image", stroke_width=22, stroke_color="#ffffff", background_color="#000000"
+    )
+    target = None if image is None else read_drawing(image, shape)
+    return target, "your drawing"
+
+
+def _canvas(key: str, instead: str, **options):
+    """A 224 px drawing canvas's picture (H, W, 4), or None until something is drawn (or, with a
+    message saying to `instead`, when the component cannot run)."""
     try:
         from streamlit_drawable_canvas import st_canvas
     except Exception as error:  # the component failed to register: say so, keep the page
-        st.info(
-            f"Drawing needs the streamlit-drawable-canvas package ({type(error).__name__}); upload an image instead."
-        )
-        return None, ""
-    st.caption("Draw one digit, large, in the middle; the trash icon under the canvas clears it.")
-    result = st_canvas(
-        stroke_width=22,
-        stroke_color="#ffffff",
-        background_color="#000000",
-        width=224,
-        height=224,
-        drawing_mode="freedraw",
-        key="lat_canvas",
-        return_image_data=True,
-    )
-    image = getattr(result, "image_data", None)
-    target = None if image is None else read_drawing(image, shape)
-    return target, "your drawing"
+        st.info(f"Drawing needs the streamlit-drawable-canvas package ({type(error).__name__}); {instead} instead.")
+        return None
+    result = st_canvas(width=224, height=224, drawing_mode="freedraw", key=key, return_image_data=True, **options)
+    return getattr(result, "image_data", None)
 
 
 @st.fragment
@@ -479,22 +475,13 @@ def _visible_mask(target: torch.Tensor, hidden: str) -> torch.Tensor | None:
     canvas over the digit (None until the canvas answers)."""
     if hidden != "brush":
         return inversion.half_mask(tuple(target.shape), hidden)
-    try:
-        from streamlit_drawable_canvas import st_canvas
-    except Exception as error:  # the component failed to register: say so, keep the page
-        st.info(f"Brushing needs the streamlit-drawable-canvas package ({type(error).__name__}); pick a half instead.")
-        return None
-    result = st_canvas(
+    image = _canvas(
+        "lat_erase_canvas",
+        "pick a half",
         stroke_width=30,
         stroke_color="rgba(220, 40, 40, 0.9)",
         background_image=pictures.upscaled(target, 224).convert("RGB"),
-        width=224,
-        height=224,
-        drawing_mode="freedraw",
-        key="lat_erase_canvas",
-        return_image_data=True,
     )
-    image = getattr(result, "image_data", None)
     return None if image is None else erased_mask(image, tuple(target.shape))
 
 
