@@ -12,6 +12,7 @@ import streamlit as st
 
 from gan_core.sampling import directions
 from gan_core.training.checkpoint import CheckpointError
+from ui import latent_models
 from ui import latent_state as lat
 from ui.latent_explore import explorer, explorer_controls, export_buttons
 from ui.latent_tabs import directions_tab, interpolation_tab, inversion_tab, labels_tab
@@ -53,12 +54,8 @@ with st.sidebar:
         on_change=lat.on_choice,
         help="Shipped runs, the run a lab handed over with “Explore this generator”, or a checkpoint you upload.",
     )
-    if models_note := (
-        None
-        if lat.models.SESSION_RUN_KEY in state
-        else "Train in the 2D lab or the image lab and press **Explore this generator** to see that run here."
-    ):
-        st.caption(models_note)
+    if latent_models.SESSION_RUN_KEY not in state:
+        st.caption("Train in the 2D lab or the image lab and press **Explore this generator** to see that run here.")
     st.file_uploader(
         "Upload a checkpoint",
         type=["pt"],

@@ -89,7 +89,11 @@ def test_a_version_1_checkpoint_still_loads_with_its_weights():
     assert config.train.seed == 3 and config.model.g_width == 8
     trainer = checkpoint.load_trainer(DATA / "v1_ring_small.pt")
     assert trainer.iteration == 12 and trainer.updates == {"discriminator": 12, "generator": 12}
-    np.testing.assert_array_equal(sample_numpy(trainer, 20, seed=5), np.load(DATA / "v1_ring_small_samples.npy"))
+    # Equal up to float32 rounding: CPUs with other vector units round a matrix product's last bit
+    # differently (seen: 1e-7); weights that had not loaded would be off by whole units.
+    np.testing.assert_allclose(
+        sample_numpy(trainer, 20, seed=5), np.load(DATA / "v1_ring_small_samples.npy"), rtol=0, atol=1e-5
+    )
     trainer.train(3)  # and it trains on
     assert trainer.iteration == 15
 

@@ -161,8 +161,9 @@ def toy_explorer(model, model_id, basis, z, outputs, chosen, started) -> None:
     middle.markdown(image_html(noise_picture, 342, "noise plane", crisp=False), unsafe_allow_html=True)
     right.markdown(image_html(data_picture, 342, "data plane", crisp=False), unsafe_allow_html=True)
     right.caption(
-        "★ G(z) · dotted line: G along the sweep · black dots: real samples · green: generated · "
-        "circles: the modes, coloured as in the noise plane · background: D's output."
+        "★ G(z) · dotted line: G along the sweep · grey mesh: G's manifold (a grid of z as G bends it) · "
+        "black dots: real samples · green: generated · circles: the modes, coloured as in the noise plane · "
+        "background: D's output."
     )
     st.markdown(
         f"z = ({', '.join(f'{x:+.2f}' for x in z.tolist()[:4])}{', …' if len(z) > 4 else ''}) lands at "

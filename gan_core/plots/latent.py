@@ -312,6 +312,11 @@ def data_plane_base(plane) -> _Canvas:
         "x",
         "y",
     )
+    mesh = plane.manifold  # the generator's manifold: the grid of codes as G bends it
+    for line in [mesh[i] for i in range(mesh.shape[0])] + [mesh[:, j] for j in range(mesh.shape[1])]:
+        if len(line) > 1:
+            pixels = [canvas.to_pixel(x, y) for x, y in np.clip(line, canvas.low, canvas.high)]
+            canvas.draw.line(pixels, (150, 150, 150), 1)
     canvas.dots(plane.real, (0, 0, 0), 1.5)
     canvas.dots(plane.fake, (44, 160, 44), 1.5)
     if plane.centers is not None:

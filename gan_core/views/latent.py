@@ -160,6 +160,9 @@ class DataPlane:
     fake: np.ndarray  # (n, 2)
     bounds: tuple[float, float]
     centers: np.ndarray | None  # (M, 2) the mixture's mode centres, numbered from 1 on screen
+    manifold: (
+        np.ndarray
+    )  # (r, r, 2) G of a grid over z's first two coordinates (+-2 std, others 0); (r, 1, 2) for 1-d z
 
 
 @torch.no_grad()
@@ -174,7 +177,21 @@ def data_plane(model: LatentModel, resolution: int = 60, n: int = 600) -> DataPl
     fake = model.generator.generate(model.generator.codes(12345, n)).numpy()
     centers = model.data.centers.numpy() if getattr(model.data, "is_mixture", False) else None
     probability = model.config.train.loss in losses.PROBABILISTIC_LOSSES
-    return DataPlane(axis, d_grid, probability, real, fake, (float(low), float(high)), centers)
+    return DataPlane(axis, d_grid, probability, real, fake, (float(low), float(high)), centers, manifold(model))
+
+
+@torch.no_grad()
+def manifold(model: LatentModel, resolution: int = 15) -> np.ndarray:
+    """The generator's manifold: G over a grid of its first two code coordinates (+-2 std, the
+    others 0), (r, r, 2); for a 1-d code, G along it, (r, 1, 2). Drawn as the mesh G warps."""
+    generator = model.generator
+    steps = torch.linspace(-2, 2, resolution) * generator.prior_std
+    if generator.noise_dim == 1:
+        return generator.generate(steps[:, None]).numpy().reshape(resolution, 1, -1)
+    first, second = torch.meshgrid(steps, steps, indexing="ij")
+    codes = torch.zeros(resolution * resolution, generator.noise_dim)
+    codes[:, 0], codes[:, 1] = first.reshape(-1), second.reshape(-1)
+    return generator.generate(codes).numpy().reshape(resolution, resolution, -1)
 
 
 @dataclass(frozen=True, eq=False)
