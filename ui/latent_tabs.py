@@ -265,6 +265,9 @@ def _toy_interpolation(model, outputs, ends, mid_linear, pixel_average, norms, t
             )
         )
     left, right = st.columns([3, 2])
+    figure.update_layout(
+        showlegend=True, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"), height=460, margin=dict(b=90)
+    )
     left.plotly_chart(figure, key="lat_toy_interpolation")
     with right:
         _toy_midpoint_reading(model, mid_linear, pixel_average, norms, typical)
