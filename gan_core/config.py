@@ -22,6 +22,9 @@ NOISE_PRIORS = ("uniform", "normal")
 LOSSES = ("minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp")
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+MODEL_KINDS = ("gan", "vae", "ae")  # what the networks are trained as (gan_core.objectives)
+MODEL_KIND_NAMES = {"gan": "GAN", "vae": "VAE", "ae": "auto-encoder"}
+LIKELIHOODS = ("gaussian", "gaussian_learned", "bernoulli")  # a VAE's / AE's decoder p(x|z)
 
 
 class ConfigError(ValueError):
@@ -112,8 +115,16 @@ class ModelConfig:
     d_augment: str = ""  # DCGAN D: DiffAugment policy, e.g. "translation,cutout" (Zhao et al. 2020); "" = off
     g_extra_layers: int = 0  # DCGAN G: stride-1 3x3 conv layers before the output (the DCGAN code's n_extra_layers)
     d_extra_layers: int = 0  # DCGAN D: the same after its input layer
+    # The model kind. A VAE (Kingma & Welling 2014) or a plain auto-encoder uses the generator as
+    # its decoder (noise_dim is the code size) and the discriminator's body as its encoder.
+    model_kind: str = "gan"
+    likelihood: str = "gaussian"  # VAE/AE decoder p(x|z): gaussian (std decoder_std), gaussian_learned, bernoulli
+    decoder_std: float = 0.1  # the fixed Gaussian decoder's std (in data units; images span [-1, 1])
 
     def __post_init__(self):
+        _check_choice("model kind", self.model_kind, MODEL_KINDS)
+        _check_choice("likelihood", self.likelihood, LIKELIHOODS)
+        _check(self.decoder_std > 0, f"decoder std must be > 0, got {self.decoder_std}")
         _check_choice("architecture", self.architecture, ARCHITECTURES)
         _check_range("noise dimension", self.noise_dim, 1, 128)
         _check_choice("noise prior", self.noise_prior, NOISE_PRIORS)
@@ -189,13 +200,20 @@ ARCHITECTURE_FIELDS = {
 ARCHITECTURE_NAMES = {"mlp": "MLP", "conditional_mlp": "conditional MLP", "dcgan": "DCGAN"}
 
 
+GAN_ONLY_FIELDS = frozenset({"pack", "d_augment", "d_dropout"})  # what only an adversarial D uses
+AUTOENCODER_FIELDS = frozenset({"likelihood", "decoder_std"})  # what only a VAE / AE decoder uses
+
+
 def applicable_model_fields(model: ModelConfig) -> frozenset[str]:
-    """The model settings that `model.architecture` reads (g_layers / g_width drop out when a
-    conditional generator's hidden sizes are given by g_hidden)."""
-    fields = ARCHITECTURE_FIELDS[model.architecture] | {"architecture"}
+    """The model settings that `model.architecture` and `model.model_kind` read (g_layers /
+    g_width drop out when a conditional generator's hidden sizes are given by g_hidden)."""
+    fields = ARCHITECTURE_FIELDS[model.architecture] | {"architecture", "model_kind"}
     if model.architecture == "conditional_mlp" and model.g_hidden:
         fields -= {"g_layers", "g_width"}
-    return fields
+    if model.model_kind == "gan":
+        return fields
+    fields = (fields - GAN_ONLY_FIELDS) | {"likelihood"}
+    return fields | {"decoder_std"} if model.likelihood == "gaussian" else fields
 
 
 def unused_model_settings(model: ModelConfig) -> list[str]:
@@ -235,6 +253,7 @@ class TrainConfig:
     instance_noise: float = 0.0  # std of Gaussian noise on every D input, annealed to 0 over `iterations`
     label_smoothing: float = 0.0  # one-sided: D's target for real samples is 1 - this (probabilistic losses)
     ema: float = 0.0  # generator weight averaging (0 = off); samples come from the average
+    beta: float = 1.0  # VAE: weight of the KL term (1 = the ELBO; Higgins et al. 2017 for other values)
     lr_decay: bool = False  # linear decay of both learning rates to 0 over `lr_decay_iterations`
     lr_decay_iterations: int | None = None  # None: over the run's `iterations`
     instance_noise_iterations: int | None = None  # instance noise fades to 0 over this many; None: `iterations`
@@ -263,6 +282,7 @@ class TrainConfig:
             f"label smoothing needs a probabilistic loss (minimax or nsgan), not {self.loss}",
         )
         _check(0 <= self.ema < 1, f"ema must be in [0, 1), got {self.ema}")
+        _check(self.beta >= 0, f"beta must be >= 0, got {self.beta}")
         for name in ("lr_decay_iterations", "instance_noise_iterations"):
             value = getattr(self, name)
             _check(value is None or value >= 1, f"{name.replace('_', ' ')} must be >= 1 (or unset), got {value}")
@@ -298,11 +318,22 @@ class RunConfig:
                 f"batch size {self.train.batch_size} must be a multiple of pack {self.model.pack}",
             )
         unused = unused_model_settings(self.model)
+        what = ARCHITECTURE_NAMES[self.model.architecture] + (
+            " architecture" if self.model.model_kind == "gan" else f" {MODEL_KIND_NAMES[self.model.model_kind]}"
+        )
         _check(
             not unused,
-            f"the {ARCHITECTURE_NAMES[self.model.architecture]} architecture does not use "
-            f"{', '.join(unused)}; leave {'it' if len(unused) == 1 else 'them'} at the default",
+            f"the {what} does not use {', '.join(unused)}; leave {'it' if len(unused) == 1 else 'them'} at the default",
         )
+        if self.model.model_kind != "gan":
+            _check(
+                self.model.noise_prior == "normal",
+                f"a {MODEL_KIND_NAMES[self.model.model_kind]}'s code prior is N(0, I): noise prior must be normal",
+            )
+            _check(
+                self.model.likelihood != "bernoulli" or self.data.is_image,
+                "a Bernoulli decoder needs image data (pixels in [0, 1]); use a Gaussian one for 2D data",
+            )
 
     @property
     def kind(self) -> str:
@@ -409,7 +440,22 @@ def coerce_setting(section: str, name: str, value):
 
 def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None:
     """Refuse a run of the other kind with a message that says where it belongs, e.g. an image
-    preset or checkpoint in the 2D lab."""
+    preset or checkpoint in the 2D lab. The labs train GANs: a VAE or auto-encoder is refused too."""
     _check_choice("run kind", expected, KINDS)
+    if config.model.model_kind != "gan":
+        raise ConfigError(
+            f"{what} is a {MODEL_KIND_NAMES[config.model.model_kind]}, not a GAN; the labs train GANs "
+            "(train, sample and evaluate it with `python -m gan_core`)"
+        )
     if config.kind != expected:
         raise ConfigError(f"{what} is {KIND_NAMES[config.kind]}; open it in {KIND_PAGES[config.kind]}")
+
+
+def check_model_kind(config: RunConfig, expected: tuple[str, ...], what: str = "this run") -> None:
+    """Refuse a run whose model kind is not one of `expected`, e.g. a GAN checkpoint where a VAE
+    is asked for, with a message naming both."""
+    for kind in expected:
+        _check_choice("model kind", kind, MODEL_KINDS)
+    if config.model.model_kind not in expected:
+        wanted = " or ".join(MODEL_KIND_NAMES[kind] for kind in expected)
+        raise ConfigError(f"{what} is a {MODEL_KIND_NAMES[config.model.model_kind]}; a {wanted} is expected here")

@@ -94,6 +94,75 @@ PRESETS: dict[str, Preset] = {
             ),
         ),
     ),
+    # VAE and auto-encoder presets: the decoder is the GAN preset's generator, the encoder its
+    # discriminator's body, trained with the generator's optimiser settings (GAN vs VAE, issue 12).
+    "ring-vae": Preset(
+        "VAE (Kingma & Welling 2014) on the ring: the ring preset's generator as the decoder (2-d code), "
+        "its discriminator's body as the encoder, a Gaussian decoder of std 0.1 (samples are its means).",
+        RunConfig(
+            data=DataConfig(name="ring"),
+            model=ModelConfig(
+                model_kind="vae",
+                noise_dim=2,
+                g_layers=3,
+                g_width=128,
+                d_layers=3,
+                d_width=128,
+                likelihood="gaussian",
+                decoder_std=0.1,
+            ),
+            train=TrainConfig(g_lr=1e-3, batch_size=256, iterations=10_000, lr_decay=True),
+        ),
+    ),
+    "digits-vae": Preset(
+        "VAE on the 8x8 digits: the digits-dcgan generator as the decoder (64-d code), the DCGAN "
+        "discriminator's body as the encoder, a Bernoulli decoder, Adam 1e-3.",
+        RunConfig(
+            data=DataConfig(name="digits", image_size=8),
+            model=ModelConfig(
+                architecture="dcgan",
+                model_kind="vae",
+                noise_dim=64,
+                g_width=64,
+                d_width=64,
+                g_extra_layers=1,
+                likelihood="bernoulli",
+            ),
+            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
+        ),
+    ),
+    "digits-vae-2d": Preset(
+        "VAE on the 8x8 digits with a 2-d code, so the code space can be drawn (Kingma & Welling 2014, Fig. 4).",
+        RunConfig(
+            data=DataConfig(name="digits", image_size=8),
+            model=ModelConfig(
+                architecture="dcgan",
+                model_kind="vae",
+                noise_dim=2,
+                g_width=64,
+                d_width=64,
+                g_extra_layers=1,
+                likelihood="bernoulli",
+            ),
+            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
+        ),
+    ),
+    "digits-ae": Preset(
+        "Plain auto-encoder on the 8x8 digits, the same networks as digits-vae: no noise on the code, no KL term.",
+        RunConfig(
+            data=DataConfig(name="digits", image_size=8),
+            model=ModelConfig(
+                architecture="dcgan",
+                model_kind="ae",
+                noise_dim=64,
+                g_width=64,
+                d_width=64,
+                g_extra_layers=1,
+                likelihood="bernoulli",
+            ),
+            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
+        ),
+    ),
 }
 
 
@@ -104,6 +173,11 @@ def get_preset(name: str) -> RunConfig:
         raise PresetError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}") from None
 
 
-def presets_for(kind: str) -> tuple[str, ...]:
-    """The presets of one run kind ("toy" or "image"): what a page's Preset box offers."""
-    return tuple(name for name, preset in PRESETS.items() if preset.config.kind == kind)
+def presets_for(kind: str, model_kinds: tuple[str, ...] = ("gan",)) -> tuple[str, ...]:
+    """The presets of one run kind ("toy" or "image") and model kinds: what a page's Preset box
+    offers (the labs: GANs only)."""
+    return tuple(
+        name
+        for name, preset in PRESETS.items()
+        if preset.config.kind == kind and preset.config.model.model_kind in model_kinds
+    )

@@ -69,8 +69,9 @@ def command_train(args) -> int:
         config = config_from_args(args)
         trainer = Trainer(config)
     total = config.train.iterations - trainer.iteration
+    how = config.train.loss if config.model.model_kind == "gan" else f"the {config.model.model_kind.upper()} loss"
     print(
-        f"training {config.model.architecture} on {config.data.name} with {config.train.loss} "
+        f"training {config.model.architecture} on {config.data.name} with {how} "
         f"for {total} iterations on {trainer.device}",
         file=sys.stderr,
     )
@@ -171,6 +172,8 @@ def _sample_images(trainer, args) -> int:
         raise CLIError(f"--n must be at least 1, got {args.n}")
     if args.labels_out and not trainer.objective.conditional:
         raise CLIError("--labels-out needs a conditional model (architecture conditional_mlp)")
+    if args.drs is not False and trainer.config.model.model_kind != "gan":
+        raise CLIError("--drs needs a GAN: it is the discriminator that accepts or rejects")
     try:
         if args.drs is False:
             images, labels = sample(trainer, args.n, seed=args.seed, label=args.label)
@@ -211,6 +214,8 @@ def command_evaluate(args) -> int:
         raise CLIError("--drs and --draws are for image runs")
     if args.draws < 1:
         raise CLIError(f"--draws must be at least 1, got {args.draws}")
+    if args.drs is not False and trainer.config.model.model_kind != "gan":
+        raise CLIError("--drs needs a GAN: it is the discriminator that accepts or rejects")
     options = {} if trainer.config.kind == "toy" else {"drs_percentile": args.drs}
     try:
         draws = [evaluate_run(trainer, n=args.n, seed=args.seed + k, **options) for k in range(args.draws)]

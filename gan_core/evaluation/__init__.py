@@ -7,16 +7,22 @@ from __future__ import annotations
 from ..networks.classifier import ClassifierUnavailableError
 from .image_run import evaluate_image_run
 from .images import STANDARD_IMAGE_SAMPLE_COUNT
+from .likelihood import likelihood_bounds
 from .mixture import STANDARD_SAMPLE_COUNT
 from .toy_run import evaluate_toy_run
 
 
 def evaluate_run(trainer, n: int | None = None, seed: int = 0, **options) -> dict:
     """The metrics of a run of either kind: mixture metrics for 2D/1D data, classifier metrics
-    for images (with a note instead where no classifier is shipped for the data)."""
+    for images (with a note instead where no classifier is shipped for the data); for a VAE or
+    an auto-encoder also its likelihood on held-out data (ELBO and importance-weighted bound)."""
     if trainer.config.kind == "toy":
-        return evaluate_toy_run(trainer, n or STANDARD_SAMPLE_COUNT, seed, **options)
-    try:
-        return evaluate_image_run(trainer, n or STANDARD_IMAGE_SAMPLE_COUNT, seed, **options)
-    except ClassifierUnavailableError as error:
-        return {"note": str(error)}
+        result = evaluate_toy_run(trainer, n or STANDARD_SAMPLE_COUNT, seed, **options)
+    else:
+        try:
+            result = evaluate_image_run(trainer, n or STANDARD_IMAGE_SAMPLE_COUNT, seed, **options)
+        except ClassifierUnavailableError as error:
+            result = {"note": str(error)}
+    if trainer.config.model.model_kind != "gan":
+        result["likelihood"] = likelihood_bounds(trainer)
+    return result

@@ -13,6 +13,7 @@ from .utils import eval_mode, has_batchnorm
 
 __all__ = [
     "build_discriminator",
+    "build_encoder",
     "build_generator",
     "discriminator_norm",
     "eval_mode",
@@ -50,6 +51,20 @@ def build_discriminator(config: RunConfig) -> nn.Module:
     if architecture == "conditional_mlp":
         return conditional.ConditionalDiscriminator(config.model, sample_shape(config))
     return dcgan.DCGANDiscriminator(config.model, sample_shape(config), norm=discriminator_norm(config))
+
+
+def build_encoder(config: RunConfig, out_features: int) -> nn.Module:
+    """A VAE's / AE's encoder: the discriminator's body of the same architecture, ending in
+    `out_features` outputs instead of one logit (2 x code size for a VAE's mean and log-variance)."""
+    architecture = config.model.architecture
+    if architecture == "mlp":
+        return MLPDiscriminator(config.model, sample_shape(config), out_features=out_features)
+    from . import conditional, dcgan
+
+    if architecture == "conditional_mlp":
+        return conditional.ConditionalDiscriminator(config.model, sample_shape(config), out_features=out_features)
+    norm = "batch" if config.model.d_norm == "auto" else config.model.d_norm
+    return dcgan.DCGANDiscriminator(config.model, sample_shape(config), norm=norm, out_features=out_features)
 
 
 def discriminator_norm(config: RunConfig) -> str:

@@ -49,20 +49,28 @@ class ConditionalGenerator(nn.Module):
 
 
 class ConditionalDiscriminator(nn.Module):
-    """(images (B, C, H, W), labels (B,)) -> (B,) logits of "real and of this class"."""
+    """(images (B, C, H, W), labels (B,)) -> (B,) logits of "real and of this class"; with
+    `out_features` > 1, the same body as a conditional encoder (B, out_features)."""
 
-    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...]):
+    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...], out_features: int = 1):
         super().__init__()
         self.n_classes = config.n_classes
         self.features = math.prod(sample_shape)
+        self.out_features = out_features
         activation = "leaky_relu" if config.activation == "relu" else config.activation
         # the paper's D used dropout: after each hidden activation
         self.net = mlp(
-            self.features + config.n_classes, config.d_width, config.d_layers, 1, activation, dropout=config.d_dropout
+            self.features + config.n_classes,
+            config.d_width,
+            config.d_layers,
+            out_features,
+            activation,
+            dropout=config.d_dropout,
         )
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if labels is None:
             raise ValueError("the conditional discriminator needs a label per sample")
         joined = torch.cat([x.reshape(len(x), -1), one_hot(labels, self.n_classes, x.dtype)], dim=1)
-        return self.net(joined).squeeze(1)
+        out = self.net(joined)
+        return out.squeeze(1) if self.out_features == 1 else out

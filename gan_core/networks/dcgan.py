@@ -99,8 +99,9 @@ class DCGANDiscriminator(nn.Module):
     """images (B, C, H, W) -> (B,) logits. `d_width` is the channel count of the first layer; it
     doubles at every stage. `norm` is "batch", "layer", "spectral" or "none" (module docstring)."""
 
-    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...], norm: str = "batch"):
+    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...], norm: str = "batch", out_features: int = 1):
         super().__init__()
+        self.out_features = out_features  # > 1: the same body as an encoder, (B, out_features)
         channels, size, _ = sample_shape
         stages = n_stages(size)
         widths = [config.d_width * 2**i for i in range(stages)]  # e.g. [64, 128]
@@ -118,7 +119,7 @@ class DCGANDiscriminator(nn.Module):
             layers += hidden(nn.Conv2d(widths[0], widths[0], 3, 1, 1, bias=bias))
         for i in range(1, stages):
             layers += hidden(nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=bias))  # halves H, W
-        layers.append(nn.Conv2d(widths[-1], 1, base_size(size), 1, 0))  # (B, 1, 1, 1)
+        layers.append(nn.Conv2d(widths[-1], out_features, base_size(size), 1, 0))  # (B, out, 1, 1)
         self.net = nn.Sequential(*layers)
         self.norm = norm
         self.augment = parse_policy(config.d_augment)
@@ -131,4 +132,5 @@ class DCGANDiscriminator(nn.Module):
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if self.training and self.augment:  # real and generated alike; never when scoring
             x = diff_augment(x, self.augment)
-        return self.net(x).view(len(x))
+        out = self.net(x).view(len(x), -1)
+        return out.view(len(x)) if self.out_features == 1 else out

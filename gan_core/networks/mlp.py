@@ -69,16 +69,24 @@ class MLPGenerator(nn.Module):
 class MLPDiscriminator(nn.Module):
     """sample -> one logit. With pack > 1 (PacGAN, Lin et al. 2018) it sees `pack` samples
     joined into one input and returns one logit per pack: (B,) -> (B // pack,). `d_dropout`
-    adds dropout after each hidden layer."""
+    adds dropout after each hidden layer. With `out_features` > 1 the same body is an encoder:
+    (B, out_features)."""
 
-    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...]):
+    def __init__(self, config: ModelConfig, sample_shape: tuple[int, ...], out_features: int = 1):
         super().__init__()
         self.pack = config.pack
         self.features = math.prod(sample_shape)
+        self.out_features = out_features
         activation = "leaky_relu" if config.activation == "relu" else config.activation
         self.net = mlp(
-            self.features * self.pack, config.d_width, config.d_layers, 1, activation, dropout=config.d_dropout
+            self.features * self.pack,
+            config.d_width,
+            config.d_layers,
+            out_features,
+            activation,
+            dropout=config.d_dropout,
         )
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.net(x.reshape(-1, self.features * self.pack)).squeeze(1)
+        out = self.net(x.reshape(-1, self.features * self.pack))
+        return out.squeeze(1) if self.out_features == 1 else out

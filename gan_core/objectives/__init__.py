@@ -1,16 +1,19 @@
 """Objectives: what a model kind trains its networks to do. Each owns its networks, their losses,
 the order of their updates and `sample()`; the generic trainer (gan_core.training) runs any of
-them. Today: the GAN (gan.py) with its losses (losses.py); the VAE and the auto-encoder come next."""
+them: the GAN (gan.py) with its losses (losses.py), and the VAE and the plain auto-encoder
+(autoencoder.py) with their likelihoods (likelihoods.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from ..config import RunConfig
-from .base import Objective, RandomSources, UpdateGroup
+from .autoencoder import AutoEncoderObjective
+from .base import Objective, RandomSources, UpdateGroup, changed_outside
 from .gan import GANObjective, train_settings_needing_reset
 
 __all__ = [
+    "AutoEncoderObjective",
     "objective_class",
     "GANObjective",
     "Objective",
@@ -22,8 +25,8 @@ __all__ = [
 
 
 def objective_class(config: RunConfig) -> type[Objective]:
-    """The objective a run config describes (every run is a GAN for now)."""
-    return GANObjective
+    """The objective a run config describes, by its model kind."""
+    return GANObjective if config.model.model_kind == "gan" else AutoEncoderObjective
 
 
 def build_objective(config: RunConfig, sources: RandomSources) -> Objective:
@@ -37,4 +40,8 @@ def settings_needing_reset(old: RunConfig, new: RunConfig) -> list[str]:
     for section in ("data", "model"):
         a, b = getattr(old, section), getattr(new, section)
         changed += [f"{section}.{f.name}" for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
+    if old.model.model_kind != "gan":
+        return changed + [
+            f"train.{name}" for name in changed_outside(AutoEncoderObjective.live_fields, old.train, new.train)
+        ]
     return changed + [f"train.{name}" for name in train_settings_needing_reset(old, old.train, new.train)]

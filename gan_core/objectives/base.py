@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from ..config import RunConfig, TrainConfig
+from ..networks import sample_noise
 
 
 def changed_outside(live_fields: tuple[str, ...], old: TrainConfig, new: TrainConfig) -> list[str]:
@@ -37,6 +38,7 @@ class UpdateGroup:
     history_key: str  # the loss column it writes ("d_loss")
     optimizer: str  # an OPTIMIZERS name
     lr: float  # the base learning rate (a schedule scales it)
+    extra_networks: tuple[str, ...] = ()  # more attributes trained by the same optimiser (a VAE's encoder)
 
 
 @dataclass
@@ -63,11 +65,13 @@ class Objective(nn.Module):
 
     live_fields: tuple[str, ...] = ()  # TrainConfig fields a running trainer can take without a reset
     sampled_network: str = "generator"  # the network samples come from; the weight average follows it
+    term_names: tuple[str, ...] = ()  # parts of the loss the trainer records beside it (a VAE's "recon", "kl")
 
     def __init__(self, config: RunConfig, sources: RandomSources):
         super().__init__()
         self.config = config
         self.sources = sources
+        self.terms: dict[str, torch.Tensor] = {}  # the latest update's terms, detached, by name
 
     @property
     def uses_global_rng(self) -> bool:
@@ -99,3 +103,31 @@ class Objective(nn.Module):
     def reconfigure(self, config: RunConfig) -> None:
         """Take new live settings (already checked with settings_needing_reset)."""
         self.config = config
+
+    # ----- sampling from the prior, shared by every model with a generator / decoder -------------
+    @property
+    def conditional(self) -> bool:
+        return self.config.model.architecture == "conditional_mlp"
+
+    def sample(
+        self, n: int, rng: torch.Generator, label: int | None = None, generator: nn.Module | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """n samples (on the training device) of codes from the prior through the generator (a
+        VAE's decoder) and, for a conditional model, the labels asked for (all `label`, or drawn
+        uniformly). Codes are drawn from `rng` first, then labels."""
+        model = self.config.model
+        generator = getattr(self, self.sampled_network) if generator is None else generator
+        z = sample_noise(n, model.noise_dim, model.noise_prior, rng)
+        labels = None
+        if self.conditional:
+            if label is None:
+                labels = torch.randint(model.n_classes, (n,), generator=rng)
+            else:
+                if not 0 <= label < model.n_classes:
+                    raise ValueError(f"label must be between 0 and {model.n_classes - 1}, got {label}")
+                labels = torch.full((n,), int(label), dtype=torch.long)
+        elif label is not None:
+            raise ValueError("a label needs a conditional model (architecture conditional_mlp)")
+        device = self.sources.device
+        samples = generator(z.to(device), None if labels is None else labels.to(device))
+        return samples, labels

@@ -98,10 +98,6 @@ class GANObjective(Objective):
         return train_settings_needing_reset(self.config, old, new)
 
     # ----- inputs -------------------------------------------------------------------------------
-    @property
-    def conditional(self) -> bool:
-        return self.config.model.architecture == "conditional_mlp"
-
     def noise(self, n: int) -> torch.Tensor:
         model = self.config.model
         return sample_noise(n, model.noise_dim, model.noise_prior, self.sources.noise_rng, self.sources.device)
@@ -178,26 +174,3 @@ class GANObjective(Objective):
             return losses.GENERATOR_LOSSES[train.loss](self.discriminator(fake, labels))
         finally:
             self.discriminator.requires_grad_(True)
-
-    # ----- sampling -----------------------------------------------------------------------------
-    def sample(
-        self, n: int, rng: torch.Generator, label: int | None = None, generator: torch.nn.Module | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """n samples (on the training device) and, for a conditional model, the labels asked for
-        (all `label`, or drawn uniformly). Noise is drawn from `rng` first, then labels."""
-        model = self.config.model
-        generator = self.generator if generator is None else generator
-        z = sample_noise(n, model.noise_dim, model.noise_prior, rng)
-        labels = None
-        if self.conditional:
-            if label is None:
-                labels = torch.randint(model.n_classes, (n,), generator=rng)
-            else:
-                if not 0 <= label < model.n_classes:
-                    raise ValueError(f"label must be between 0 and {model.n_classes - 1}, got {label}")
-                labels = torch.full((n,), int(label), dtype=torch.long)
-        elif label is not None:
-            raise ValueError("a label needs a conditional model (architecture conditional_mlp)")
-        device = self.sources.device
-        samples = generator(z.to(device), None if labels is None else labels.to(device))
-        return samples, labels

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from ..config import ConfigError, ModelConfig, RunConfig, check_kind, without_unused_settings
+from ..config import ConfigError, ModelConfig, RunConfig, check_kind, check_model_kind, without_unused_settings
 
 FORMAT = "gan-explorer-run"
 VERSION = 2
@@ -60,10 +60,11 @@ def save(trainer, path: str | os.PathLike) -> Path:
     return path
 
 
-def read(source, kind: str | None = None) -> tuple[RunConfig, dict]:
+def read(source, kind: str | None = None, model_kinds: tuple[str, ...] | None = None) -> tuple[RunConfig, dict]:
     """(config, trainer state) from a path, bytes or a binary file object. With `kind` ("toy"
-    or "image"), a run of the other kind is refused. Raises CheckpointError with a message a
-    person can act on."""
+    or "image"), a run of the other kind is refused (and any but a GAN: the labs' check); with
+    `model_kinds` (e.g. ("vae",)), a run of another model kind. Raises CheckpointError with a
+    message a person can act on."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     elif isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
@@ -104,11 +105,13 @@ def read(source, kind: str | None = None) -> tuple[RunConfig, dict]:
             config, state = RunConfig.from_json(raw["config"]), raw["state"]
     except (ConfigError, KeyError, TypeError, AttributeError) as error:
         raise CheckpointError(f"the checkpoint's config is invalid (version {version}): {error}") from None
-    if kind is not None:
-        try:
+    try:
+        if kind is not None:
             check_kind(config, kind, "this checkpoint")
-        except ConfigError as error:
-            raise CheckpointError(str(error)) from None
+        if model_kinds is not None:
+            check_model_kind(config, model_kinds, "this checkpoint")
+    except ConfigError as error:
+        raise CheckpointError(str(error)) from None
     return config, state
 
 
@@ -137,14 +140,19 @@ def _state_from_version_1(state: dict) -> dict:
 
 
 def load_trainer(
-    source, device: str | None = None, data=None, kind: str | None = None, config: RunConfig | None = None
+    source,
+    device: str | None = None,
+    data=None,
+    kind: str | None = None,
+    config: RunConfig | None = None,
+    model_kinds: tuple[str, ...] | None = None,
 ):
     """A Trainer rebuilt from its checkpoint, ready to sample from or to train on. `config`, when
     given, replaces the saved one (it must describe the same networks: the CLI's --resume uses it
-    for the settings it may change)."""
+    for the settings it may change). `kind` / `model_kinds` refuse other runs (see read)."""
     from .trainer import Trainer
 
-    saved, state = read(source, kind)
+    saved, state = read(source, kind, model_kinds)
     config = saved if config is None else config
     if device is not None:
         config = config.replace(train=dict(device=device))

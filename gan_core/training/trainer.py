@@ -56,7 +56,7 @@ class Trainer:
             self.objective: Objective = build_objective(config, sources)
         self.groups = {group.name: group for group in self.objective.update_groups()}
         self.optimizers = {
-            name: make_optimizer(group.optimizer, self._network(group).parameters(), group.lr, config.train)
+            name: make_optimizer(group.optimizer, self._parameters(group), group.lr, config.train)
             for name, group in self.groups.items()
         }
         self.average: nn.Module | None = None  # the weight average of the sampled network
@@ -75,10 +75,15 @@ class Trainer:
         self._pending: list[torch.Tensor] = []  # (groups,) losses per iteration, not yet read back
         self._last_loss = {name: torch.full((), float("nan"), device=self.device) for name in self.groups}
         self._last_losses = {group.history_key: float("nan") for group in self.groups.values()}
+        self._last_losses.update({name: float("nan") for name in self.objective.term_names})
         self._safe_state = copy.deepcopy(self.state_dict())  # what a NaN rolls back to
         self._safe_iteration = 0
 
     # ----- what samples come from --------------------------------------------------------------
+    @property
+    def _nan(self) -> torch.Tensor:
+        return torch.full((), float("nan"), device=self.device)
+
     @property
     def live_network(self) -> nn.Module:
         """The network being trained that samples come from (a GAN's generator)."""
@@ -89,8 +94,10 @@ class Trainer:
         """The network samples are drawn from: its weight average when EMA is on."""
         return self.average if self.average is not None else self.live_network
 
-    def _network(self, group) -> nn.Module:
-        return getattr(self.objective, group.network)
+    def _parameters(self, group) -> list[nn.Parameter]:
+        """What one update group trains: its network's parameters and its extra networks'."""
+        names = (group.network, *group.extra_networks)
+        return [p for name in names for p in getattr(self.objective, name).parameters()]
 
     # ----- updates -----------------------------------------------------------------------------
     def update(self, group: str) -> torch.Tensor:
@@ -122,7 +129,8 @@ class Trainer:
             for _ in range(count):
                 self.update(group)
         self.iteration += 1
-        self._pending.append(torch.stack([self._last_loss[name] for name in self.groups]))
+        terms = [self.objective.terms.get(name, self._nan) for name in self.objective.term_names]
+        self._pending.append(torch.stack([self._last_loss[name] for name in self.groups] + terms))
         if len(self._pending) >= self.flush_every:
             self.flush()
         return not self.diverged
@@ -177,7 +185,7 @@ class Trainer:
         values = torch.stack(self._pending).cpu().tolist()  # one transfer for many iterations
         first = self.iteration - len(values) + 1
         self._pending.clear()
-        keys = [group.history_key for group in self.groups.values()]
+        keys = [group.history_key for group in self.groups.values()] + list(self.objective.term_names)
         scheduled = {name for name, count in self.objective.schedule() if count > 0}
         checked = [i for i, name in enumerate(self.groups) if name in scheduled]
         for offset, row in enumerate(values):
@@ -197,8 +205,8 @@ class Trainer:
     def _diverge(self, iteration: int, row: dict[str, float]) -> None:
         restored = self._safe_iteration
         self.load_state_dict(copy.deepcopy(self._safe_state))
-        names = {group.history_key: group.network for group in self.groups.values()}
-        losses = ", ".join(f"{names[key]} loss {value:.4g}" for key, value in row.items())
+        names = {group.history_key: f"{group.network} loss" for group in self.groups.values()}
+        losses = ", ".join(f"{names.get(key, key)} {value:.4g}" for key, value in row.items())
         self.diverged = (
             f"training diverged at iteration {iteration} ({losses}); the networks were restored to "
             f"iteration {restored}. {self.objective.divergence_advice()}"

@@ -61,7 +61,7 @@ def load_latent_model(source, title: str) -> LatentModel:
     """A checkpoint (path or bytes) as a LatentModel. Raises CheckpointError with a message a
     person can act on (not a checkpoint, damaged, or data it needs is missing)."""
     try:
-        trainer = checkpoint.load_trainer(source, device="cpu")
+        trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan",))
     except CheckpointError:
         raise
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
