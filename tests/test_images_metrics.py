@@ -108,3 +108,13 @@ def test_real_data_ceiling_is_near_perfect():
     ceiling = reference_for(make_data(DataConfig(name="digits"))).ceiling
     assert ceiling["classes_present"] == 10 and ceiling["label_agreement"] > CLASSIFIER_ACCURACY_BOUND
     assert ceiling["inception_score"] > 6 and ceiling["fid"] < 1.0 and ceiling["precision"] > 0.7
+
+
+def test_laplacian_variance_ranks_sharp_above_blurred():
+    from gan_core.evaluation.images import laplacian_variance
+
+    rng = np.random.default_rng(0)
+    sharp = np.where(rng.random((20, 1, 8, 8)) > 0.5, 1.0, -1.0)
+    blurred = (sharp + np.roll(sharp, 1, axis=2) + np.roll(sharp, 1, axis=3) + np.roll(sharp, (1, 1), axis=(2, 3))) / 4
+    assert laplacian_variance(np.zeros((3, 1, 8, 8))) == 0.0
+    assert laplacian_variance(sharp) > 2 * laplacian_variance(blurred) > 0

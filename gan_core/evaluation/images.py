@@ -120,3 +120,14 @@ def score_samples(
     if requested_labels is not None:
         result["label_agreement"] = label_agreement(predicted, requested_labels)
     return result
+
+
+def laplacian_variance(images: np.ndarray) -> float:
+    """Sharpness: the variance of the 4-neighbour Laplacian of each grey image, averaged over
+    images (n, C, H, W) in [-1, 1] (colour is averaged to grey first; borders are left out).
+    Blurred images score low; the real data's value is the ceiling to compare with."""
+    grey = np.asarray(images, dtype=np.float64).mean(axis=1)  # (n, H, W)
+    laplacian = (
+        grey[:, :-2, 1:-1] + grey[:, 2:, 1:-1] + grey[:, 1:-1, :-2] + grey[:, 1:-1, 2:] - 4 * grey[:, 1:-1, 1:-1]
+    )
+    return float(laplacian.reshape(len(grey), -1).var(axis=1).mean()) if len(grey) else 0.0
