@@ -15,12 +15,14 @@ if torch.get_num_threads() != 1:
 
 st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:", layout="wide")
 
+# The pages live in app_pages/, not pages/: Streamlit reads a pages/ folder as a multipage app of
+# its own, and a deep link (/latent, /images) then opened on a "Page not found" box.
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home"),
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", url_path="home"),
     # The live lab is what a person sees first (the README's `make run` opens it on the ring).
-    st.Page("pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab", default=True),
-    st.Page("pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
-    st.Page("pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:", url_path="latent"),
+    st.Page("app_pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab", default=True),
+    st.Page("app_pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
+    st.Page("app_pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:", url_path="latent"),
 ]
 
 navigation = st.navigation(PAGES)

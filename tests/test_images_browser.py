@@ -28,9 +28,8 @@ def test_image_lab_trains_in_the_browser():
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             page.goto(url)
-            # exact: not the pages/ folder's own "image lab" link, shown until the app's navigation
-            # arrives. A click while the first page is still loading can be lost (it was once in a
-            # clean-clone CI run), so click again if the page has not come.
+            # exact: the navigation's own link. A click while the first page is still loading can be
+            # lost (it was once in a clean-clone CI run), so click again if the page has not come.
             for attempt in range(3):
                 page.get_by_role("link", name="Image lab", exact=True).click()
                 try:

@@ -16,7 +16,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 def lab():
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.switch_page("pages/image_lab.py")
+    at.switch_page("app_pages/image_lab.py")
     at.run()
     yield at
     runner = at.session_state["img_runner"] if "img_runner" in at.session_state else None

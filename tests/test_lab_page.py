@@ -27,7 +27,7 @@ def lab():
     session-scoped runner (a training process) is shared: each test hands it back reset."""
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.switch_page("pages/lab_2d.py")
+    at.switch_page("app_pages/lab_2d.py")
     at.run()
     runner = at.session_state["lab_runner"]
     if runner not in RUNNERS:

@@ -48,6 +48,12 @@ def test_a_slider_changes_the_image_in_the_browser():
                 if width == 1440:
                     draw_a_digit_and_invert_it(page)
                 page.close()
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(url + "/latent")  # a deep link, a bookmark, a reload
+            page.locator(SAMPLE).wait_for(timeout=60_000)
+            time.sleep(1)
+            assert page.get_by_text("Page not found").count() == 0
+            page.close()
         finally:
             browser.close()
 

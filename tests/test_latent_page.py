@@ -18,7 +18,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 def explorer():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("pages/latent_explorer.py")
+    at.switch_page("app_pages/latent_explorer.py")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -129,7 +129,7 @@ def test_saving_an_edit_as_a_named_direction(explorer):
 def test_a_lab_hands_its_run_to_the_explorer():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("pages/image_lab.py")
+    at.switch_page("app_pages/image_lab.py")
     at.run()
     try:
         at.button(key="img_step_iteration").click().run()

@@ -16,7 +16,7 @@ from gan_core.training.shipped import SHIPPED_RUNS
 from gan_core.views import latent
 
 SESSION_RUN_KEY = "lat_session_run"  # what a lab hands over: {"bytes", "label", "digest"}
-PAGE = "pages/latent_explorer.py"
+PAGE = "app_pages/latent_explorer.py"
 
 
 @dataclass(frozen=True)
