@@ -126,17 +126,25 @@ def test_saving_an_edit_as_a_named_direction(explorer):
     assert first_slider(at).label == "bolder"
 
 
-def test_a_lab_hands_its_run_to_the_explorer():
+@pytest.mark.parametrize(
+    "lab_page, prefix, lab, shows",
+    [
+        ("app_pages/image_lab.py", "img_", "image lab", "current sample"),
+        ("app_pages/lab_2d.py", "lab_", "2D lab", "lands at"),
+    ],
+)
+def test_a_lab_hands_its_run_to_the_explorer(lab_page, prefix, lab, shows):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("app_pages/image_lab.py")
+    at.switch_page(lab_page)
     at.run()
     try:
-        at.button(key="img_step_iteration").click().run()
-        at.button(key="explore_image lab").click().run()
+        at.button(key=f"{prefix}step_iteration").click().run()
+        at.button(key=f"explore_{lab}").click().run()
         assert not at.exception
         assert at.session_state["lat_active"].startswith("session:")
         assert at.title[0].value == "Latent explorer"
-        assert sample_src(at)
+        assert any(shows in m.value for m in at.markdown)
+        assert any(f"This session's {lab} run (iteration 1)" in o for o in at.selectbox(key="lat_choice").options)
     finally:
-        at.session_state["img_runner"].stop()
+        at.session_state[f"{prefix}runner"].stop()
