@@ -117,3 +117,4 @@ if "Labels" in tabs:
 if "Invert & complete" in tabs:
     with tabs["Invert & complete"]:
         inversion_tab(model, model_id)
+lat.remember()

@@ -148,3 +148,14 @@ def test_a_lab_hands_its_run_to_the_explorer(lab_page, prefix, lab, shows):
         assert any(f"This session's {lab} run (iteration 1)" in o for o in at.selectbox(key="lat_choice").options)
     finally:
         at.session_state[f"{prefix}runner"].stop()
+
+
+def test_the_settings_survive_a_visit_to_another_page(explorer):
+    at = explorer
+    at.number_input(key="lat_seed").set_value(7).run()
+    at.selectbox(key="lat_basis").set_value("sefa").run()
+    chosen = sample_src(at)
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page("app_pages/latent_explorer.py").run()
+    assert at.number_input(key="lat_seed").value == 7 and at.selectbox(key="lat_basis").value == "sefa"
+    assert sample_src(at) == chosen

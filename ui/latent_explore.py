@@ -24,6 +24,7 @@ from .latent_state import (
     on_random,
     on_seed,
     on_slider,
+    remember,
     state,
 )
 
@@ -126,6 +127,7 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         toy_explorer(model, model_id, basis, z, outputs, chosen, started)
     if generator.prior == "uniform":
         st.caption("This model draws z uniformly from [-1, 1]: codes pushed past ±1 are ones it never saw in training.")
+    remember()
 
 
 def toy_explorer(model, model_id, basis, z, outputs, chosen, started) -> None:

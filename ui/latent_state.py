@@ -21,8 +21,16 @@ MAX_CHECKPOINT_BYTES = 50_000_000
 state = st.session_state
 
 
+# Widgets whose values Streamlit forgets after a run of another page; kept in "lat_memory".
+REMEMBERED = ("lat_choice", "lat_seed", "lat_truncation", "lat_basis", "lat_window", "lat_label", "lat_strip")
+
+
 # ----- state --------------------------------------------------------------------------------------
 def init_state() -> None:
+    memory = state.setdefault("lat_memory", {})
+    for key in REMEMBERED:  # back from another page: the widgets show what they showed
+        if key not in state and key in memory:
+            state[key] = memory[key]
     shipped = models.shipped_choices()
     state.setdefault("lat_choice", shipped[0].id if shipped else None)
     state.setdefault("lat_active", None)  # the choice that loaded last: kept when another fails
@@ -38,6 +46,11 @@ def init_state() -> None:
     state.setdefault("lat_base_note", "")
     state.setdefault("lat_saved", {})  # model id -> [(name, vector)]
     state.setdefault("lat_strip", 0)
+
+
+def remember() -> None:
+    """Keep the widgets' values where Streamlit does not forget them (see REMEMBERED)."""
+    state["lat_memory"].update({key: state[key] for key in REMEMBERED if key in state})
 
 
 def say(kind: str, text: str) -> None:
