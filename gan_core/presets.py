@@ -19,6 +19,24 @@ class Preset:
     config: RunConfig
 
 
+def _digits_autoencoder(model_kind: str, code_size: int) -> RunConfig:
+    """The digits-dcgan networks trained as a VAE or an AE: its generator decodes, its
+    discriminator's body encodes; 6,000 iterations of Adam at 1e-3 with a linear decay."""
+    return RunConfig(
+        data=DataConfig(name="digits", image_size=8),
+        model=ModelConfig(
+            architecture="dcgan",
+            model_kind=model_kind,
+            noise_dim=code_size,
+            g_width=64,
+            d_width=64,
+            g_extra_layers=1,
+            likelihood="bernoulli",
+        ),
+        train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
+    )
+
+
 PRESETS: dict[str, Preset] = {
     "ring": Preset(
         "8 Gaussians on the unit circle (std 0.01): non-saturating GAN, Adam with a linear "
@@ -117,51 +135,15 @@ PRESETS: dict[str, Preset] = {
     "digits-vae": Preset(
         "VAE on the 8x8 digits: the digits-dcgan generator as the decoder (64-d code), the DCGAN "
         "discriminator's body as the encoder, a Bernoulli decoder, Adam 1e-3.",
-        RunConfig(
-            data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(
-                architecture="dcgan",
-                model_kind="vae",
-                noise_dim=64,
-                g_width=64,
-                d_width=64,
-                g_extra_layers=1,
-                likelihood="bernoulli",
-            ),
-            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
-        ),
+        _digits_autoencoder("vae", code_size=64),
     ),
     "digits-vae-2d": Preset(
         "VAE on the 8x8 digits with a 2-d code, so the code space can be drawn (Kingma & Welling 2014, Fig. 4).",
-        RunConfig(
-            data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(
-                architecture="dcgan",
-                model_kind="vae",
-                noise_dim=2,
-                g_width=64,
-                d_width=64,
-                g_extra_layers=1,
-                likelihood="bernoulli",
-            ),
-            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
-        ),
+        _digits_autoencoder("vae", code_size=2),
     ),
     "digits-ae": Preset(
         "Plain auto-encoder on the 8x8 digits, the same networks as digits-vae: no noise on the code, no KL term.",
-        RunConfig(
-            data=DataConfig(name="digits", image_size=8),
-            model=ModelConfig(
-                architecture="dcgan",
-                model_kind="ae",
-                noise_dim=64,
-                g_width=64,
-                d_width=64,
-                g_extra_layers=1,
-                likelihood="bernoulli",
-            ),
-            train=TrainConfig(g_lr=1e-3, batch_size=128, iterations=6_000, lr_decay=True),
-        ),
+        _digits_autoencoder("ae", code_size=64),
     ),
 }
 

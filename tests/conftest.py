@@ -1,5 +1,6 @@
 """Shared test settings: small thread count so the suite behaves the same on 2-core CI."""
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,3 +15,15 @@ torch.set_num_threads(1)  # tiny models: threads cost more than they give
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m gan_core ARGS` in a subprocess, as a person runs it (one thread, a bare PATH)."""
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
+    )

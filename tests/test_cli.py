@@ -1,22 +1,10 @@
 """The command line end to end, in subprocesses, as a person runs it."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import torch
-
-
-def _run(root, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "gan_core", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
-    )
+from conftest import run_cli as _run
 
 
 def test_train_sample_evaluate(root, tmp_path):

@@ -4,12 +4,11 @@ weighted bound that rises with k, seeded runs that learn, checkpoints of each ki
 refusals (a GAN checkpoint where a VAE is expected; settings a kind does not use)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import run_cli
 
 from gan_core.config import ConfigError, ModelConfig, RunConfig
 from gan_core.evaluation import evaluate_run
@@ -128,14 +127,7 @@ def test_the_cli_trains_samples_and_evaluates_a_vae(root, tmp_path):
     run = tmp_path / "vae.pt"
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "gan_core", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
-        )
+        return run_cli(root, *args)
 
     trained = cli("train", "--preset", "ring-vae", "--iterations", "200", "--quiet", "--out", str(run))
     assert trained.returncode == 0, trained.stderr
