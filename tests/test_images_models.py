@@ -83,6 +83,7 @@ def test_discriminator_dropout_and_new_model_settings_are_validated():
 def test_diff_augment_is_differentiable_and_only_used_in_training():
     from gan_core.networks.augment import cutout, diff_augment, translate
 
+    torch.manual_seed(0)  # the shifts are drawn from the global stream: 30 draws miss "no shift" 3% of the time
     image = torch.arange(16.0).view(1, 1, 4, 4)
     shifted = [translate(image) for _ in range(30)]
     assert all(s.shape == image.shape for s in shifted)
