@@ -145,7 +145,8 @@ def test_a_lab_hands_its_run_to_the_explorer(lab_page, prefix, lab, shows):
         assert at.session_state["lat_active"].startswith("session:")
         assert at.title[0].value == "Latent explorer"
         assert any(shows in m.value for m in at.markdown)
-        assert any(f"This session's {lab} run (iteration 1)" in o for o in at.selectbox(key="lat_choice").options)
+        title = f"{lab[0].upper()}{lab[1:]} run · iteration 1"
+        assert any(title in option for option in at.selectbox(key="lat_choice").options)
     finally:
         at.session_state[f"{prefix}runner"].stop()
 

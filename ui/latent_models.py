@@ -76,4 +76,4 @@ def explore_button(runner, lab: str) -> None:
         help="Open the latent explorer on the generator trained here (as it is now).",
     ):
         iteration = runner.iteration
-        hand_over(runner.checkpoint_bytes(), f"This session's {lab} run (iteration {iteration:,})")
+        hand_over(runner.checkpoint_bytes(), f"{lab[0].upper()}{lab[1:]} run · iteration {iteration:,}")
