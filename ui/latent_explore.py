@@ -16,7 +16,6 @@ from gan_core.views import latent
 
 from .latent_state import (
     N_SLIDERS,
-    caption_for,
     clear_edit,
     current_label,
     edited_code,
@@ -24,6 +23,7 @@ from .latent_state import (
     on_random,
     on_seed,
     on_slider,
+    readings,
     remember,
     state,
 )
@@ -95,13 +95,13 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
     labels = generator.labels(current_label(model), len(codes))
     outputs = generator.generate(codes, labels)
     if model.kind == "image":
-        captions = caption_for(model, outputs)
+        found = readings(model, outputs)
         main_png = pictures.png_bytes(pictures.upscaled(outputs[0], IMAGE_SIZE))
         state["lat_shown"] = outputs  # what the export buttons (outside this fragment) save
         strip_png = pictures.png_bytes(
             pictures.tiles(
                 outputs[1:],
-                [f"{t:+d} std" + (f": {c.split(' ')[0]}" if c else "") for t, c in zip(STRIP_STEPS, captions[1:])],
+                [f"{t:+d} std" + (f": {found[i + 1][0]}" if found else "") for i, t in enumerate(STRIP_STEPS)],
                 tile=STRIP_TILE,
             )
         )
@@ -109,9 +109,8 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         left, right = st.columns([1, 2.3])
         with left:
             st.markdown(image_html(main_png, IMAGE_SIZE, "current sample"), unsafe_allow_html=True)
-            if captions[0]:
-                label, confidence = captions[0].split(" ")
-                st.markdown(f"Classifier: **{label}** {confidence}")
+            if found:
+                st.markdown(f"Classifier: **{found[0][0]}** ({found[0][1]:.0%})")
             st.caption(f"Generated, classified and drawn in **{elapsed:.1f} ms** (CPU).")
             st.selectbox(
                 "Strip along",
@@ -124,15 +123,15 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
             st.markdown(image_html(strip_png, len(STRIP_STEPS) * (STRIP_TILE + 4) + 4, "strip"), unsafe_allow_html=True)
             sliders(model, basis)
     else:
-        toy_explorer(model, model_id, basis, z, outputs, chosen, started)
+        toy_explorer(model, model_id, basis, z, outputs, strip_choices, started)
     if generator.prior == "uniform":
         st.caption("This model draws z uniformly from [-1, 1]: codes pushed past ±1 are ones it never saw in training.")
     remember()
 
 
-def toy_explorer(model, model_id, basis, z, outputs, chosen, started) -> None:
+def toy_explorer(model, model_id, basis, z, outputs, strip_choices, started) -> None:
     generator = model.generator
-    u_index = chosen
+    chosen = u_index = int(state["lat_strip"])
     v_index = next(i for i in range(len(basis)) if i != chosen) if len(basis) > 1 else chosen
     u, v = basis.vectors[u_index], basis.vectors[v_index]
     std = generator.prior_std
@@ -156,9 +155,7 @@ def toy_explorer(model, model_id, basis, z, outputs, chosen, started) -> None:
     left, middle, right = st.columns([0.8, 1.2, 1.2])
     with left:
         sliders(model, basis)
-        st.selectbox(
-            "Sweep along", list(range(min(N_SLIDERS, len(basis)))), key="lat_strip", format_func=basis.describe
-        )
+        st.selectbox("Sweep along", strip_choices, key="lat_strip", format_func=basis.describe)
         st.caption(f"Generated and drawn in **{elapsed:.1f} ms** (CPU).")
     middle.markdown(image_html(noise_picture, 342, "noise plane", crisp=False), unsafe_allow_html=True)
     right.markdown(image_html(data_picture, 342, "data plane", crisp=False), unsafe_allow_html=True)

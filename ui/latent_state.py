@@ -12,6 +12,7 @@ import torch
 from gan_core.plots import latent as pictures
 from gan_core.sampling import directions
 from gan_core.training.checkpoint import CheckpointError
+from gan_core.training.shipped import shipped_run
 from gan_core.views import latent
 
 from . import latent_models as models
@@ -67,11 +68,9 @@ def show_message() -> None:
 
 def clear_edit() -> None:
     """All sliders back to 0 (the sample is the base code's again, exactly)."""
-    for index in state["lat_edit"]:
-        state.pop(f"lat_dir_{index}", None)
+    for key in [key for key in state if key.startswith("lat_dir_")]:
+        del state[key]
     state["lat_edit"] = {}
-    for i in range(N_SLIDERS):
-        state.pop(f"lat_dir_{i}", None)
 
 
 # ----- which model ---------------------------------------------------------------------------------
@@ -83,9 +82,13 @@ def choices() -> dict[str, models.ModelChoice]:
     uploaded = state.get("lat_uploaded")
     if uploaded:
         found[f"upload:{uploaded['digest']}"] = models.ModelChoice(
-            f"upload:{uploaded['digest']}", f"Uploaded: {uploaded['name']}"
+            f"upload:{uploaded['digest']}", upload_title(uploaded["name"])
         )
     return found
+
+
+def upload_title(name: str) -> str:
+    return f"Uploaded: {name}"
 
 
 def source_of(choice_id: str):
@@ -93,8 +96,6 @@ def source_of(choice_id: str):
         return state[models.SESSION_RUN_KEY]["bytes"]
     if choice_id.startswith("upload:"):
         return state["lat_uploaded"]["bytes"]
-    from gan_core.training.shipped import shipped_run
-
     return shipped_run(choice_id).path
 
 
@@ -111,6 +112,11 @@ def on_choice() -> None:
         say("error", f"Could not open that model: {error}. The model shown is kept.")
         state["lat_choice"] = state["lat_active"]
         return
+    show_model(choice)
+
+
+def show_model(choice: str) -> None:
+    """Make a loaded model the one shown, from its seed's sample with no edit."""
     state["lat_active"] = choice
     state["lat_base_code"], state["lat_base_note"] = None, ""
     state["lat_basis"], state["lat_window"], state["lat_label"], state["lat_strip"] = "axes", 0, 0, 0
@@ -127,18 +133,16 @@ def on_upload() -> None:
     if len(content) > MAX_CHECKPOINT_BYTES:
         say("error", f"{uploaded.name} is {len(content) / 1e6:.0f} MB; checkpoints of up to 50 MB are taken.")
         return
-    previous = state.get("lat_uploaded")
+    choice = f"upload:{models.digest(content)}"
+    try:
+        models.load_model(choice, content, upload_title(uploaded.name))
+    except (CheckpointError, OSError) as error:
+        say("error", f"Could not open {uploaded.name}: {error}. The model shown is kept.")
+        return
     state["lat_uploaded"] = {"bytes": content, "name": uploaded.name, "digest": models.digest(content)}
-    state["lat_choice"] = f"upload:{models.digest(content)}"
-    before = state["lat_active"]
-    on_choice()
-    if state["lat_active"] == before and state["lat_choice"] != f"upload:{models.digest(content)}":
-        state["lat_uploaded"] = previous  # refused: forget it
-        message = state.get("lat_message")
-        if message:
-            say("error", message[1].replace("that model", uploaded.name))
-    else:
-        say("success", f"Loaded {uploaded.name}.")
+    state["lat_choice"] = choice
+    show_model(choice)
+    say("success", f"Loaded {uploaded.name}.")
 
 
 def on_basis() -> None:
@@ -204,12 +208,18 @@ def current_label(model) -> int | None:
     return int(state["lat_label"]) if model.generator.conditional else None
 
 
-def caption_for(model, images: torch.Tensor) -> list[str]:
+def readings(model, images: torch.Tensor) -> list[tuple[str, float]] | None:
+    """(class name, confidence) the classifier gives each image, or None without a classifier."""
     reading = latent.classify(model, images)
     if reading is None:
-        return [""] * len(images)
-    names = model.class_names
-    return [f"{names[k]} ({p:.0%})" for k, p in zip(*reading)]
+        return None
+    return [(model.class_names[k], float(p)) for k, p in zip(*reading)]
+
+
+def caption_for(model, images: torch.Tensor) -> list[str]:
+    """ "7 (93%)" per image ("" without a classifier)."""
+    found = readings(model, images)
+    return [""] * len(images) if found is None else [f"{name} ({p:.0%})" for name, p in found]
 
 
 def image_html(png: bytes, width: int, alt: str, crisp: bool = True) -> str:

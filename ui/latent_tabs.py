@@ -15,7 +15,17 @@ from gan_core.sampling import directions, interpolation, inversion
 from gan_core.views import latent
 
 from . import latent_models as models
-from .latent_state import N_SLIDERS, base_code, caption_for, clear_edit, current_label, image_html, say, state
+from .latent_state import (
+    N_SLIDERS,
+    base_code,
+    caption_for,
+    clear_edit,
+    current_label,
+    image_html,
+    readings,
+    say,
+    state,
+)
 
 TILE = 84
 
@@ -29,11 +39,7 @@ def _picture(
 
 
 def _show(png: bytes, alt: str) -> None:
-    import io
-
-    from PIL import Image
-
-    width = Image.open(io.BytesIO(png)).width
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's width field: no decoding
     st.markdown(image_html(png, width, alt), unsafe_allow_html=True)
 
 
@@ -194,7 +200,7 @@ def interpolation_tab(model, model_id: str) -> None:
                 on_click="ignore",
             )
         middle = torch.cat([mid_linear, pixel_average, mid_sphere])
-        readings = caption_for(model, middle)
+        found = readings(model, middle)
         d_values = latent.discriminator_reading(model, middle, generator.labels(current_label(model), 3))
         st.markdown("**The midpoint, three ways**")
         _show(
@@ -203,24 +209,24 @@ def interpolation_tab(model, model_id: str) -> None:
         table = {
             "": ["G(0.5a + 0.5b)", "0.5 G(a) + 0.5 G(b)", "G(slerp(a, b, 0.5))"],
             "code norm": [f"{norms[1]:.2f}", "—", f"{norms[2]:.2f}"],
-            "classifier": readings if any(readings) else ["—"] * 3,
+            "classifier": caption_for(model, middle) if found else ["—"] * 3,
             "D's reading": [f"{v:.2f}" for v in d_values],
         }
         st.dataframe(table, hide_index=True)
-        st.markdown(_midpoint_reading(model, readings, d_values, norms, typical))
+        st.markdown(_midpoint_reading(found, d_values, norms, typical))
     else:
         _toy_interpolation(model, outputs, ends, mid_linear, pixel_average, norms, typical)
 
 
-def _midpoint_reading(model, readings, d_values, norms, typical) -> str:
+def _midpoint_reading(found, d_values, norms, typical) -> str:
     """Plain words from the numbers above (not fixed text)."""
     parts = [
         f"The codes a and b have norms {norms[0]:.2f} and {norms[3]:.2f} (typical for this prior: {typical:.2f}); "
         f"the straight midpoint's norm is {norms[1]:.2f} ({norms[1] / typical:.0%} of typical), the spherical "
         f"one's {norms[2]:.2f}."
     ]
-    if any(readings):
-        confidence = [float(r.split("(")[1].rstrip("%)")) / 100 for r in readings]
+    if found:
+        confidence = [p for _, p in found]
         parts.append(
             f"The classifier is {confidence[0]:.0%} sure of G(0.5a + 0.5b) and {confidence[1]:.0%} sure of the "
             "pixel average"
@@ -303,7 +309,8 @@ def labels_tab(model) -> None:
     z = base_code(generator)
     row = generator.generate(z.repeat(n, 1), torch.arange(n))
     captions = caption_for(model, row)
-    hits = [c.split(" ")[0] == names[k] for k, c in enumerate(captions) if c]
+    found = readings(model, row)
+    hits = [name == names[k] for k, (name, _) in enumerate(found)] if found else []
     _show(_picture(row, captions, tile=64, title="The explored z under every label"), "labels")
     if hits:
         st.caption(f"The classifier reads {sum(hits)} of {n} as the label asked for.")

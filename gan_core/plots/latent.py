@@ -336,11 +336,3 @@ def with_marks(base: _Canvas, point=None, path=None) -> bytes:
     if point is not None:
         canvas.star(*point)
     return canvas.png()
-
-
-def noise_plane_picture(plane, point=None, path=None) -> bytes:
-    return with_marks(noise_plane_base(plane), point, path)
-
-
-def data_plane_picture(plane, point=None, path=None) -> bytes:
-    return with_marks(data_plane_base(plane), point, path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..networks import sample_noise
+from ..networks import sample_noise, sample_shape
 from ..networks.conditional import ConditionalGenerator, one_hot
 from ..networks.dcgan import DCGANGenerator
 from .sampler import sampling_network
@@ -38,7 +38,7 @@ class LatentGenerator:
         network = sampling_network(trainer).cpu().eval().requires_grad_(False)
         model = trainer.config.model
         conditional = isinstance(network, ConditionalGenerator)
-        shape = tuple(getattr(network, "sample_shape", None) or _sample_shape(trainer))
+        shape = sample_shape(trainer.config)
         return cls(network, model.noise_dim, model.noise_prior, model.n_classes if conditional else None, shape)
 
     # ----- the code space -------------------------------------------------------------------------
@@ -114,8 +114,3 @@ class LatentGenerator:
         if isinstance(first, nn.ConvTranspose2d):  # (noise_dim, C, k, k)
             return weight.reshape(weight.shape[0], -1)
         return weight[:, : self.noise_dim].T  # Linear (outputs, inputs): the z columns only
-
-
-def _sample_shape(trainer) -> tuple[int, ...]:
-    data = trainer.config.data
-    return (data.channels, data.image_size, data.image_size) if data.is_image else (data.dim,)

@@ -80,9 +80,10 @@ class Trainer:
         self._safe_iteration = 0
 
     # ----- what samples come from --------------------------------------------------------------
-    @property
-    def _nan(self) -> torch.Tensor:
-        return torch.full((), float("nan"), device=self.device)
+    def _term(self, name: str) -> torch.Tensor:
+        """The latest value of one of the objective's loss terms (NaN before it has one)."""
+        value = self.objective.terms.get(name)
+        return torch.full((), float("nan"), device=self.device) if value is None else value
 
     @property
     def live_network(self) -> nn.Module:
@@ -129,7 +130,7 @@ class Trainer:
             for _ in range(count):
                 self.update(group)
         self.iteration += 1
-        terms = [self.objective.terms.get(name, self._nan) for name in self.objective.term_names]
+        terms = [self._term(name) for name in self.objective.term_names]
         self._pending.append(torch.stack([self._last_loss[name] for name in self.groups] + terms))
         if len(self._pending) >= self.flush_every:
             self.flush()

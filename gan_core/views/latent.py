@@ -62,8 +62,6 @@ def load_latent_model(source, title: str) -> LatentModel:
     person can act on (not a checkpoint, damaged, or data it needs is missing)."""
     try:
         trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan",))
-    except CheckpointError:
-        raise
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
     generator = LatentGenerator.from_trainer(trainer)
