@@ -40,6 +40,7 @@ import weakref
 
 from ..config import ConfigError, RunConfig, TrainConfig
 from ..training.checkpoint import CheckpointError
+from ..training.comparison import ComparisonConfig
 from .worker import serve
 
 REQUEST_TIMEOUT = 120.0  # seconds; a checkpoint load or the first snapshot on a busy machine
@@ -83,6 +84,7 @@ class LiveRunner:
         timeline_capacity: int = 40,
         torch_threads: int = 1,
         snapshot_options: dict | None = None,
+        session: str = "single",
     ):
         self._config = config or RunConfig()
         self.kind = kind or self._config.kind
@@ -97,6 +99,7 @@ class LiveRunner:
             timeline_capacity=timeline_capacity,
             torch_threads=torch_threads,
             snapshot_options=dict(snapshot_options or {}),
+            session=session,
         )
         context = _context()
         self._connection, child = context.Pipe()
@@ -303,7 +306,46 @@ class LiveRunner:
             self._status = status
             if status.get("config") and status["config"] != getattr(self, "_config_json", None):
                 self._config_json = status["config"]
-                self._config = RunConfig.from_json(status["config"])
+                self._config = type(self._config).from_json(status["config"])
+
+
+class ComparisonRunner(LiveRunner):
+    """A live GAN-vs-VAE comparison (gan_core.live.comparison): the same process and pipe as a
+    single run; `config` is a ComparisonConfig and the snapshots are ComparisonSnapshots."""
+
+    def __init__(
+        self, config: ComparisonConfig, *, metrics_every: int | None = None, publish_every: float = 0.5, **options
+    ):
+        super().__init__(
+            config, kind=config.kind, session="comparison", metrics_every=metrics_every,
+            publish_every=publish_every, **options,
+        )  # fmt: skip
+
+    @property
+    def kind(self) -> str:
+        """ "toy" or "image": the data of the comparison now (a reset may change it)."""
+        return self._config.kind
+
+    @kind.setter
+    def kind(self, value: str) -> None:  # LiveRunner sets it once; the config decides
+        pass
+
+    @property
+    def finished(self) -> bool:
+        """Every member has trained the comparison's iterations."""
+        return bool(self._status.get("finished"))
+
+    def evaluate(self) -> None:
+        """Score every member now (the table and the ranking), not at the next due iteration."""
+        self._request("evaluate")
+
+    def histories(self) -> dict[str, dict]:
+        """Per member name: {"losses": columns per iteration, "metrics": columns per evaluation}."""
+        return self._request("histories")
+
+    def extend(self, iterations: int) -> None:
+        """Raise the comparison's length (every member's decay stretches to it)."""
+        self._request("extend", int(iterations))
 
 
 @contextlib.contextmanager

@@ -12,6 +12,8 @@ import torch
 from ..config import ConfigError, RunConfig, TrainConfig, check_kind
 from ..evaluation.image_run import rejection_demo
 from ..training import Trainer, checkpoint
+from ..training.comparison import ComparisonConfig
+from .comparison import ComparisonSession
 from .publishers import publisher_for
 from .timeline import Timeline
 
@@ -53,6 +55,9 @@ class TrainingSession:
         self._last_metrics_iteration = -1
         self.publish(force_metrics=True)
         self.timeline.add(self.snapshot)
+
+    def flush(self) -> None:
+        self.trainer.flush()
 
     def status(self) -> dict:
         trainer = self.trainer
@@ -165,13 +170,25 @@ class TrainingSession:
         return None
 
 
+def _single_session(config_json: str, **options) -> TrainingSession:
+    return TrainingSession(Trainer(RunConfig.from_json(config_json)), **options)
+
+
+def _comparison_session(config_json: str, **options) -> ComparisonSession:
+    return ComparisonSession(ComparisonConfig.from_json(config_json), **options)
+
+
+# What a live page trains: one run, or a GAN-vs-VAE comparison (gan_core.live.comparison).
+SESSIONS = {"single": _single_session, "comparison": _comparison_session}
+
+
 def serve(connection, config_json: str, options: dict) -> None:
     """The training process's main loop: commands first, then ~20 ms of iterations while
     playing, a snapshot sent every `publish_every` seconds. Ends on "stop" or a closed pipe."""
     torch.set_num_threads(options.pop("torch_threads", 1) or torch.get_num_threads())
     publish_every = options.pop("publish_every", 0.25)
     try:
-        session = TrainingSession(Trainer(RunConfig.from_json(config_json)), **options)
+        session = SESSIONS[options.pop("session", "single")](config_json, **options)
     except (ConfigError, ValueError, RuntimeError) as error:
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
@@ -207,7 +224,7 @@ def serve(connection, config_json: str, options: dict) -> None:
             if now - last_publish >= publish_every or not session.playing:
                 session.measure_rate()
                 if session.playing:
-                    session.trainer.flush()
+                    session.flush()
                     session.publish()
                 connection.send(("snapshot", session.snapshot, session.status()))
                 last_publish = now

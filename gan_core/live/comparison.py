@@ -1,0 +1,133 @@
+"""The training process's side of a live GAN-vs-VAE comparison: the members of a
+gan_core.training.comparison.Comparison stepped in turn, one snapshot of all of them, and the
+comparison table evaluated every `metrics_every` iterations. It answers the same pipe protocol
+as a single run's TrainingSession (gan_core.live.worker.serve drives either), so the page side is
+a LiveRunner started with session="comparison"."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ..config import ConfigError
+from ..evaluation.comparison import evaluate_comparison
+from ..training.comparison import Comparison, ComparisonConfig
+from ..views.comparison import take_comparison_snapshot
+
+# Iterations between two scorings of every member: a 2D scoring takes ~0.1 s per member, an image
+# one ~1 s (1,000 samples through the classifier, the importance-weighted bound on 359 digits).
+METRICS_EVERY = {"toy": 500, "image": 1000}
+
+
+class ComparisonSession:
+    """Play / pause / step / reset for every member at once; pauses itself at the comparison's
+    iteration count (every member has then trained the same number of iterations)."""
+
+    def __init__(self, config: ComparisonConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
+        self.fixed_metrics_every = metrics_every
+        self.device = device
+        self.playing = False
+        self.install(Comparison(config, device))
+
+    def install(self, comparison: Comparison) -> None:
+        """Take a fresh comparison (of either kind of data), paused, scored at iteration 0."""
+        self.comparison = comparison
+        self.metrics_every = self.fixed_metrics_every or METRICS_EVERY[comparison.config.kind]
+        self.playing = False
+        self.rate = 0.0
+        self.rate_mark = (time.perf_counter(), 0)
+        self.latest: dict = {}
+        self.publish(force_metrics=True)
+
+    def flush(self) -> None:
+        self.comparison.flush()
+
+    def status(self) -> dict:
+        comparison = self.comparison
+        return {
+            "iteration": comparison.iteration,
+            "playing": self.playing,
+            "rate": self.rate if self.playing else 0.0,
+            "diverged": None if not comparison.all_diverged else "every model diverged",
+            "finished": comparison.finished,
+            "latest_metrics": {"iteration": self.latest.get("iteration", 0)},
+            "config": comparison.config.to_json(),
+        }
+
+    def publish(self, force_metrics: bool = False) -> None:
+        comparison = self.comparison
+        if force_metrics and self.latest.get("iteration") != comparison.iteration:
+            self.latest = evaluate_comparison(comparison)
+            for row in self.latest["table"]:
+                trainer = comparison.trainers.get(row["model"])
+                if trainer is not None:  # not the real ceiling
+                    numbers = {k: float(v) for k, v in row.items() if isinstance(v, (int, float)) and k != "width"}
+                    trainer.metric_history.offer({"iteration": comparison.iteration, **numbers})
+        self.snapshot = take_comparison_snapshot(comparison, self.latest)
+
+    def after_iteration(self) -> None:
+        if self.comparison.iteration % self.metrics_every == 0 or self.comparison.finished:
+            self.flush()
+            self.publish(force_metrics=True)
+
+    def train_for(self, seconds: float) -> None:
+        comparison = self.comparison
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if comparison.finished or not comparison.step():
+                self.playing = False
+                self.flush()
+                self.publish(force_metrics=True)
+                return
+            self.after_iteration()
+
+    def measure_rate(self) -> None:
+        now, iteration = time.perf_counter(), self.comparison.iteration
+        mark_time, mark_iteration = self.rate_mark
+        if now > mark_time and iteration >= mark_iteration:
+            rate = (iteration - mark_iteration) / (now - mark_time)
+            self.rate = rate if self.rate == 0 else 0.5 * self.rate + 0.5 * rate
+        self.rate_mark = (now, iteration)
+
+    def handle(self, command: str, argument):
+        comparison = self.comparison
+        if command == "play":
+            if not comparison.finished and not comparison.all_diverged:
+                self.playing = True
+                self.rate_mark = (time.perf_counter(), comparison.iteration)
+        elif command == "pause":
+            self.playing = False
+            self.flush()
+            self.publish()
+        elif command == "step_iteration":
+            if not comparison.all_diverged:
+                comparison.step()
+                self.flush()
+                self.after_iteration()
+                self.publish()
+        elif command == "histories":  # per member: losses per iteration, scores per evaluation
+            self.flush()
+            return {
+                name: {"losses": t.history.columns(), "metrics": t.metric_history.columns()}
+                for name, t in comparison.trainers.items()
+            }
+        elif command == "evaluate":
+            self.flush()
+            self.publish(force_metrics=True)
+        elif command == "extend":  # more iterations for every member (their rates decay over the new length)
+            self.install_extended(int(argument))
+        elif command == "reset":
+            self.install(Comparison(ComparisonConfig.from_json(argument), self.device))
+        else:
+            raise ValueError(f"unknown command {command!r}")
+        return None
+
+    def install_extended(self, iterations: int) -> None:
+        comparison = self.comparison
+        config = comparison.config.replace(iterations=iterations)
+        if iterations <= comparison.iteration:
+            raise ConfigError(f"the comparison is already at iteration {comparison.iteration:,}")
+        comparison.config = config
+        for trainer in comparison.trainers.values():
+            trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))
+        self.publish()

@@ -1,0 +1,258 @@
+"""Figures of the GAN-vs-VAE page: pure functions from a ComparisonSnapshot (or history columns)
+to plotly figures and table rows. Images are drawn as pictures with gan_core.plots.latent.tiles.
+
+Colours: real points green as in the labs, each model's samples in its own colour (the same in
+every figure), codes coloured by the mode or class of the point they encode.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .charts import as_float32, small_chart_layout
+from .latent import MODE_COLOURS
+from .toy import REAL_COLOUR
+
+KIND_COLOURS = {"gan": "#762a83", "vae": "#d95f02", "ae": "#1f78b4"}
+KIND_NAMES = {"gan": "GAN", "vae": "VAE", "ae": "auto-encoder"}
+
+
+def _square_axes(figure: go.Figure, bounds: tuple[float, float], columns: int) -> None:
+    low, high = bounds
+    for column in range(1, columns + 1):
+        figure.update_xaxes(range=[low, high], constrain="domain", showgrid=False, zeroline=False, row=1, col=column)
+        figure.update_yaxes(
+            range=[low, high], scaleanchor=f"x{column if column > 1 else ''}", showgrid=False, zeroline=False,
+            row=1, col=column,
+        )  # fmt: skip
+
+
+def member_title(member, metrics_row: dict | None) -> str:
+    """'GAN · 8/8 modes · 91% HQ' from the member's latest table row (the mode figures when the
+    data has modes, else W1)."""
+    if not metrics_row:
+        return member.name
+    if "modes_covered" in metrics_row:
+        return (
+            f"{member.name} · {metrics_row['modes_covered']}/{metrics_row['n_modes']} modes · "
+            f"{metrics_row['high_quality']:.0%} HQ"
+        )
+    if metrics_row.get("wasserstein1") is not None:
+        return f"{member.name} · W1 {metrics_row['wasserstein1']:.3f}"
+    return member.name
+
+
+def toy_samples_figure(snapshot, names: list[str], height: int = 330) -> go.Figure:
+    """One square panel per member: the real points (green) under that member's samples."""
+    rows = {row["model"]: row for row in snapshot.table}
+    members = [snapshot.member(name) for name in names]
+    figure = make_subplots(
+        rows=1, cols=len(members), subplot_titles=[member_title(m, rows.get(m.name)) for m in members],
+        horizontal_spacing=0.04,
+    )  # fmt: skip
+    real = as_float32(snapshot.real)
+    for column, member in enumerate(members, start=1):
+        figure.add_trace(
+            go.Scattergl(
+                x=real[:, 0], y=real[:, 1], mode="markers", name="real", legendgroup="real", showlegend=column == 1,
+                marker=dict(color=REAL_COLOUR, size=4, opacity=0.45),
+            ),
+            row=1, col=column,
+        )  # fmt: skip
+        samples = as_float32(member.samples)
+        figure.add_trace(
+            go.Scattergl(
+                x=samples[:, 0], y=samples[:, 1], mode="markers", name=KIND_NAMES[member.kind],
+                legendgroup=member.kind, showlegend=column <= 3,
+                marker=dict(color=KIND_COLOURS[member.kind], size=4, opacity=0.8),
+            ),
+            row=1, col=column,
+        )  # fmt: skip
+    _square_axes(figure, snapshot.bounds, len(members))
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white", uirevision="samples",
+        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0),
+    )  # fmt: skip
+    figure.update_annotations(font_size=13)
+    return figure
+
+
+def outside_counts(snapshot, names: list[str]) -> dict[str, int]:
+    """How many of each member's drawn samples lie outside the view (counted, not hidden)."""
+    low, high = snapshot.bounds
+    return {
+        name: int((~((snapshot.member(name).samples >= low) & (snapshot.member(name).samples <= high)).all(1)).sum())
+        for name in names
+    }
+
+
+def _ellipse(x: float, y: float, sx: float, sy: float, steps: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    angle = np.linspace(0, 2 * math.pi, steps)
+    return x + sx * np.cos(angle), y + sy * np.sin(angle)
+
+
+def code_space_figure(snapshot, names: list[str], height: int = 360) -> go.Figure:
+    """One panel per encoder model: the encoded data points (means) coloured by their mode or
+    class; for a VAE, the posterior q(z|x) of the first few points as 1-std ellipses; the prior's
+    1- and 2-std circles for reference (where the decoder is trained to find codes)."""
+    members = [snapshot.member(name) for name in names]
+    titles = [f"{m.name} · {m.code_axes}" for m in members]
+    figure = make_subplots(rows=1, cols=len(members), subplot_titles=titles, horizontal_spacing=0.06)
+    colour = snapshot.real_colour
+    for column, member in enumerate(members, start=1):
+        codes = as_float32(member.codes)
+        for radius, dash in ((1, "dot"), (2, "dash")):
+            cx, cy = _ellipse(0, 0, radius, radius)
+            figure.add_trace(
+                go.Scatter(
+                    x=cx, y=cy, mode="lines", line=dict(color="#999", width=1, dash=dash), hoverinfo="skip",
+                    name=f"prior N(0, I): {radius} std", legendgroup=f"prior{radius}", showlegend=column == 1,
+                ),
+                row=1, col=column,
+            )  # fmt: skip
+        if snapshot.colour_is_class:
+            for value in np.unique(colour):
+                chosen = colour == value
+                figure.add_trace(
+                    go.Scattergl(
+                        x=codes[chosen, 0], y=codes[chosen, 1], mode="markers",
+                        name=_class_name(snapshot, int(value)), legendgroup=f"class{value}", showlegend=column == 1,
+                        marker=dict(color=MODE_COLOURS[int(value) % len(MODE_COLOURS)], size=5, opacity=0.8),
+                    ),
+                    row=1, col=column,
+                )  # fmt: skip
+        else:
+            figure.add_trace(
+                go.Scattergl(
+                    x=codes[:, 0], y=codes[:, 1], mode="markers", name="data (coloured by angle)",
+                    showlegend=column == 1, marker=dict(color=as_float32(colour), colorscale="HSV", size=5),
+                ),
+                row=1, col=column,
+            )  # fmt: skip
+        if member.ellipses is not None:
+            xs, ys = [], []
+            for x, y, sx, sy in member.ellipses:
+                ex, ey = _ellipse(x, y, sx, sy)
+                xs += [*ex, np.nan]
+                ys += [*ey, np.nan]
+            figure.add_trace(
+                go.Scatter(
+                    x=as_float32(xs), y=as_float32(ys), mode="lines", line=dict(color="black", width=1.5),
+                    name="q(z|x): 1 std", legendgroup="posterior", showlegend=True,
+                ),
+                row=1, col=column,
+            )  # fmt: skip
+        figure.update_xaxes(title_text="code 1", row=1, col=column, showgrid=True, gridcolor="#eee", zeroline=False)
+        figure.update_yaxes(
+            title_text="code 2", row=1, col=column, showgrid=True, gridcolor="#eee", zeroline=False,
+            scaleanchor=f"x{column if column > 1 else ''}",
+        )  # fmt: skip
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white", uirevision="codes",
+        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+    )  # fmt: skip
+    figure.update_annotations(font_size=13)
+    return figure
+
+
+def _class_name(snapshot, value: int) -> str:
+    return f"digit {value}" if snapshot.kind == "image" else f"mode {value + 1}"
+
+
+LOSS_SERIES = {
+    "gan": (("d_loss", "D loss"), ("g_loss", "G loss")),
+    "vae": (("recon", "reconstruction −log p(x|z)"), ("kl", "KL(q(z|x) ‖ p(z))"), ("loss", "−ELBO")),
+    "ae": (("recon", "reconstruction −log p(x|z)"),),
+}
+
+
+def losses_figure(histories: dict[str, dict], kinds: dict[str, str], height: int = 300) -> go.Figure:
+    """Each member's losses over iterations in one panel per model kind (their units differ: a
+    GAN's are classification losses, a VAE's and an AE's nats per sample)."""
+    present = [kind for kind in ("gan", "vae", "ae") if kind in kinds.values()]
+    titles = {
+        "gan": "GAN: D and G losses",
+        "vae": "VAE: −ELBO = reconstruction + KL (nats)",
+        "ae": "AE: reconstruction (nats)",
+    }
+    figure = make_subplots(
+        rows=1, cols=len(present), subplot_titles=[titles[k] for k in present], horizontal_spacing=0.06
+    )
+    dashes = ("solid", "dash", "dot")
+    for column, kind in enumerate(present, start=1):
+        for name, history in histories.items():
+            if kinds[name] != kind or not history.get("iteration"):
+                continue
+            iterations = as_float32(history["iteration"])
+            for (key, label), dash in zip(LOSS_SERIES[kind], dashes):
+                if key not in history:
+                    continue
+                figure.add_trace(
+                    go.Scattergl(
+                        x=iterations, y=as_float32(history[key]), mode="lines", name=f"{name}: {label}",
+                        line=dict(width=1.5, dash=dash),
+                    ),
+                    row=1, col=column,
+                )  # fmt: skip
+    small_chart_layout(figure, "", height)
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0))
+    figure.update_annotations(font_size=13)
+    return figure
+
+
+def metric_chart(metric_histories: dict[str, dict], key: str, title: str, height: int = 260) -> go.Figure:
+    """One metric over iterations, a line per member (from each member's evaluations)."""
+    figure = go.Figure()
+    for name, history in metric_histories.items():
+        if key in history and history.get("iteration"):
+            figure.add_trace(go.Scatter(x=history["iteration"], y=history[key], mode="lines+markers", name=name))
+    small_chart_layout(figure, title, height)
+    figure.update_layout(title=dict(text=title, font_size=14))
+    return figure
+
+
+# ----- the table ------------------------------------------------------------------------------------
+IMAGE_COLUMNS = (
+    ("inception_score", "IS", "{:.2f}"),
+    ("fid", "FID", "{:.2f}"),
+    ("precision", "precision", "{:.2f}"),
+    ("recall", "recall", "{:.2f}"),
+    ("density", "density", "{:.2f}"),
+    ("coverage", "coverage", "{:.2f}"),
+    ("sharpness", "sharpness", "{:.2f}"),
+    ("max_class_share", "largest class", "{:.0%}"),
+)
+TOY_COLUMNS = (
+    ("modes_covered", "modes", "{}"),
+    ("high_quality", "HQ share", "{:.0%}"),
+    ("reverse_kl", "reverse KL (modes)", "{:.3f}"),
+    ("kl", "KL", "{:.3f}"),
+    ("js", "JS", "{:.3f}"),
+    ("wasserstein1", "Wasserstein-1", "{:.3f}"),
+)
+COMMON_COLUMNS = (
+    ("elbo", "ELBO (nats)", "{:.2f}"),
+    ("iw_bound", "IW bound k=128 (nats)", "{:.2f}"),
+    ("reconstruction", "reconstruction (nats)", "{:.2f}"),
+    ("seconds", "training time", "{:.1f} s"),
+)
+
+
+def table_rows(table, kind: str) -> list[dict[str, str]]:
+    """The comparison table as display rows (strings; "—" where a score does not exist)."""
+    columns = (IMAGE_COLUMNS if kind == "image" else TOY_COLUMNS) + COMMON_COLUMNS
+    rows = []
+    for row in table:
+        shown = {"model": row["model"]}
+        for key, label, fmt in columns:
+            value = row.get(key)
+            if key == "modes_covered" and value is not None:
+                value = f"{value}/{row['n_modes']}"
+                fmt = "{}"
+            shown[label] = "—" if value is None else fmt.format(value)
+        rows.append(shown)
+    return rows

@@ -1,0 +1,180 @@
+"""A GAN, a VAE and a plain auto-encoder trained on the same data with the same generator /
+decoder network, for the same number of iterations, stepped in turn (GAN vs VAE, issue 12).
+
+`ComparisonConfig` is what a person chooses (data, architecture, code size, one to three network
+widths, iterations, seed, the VAE's beta); `member_configs` turns it into one RunConfig per model
+and width. The networks and the run length are the same for every member; each kind keeps its
+own known-good training settings (the ring / digits presets: a GAN's two Adam optimisers, a VAE's
+single one), and no member keeps a weight average, so every sample comes from the network being
+trained. `Comparison` holds the members' trainers and steps each one iteration per iteration,
+timing each member's own share.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass
+
+from ..config import (
+    TOY_DATASETS,
+    ConfigError,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    _check,
+    _check_choice,
+    _check_range,
+)
+from .trainer import Trainer
+
+COMPARED_KINDS = ("gan", "vae", "ae")
+KIND_LABELS = {"gan": "GAN", "vae": "VAE", "ae": "AE"}
+COMPARISON_DATASETS = tuple(name for name in TOY_DATASETS if name not in ("points", "mixture1d")) + ("digits",)
+COMPARISON_ARCHITECTURES = ("mlp", "dcgan")  # images; 2D data always uses the MLP
+MAX_WIDTHS = 3
+
+
+@dataclass(frozen=True)
+class ComparisonConfig:
+    data: str = "ring"
+    architecture: str = "mlp"  # images only: "mlp" (digits-mlp's networks) or "dcgan" (digits-dcgan's)
+    code_size: int = 2  # the GAN's noise size = the VAE's / AE's code size
+    widths: tuple[int, ...] = (128,)  # hidden width of every network, one comparison per width
+    iterations: int = 5_000
+    seed: int = 0
+    beta: float = 1.0  # the VAE's KL weight
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "widths", tuple(int(w) for w in self.widths))
+        _check_choice("data", self.data, COMPARISON_DATASETS)
+        _check_choice("architecture", self.architecture, COMPARISON_ARCHITECTURES)
+        _check_range("code size", self.code_size, 1, 256)
+        _check(1 <= len(self.widths) <= MAX_WIDTHS, f"choose 1 to {MAX_WIDTHS} network widths, got {len(self.widths)}")
+        _check(len(set(self.widths)) == len(self.widths), f"each width once, got {list(self.widths)}")
+        for width in self.widths:
+            _check_range("network width", width, 4, 1024)
+        _check_range("iterations", self.iterations, 1, 1_000_000)
+        _check_range("seed", self.seed, 0, 2**31 - 1)
+        _check(self.beta >= 0, f"beta must be >= 0, got {self.beta}")
+
+    @property
+    def kind(self) -> str:
+        """ "image" or "toy", like a RunConfig's."""
+        return "image" if self.data == "digits" else "toy"
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ComparisonConfig:
+        try:
+            values = json.loads(text)
+            return cls(**values)
+        except (TypeError, ValueError, AttributeError) as error:
+            if isinstance(error, ConfigError):
+                raise
+            raise ConfigError(f"not a comparison configuration: {error}") from None
+
+    def replace(self, **changes) -> ComparisonConfig:
+        return dataclasses.replace(self, **changes)
+
+
+def member_name(kind: str, width: int, config: ComparisonConfig) -> str:
+    """ "GAN", or "GAN · 64" when the comparison runs at several widths."""
+    return KIND_LABELS[kind] if len(config.widths) == 1 else f"{KIND_LABELS[kind]} · {width}"
+
+
+def _toy_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
+    """The ring presets' networks (3 hidden layers) at `width`: nsgan with two Adam optimisers for
+    the GAN, a Gaussian decoder of std 0.1 and Adam 1e-3 for the VAE and the AE (ring-vae)."""
+    model = ModelConfig(
+        model_kind=kind, noise_dim=config.code_size, noise_prior="normal", g_layers=3, g_width=width,
+        d_layers=3, d_width=width, likelihood="gaussian", decoder_std=0.1,
+    )  # fmt: skip
+    if kind == "gan":
+        train = TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256)
+    else:
+        train = TrainConfig(g_lr=1e-3, batch_size=256, beta=config.beta)
+    return RunConfig(data=DataConfig(name=config.data), model=model, train=train)
+
+
+def _image_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
+    """The digits-dcgan or digits-mlp networks at `width`; the GAN with its preset's optimisers, the
+    VAE / AE with a Bernoulli decoder and Adam 1e-3 (digits-vae, digits-ae)."""
+    if config.architecture == "dcgan":
+        model = ModelConfig(architecture="dcgan", g_width=width, d_width=width, g_extra_layers=1)
+        gan_train = TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=2e-3, batch_size=128)
+    else:
+        model = ModelConfig(architecture="mlp", g_layers=2, g_width=width, d_layers=2, d_width=width, activation="relu")
+        gan_train = TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64)
+    model = dataclasses.replace(model, model_kind=kind, noise_dim=config.code_size, noise_prior="normal")
+    if kind == "gan":
+        train = gan_train
+    else:
+        model = dataclasses.replace(model, likelihood="bernoulli")
+        train = TrainConfig(g_lr=1e-3, batch_size=128, beta=config.beta)
+    return RunConfig(data=DataConfig(name="digits", image_size=8), model=model, train=train)
+
+
+def member_configs(config: ComparisonConfig, device: str = "auto") -> dict[str, RunConfig]:
+    """One RunConfig per model and width, named for the page ("GAN", "VAE", "AE", or with the
+    width). Every member runs `iterations` with a linear learning-rate decay over them, seeded alike."""
+    build = _image_member if config.kind == "image" else _toy_member
+    members = {}
+    for width in config.widths:
+        for kind in COMPARED_KINDS:
+            run = build(kind, width, config)
+            train = dataclasses.replace(
+                run.train, iterations=config.iterations, lr_decay=True, ema=0.0, seed=config.seed, device=device
+            )
+            members[member_name(kind, width, config)] = dataclasses.replace(run, train=train)
+    return members
+
+
+class Comparison:
+    """The members' trainers, stepped in turn: after `step()` every member has done one more
+    iteration (a diverged member stops, marked, and the others go on)."""
+
+    def __init__(self, config: ComparisonConfig, device: str = "auto"):
+        self.config = config
+        self.trainers = {name: Trainer(run) for name, run in member_configs(config, device).items()}
+        self.seconds = {name: 0.0 for name in self.trainers}  # each member's own training time
+        self.iteration = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.iteration >= self.config.iterations
+
+    @property
+    def all_diverged(self) -> bool:
+        return all(trainer.diverged for trainer in self.trainers.values())
+
+    def step(self) -> bool:
+        """One iteration of every member still training; False once all have diverged."""
+        for name, trainer in self.trainers.items():
+            if trainer.diverged:
+                continue
+            started = time.perf_counter()
+            trainer.step()
+            self.seconds[name] += time.perf_counter() - started
+        self.iteration += 1
+        return not self.all_diverged
+
+    def train(self, iterations: int) -> None:
+        for _ in range(iterations):
+            if not self.step():
+                return
+        self.flush()
+
+    def flush(self) -> None:
+        for trainer in self.trainers.values():
+            trainer.flush()
+
+    def kind_of(self, name: str) -> str:
+        return self.trainers[name].config.model.model_kind
+
+    def names_of(self, kind: str) -> list[str]:
+        return [name for name in self.trainers if self.kind_of(name) == kind]
