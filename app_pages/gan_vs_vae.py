@@ -11,8 +11,12 @@ import streamlit as st
 from gan_core.config import ConfigError
 from gan_core.live import ComparisonRunner, LiveRunnerError
 from gan_core.plots import comparison as plots
-from gan_core.presets import COMPARISON_PRESETS
-from gan_core.training.comparison import COMPARISON_ARCHITECTURES, COMPARISON_DATASETS, ComparisonConfig
+from gan_core.training.comparison import (
+    COMPARISON_ARCHITECTURES,
+    COMPARISON_DATASETS,
+    COMPARISON_PRESETS,
+    ComparisonConfig,
+)
 from ui import comparison_views as views
 from ui.live_page import QUIET_RERUNS_CSS, release_runner
 
@@ -131,9 +135,8 @@ def on_extend() -> None:
 st.html(QUIET_RERUNS_CSS)
 st.title("GAN vs VAE vs auto-encoder")
 st.caption(
-    "Three ways to train one network: the GAN's generator, the VAE's decoder and the auto-encoder's decoder are "
-    "the same architecture, started from the same weights, trained on the same data for the same number of "
-    "iterations. The VAE and the auto-encoder also train an encoder (the discriminator's body)."
+    "One network trained three ways: the GAN's generator, the VAE's and the auto-encoder's decoder share the "
+    "architecture, the starting weights, the data and the iterations (the encoders are the discriminator's body)."
 )
 
 # ----- sidebar: the comparison's settings -----------------------------------------------------------
@@ -243,9 +246,9 @@ def counters(snapshot) -> None:
 def curves(snapshot, view_key: str) -> None:
     histories = runner.histories()
     kinds = {m.name: m.kind for m in snapshot.members}
-    st.plotly_chart(
-        plots.losses_figure({n: h["losses"] for n, h in histories.items()}, kinds), key=f"{view_key}_losses"
-    )
+    widths = {m.name: m.width for m in snapshot.members}
+    losses = {n: h["losses"] for n, h in histories.items()}
+    st.plotly_chart(plots.losses_figure(losses, kinds, widths), key=f"{view_key}_losses")
     metrics = {n: h["metrics"] for n, h in histories.items()}
     pairs = (
         (("fid", "FID (lower is better)"), ("sharpness", "sharpness (variance of the Laplacian)"))
@@ -255,9 +258,10 @@ def curves(snapshot, view_key: str) -> None:
     columns = st.columns(2)
     for column, (metric, title) in zip(columns, pairs):
         with column:
-            st.plotly_chart(plots.metric_chart(metrics, metric, title), key=f"{view_key}_{metric}")
+            st.plotly_chart(plots.metric_chart(metrics, kinds, widths, metric, title), key=f"{view_key}_{metric}")
     st.caption(
-        "Losses per iteration; scores at every scoring. A GAN's losses are not in nats and do not fall as it learns."
+        "Losses per iteration (the first 5% of iterations are left out of the y range); scores at each scoring. "
+        "A GAN's losses are not in nats and do not fall as it learns."
     )
 
 

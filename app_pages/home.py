@@ -19,6 +19,11 @@ Train small generative adversarial networks live, and watch them learn.
   land, and find the code of your own digit (inversion) or let the generator complete a half
   you hide. Works at once on the shipped models, or on a run from either lab
   ("Explore this generator").
+- **GAN vs VAE**: train a GAN, a VAE and a plain auto-encoder with the same network side by side,
+  live: their samples, the code spaces (the auto-encoder's holes, the VAE's posteriors), decoding
+  a random code and a point halfway between two codes, reconstructions, one table of scores with
+  a reading of what they show, pixel L2 against a discriminator's judgement, and the comparison
+  at two or three network sizes.
 
 Every run can be saved as a checkpoint and loaded back; the same engine trains from the command
 line (`python -m gan_core train --preset ring --out run.pt`).

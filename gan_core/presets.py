@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from .training.comparison import ComparisonConfig
 
 
 class PresetError(KeyError):
@@ -164,32 +163,3 @@ def presets_for(kind: str, model_kinds: tuple[str, ...] = ("gan",)) -> tuple[str
         for name, preset in PRESETS.items()
         if preset.config.kind == kind and preset.config.model.model_kind in model_kinds
     )
-
-
-# ----- GAN-vs-VAE comparisons (the gan-vs-vae page, issue 12): name -> (description, config) ------
-COMPARISON_PRESETS: dict[str, tuple[str, ComparisonConfig]] = {
-    "ring": (
-        "8 Gaussians on a ring, 2-d codes, width 128: the three distributions and both code spaces.",
-        ComparisonConfig(data="ring", code_size=2, widths=(128,), iterations=5_000),
-    ),
-    "digits, 2-d code": (
-        "The 8x8 digits with a 2-d code (Kingma & Welling's manifold of digits), MLP width 256.",
-        ComparisonConfig(data="digits", code_size=2, widths=(256,), iterations=6_000),
-    ),
-    "digits, 16-d code": (
-        "The 8x8 digits with a 16-d code: better samples; the code views use its first two principal axes.",
-        ComparisonConfig(data="digits", code_size=16, widths=(256,), iterations=6_000),
-    ),
-    "digits, widths 64 and 256": (
-        "Network size: the digits comparison at widths 64 and 256 (does a VAE need a bigger network?).",
-        ComparisonConfig(data="digits", code_size=16, widths=(64, 256), iterations=6_000),
-    ),
-    "grid, widths 32 and 128": (
-        "Network size on 25 Gaussians: widths 32 and 128.",
-        ComparisonConfig(data="grid", code_size=2, widths=(32, 128), iterations=8_000),
-    ),
-    "digits, DCGAN": (
-        "The digits-dcgan networks at width 32 (slower: about 25 iterations a second on one CPU core).",
-        ComparisonConfig(data="digits", architecture="dcgan", code_size=16, widths=(32,), iterations=3_000),
-    ),
-}

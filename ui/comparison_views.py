@@ -95,7 +95,11 @@ def image_code_grids(snapshot, encoders: list) -> None:
             )  # fmt: skip
             st.caption(
                 f"{member.code_axes}: x from {x0:.1f} to {x1:.1f}, y from {y1:.1f} (top) to {y0:.1f}"
-                + (" (the prior's bulk)" if member.kind == "vae" else " (where its codes lie)")
+                + (
+                    " (the prior's bulk)"
+                    if member.kind == "vae" and member.code_axes == "code"
+                    else " (where its codes lie)"
+                )
             )
 
 
@@ -143,7 +147,7 @@ def between_codes(snapshot, key: str) -> None:
     columns = st.columns(min(len(snapshot.members), 3))
     for index, member in enumerate(snapshot.members):
         with columns[index % len(columns)]:
-            captions = ["random", "a", "½a+½b", "b"]
+            captions = ["random", "a", "(a+b)/2", "b"]
             picture(member.probes, captions, columns=4, tile=56, title=member.name, alt=f"{member.name} probes")
     st.caption(
         "Random: a code drawn from N(0, I). For the VAE and the auto-encoder, a and b are the codes of two "

@@ -150,10 +150,11 @@ def reading(rows: list[dict], kind: str) -> list[str]:
         )
     fastest = min(members, key=lambda r: r["seconds"])
     slowest = max(members, key=lambda r: r["seconds"])
-    if slowest["seconds"] > 0:
+    if slowest["seconds"] > 0 and slowest is not fastest:
+        why = " (a GAN updates two networks per iteration)" if slowest["kind"] == "gan" else ""
         sentences.append(
             f"Training time: {slowest['model']} took {slowest['seconds']:.1f} s, {fastest['model']} "
-            f"{fastest['seconds']:.1f} s for the same iterations (a GAN updates two networks per iteration)."
+            f"{fastest['seconds']:.1f} s for the same iterations{why}."
         )
     return sentences
 

@@ -95,7 +95,7 @@ def _ellipse(x: float, y: float, sx: float, sy: float, steps: int = 40) -> tuple
     return x + sx * np.cos(angle), y + sy * np.sin(angle)
 
 
-def code_space_figure(snapshot, names: list[str], height: int = 360) -> go.Figure:
+def code_space_figure(snapshot, names: list[str], height: int = 420) -> go.Figure:
     """One panel per encoder model: the encoded data points (means) coloured by their mode or
     class; for a VAE, the posterior q(z|x) of the first few points as 1-std ellipses; the prior's
     1- and 2-std circles for reference (where the decoder is trained to find codes)."""
@@ -153,7 +153,7 @@ def code_space_figure(snapshot, names: list[str], height: int = 360) -> go.Figur
         )  # fmt: skip
     figure.update_layout(
         height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white", uirevision="codes",
-        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
     )  # fmt: skip
     figure.update_annotations(font_size=13)
     return figure
@@ -164,15 +164,37 @@ def _class_name(snapshot, value: int) -> str:
 
 
 LOSS_SERIES = {
-    "gan": (("d_loss", "D loss"), ("g_loss", "G loss")),
-    "vae": (("recon", "reconstruction −log p(x|z)"), ("kl", "KL(q(z|x) ‖ p(z))"), ("loss", "−ELBO")),
-    "ae": (("recon", "reconstruction −log p(x|z)"),),
+    "gan": (("d_loss", "D loss", "#1b7837"), ("g_loss", "G loss", "#762a83")),
+    "vae": (
+        ("recon", "reconstruction −log p(x|z)", "#1f78b4"),
+        ("kl", "KL(q(z|x) ‖ p(z))", "#e31a1c"),
+        ("loss", "−ELBO", "#333333"),
+    ),
+    "ae": (("recon", "reconstruction −log p(x|z)", "#1f78b4"),),
 }
+WIDTH_DASHES = ("solid", "dash", "dot")
 
 
-def losses_figure(histories: dict[str, dict], kinds: dict[str, str], height: int = 300) -> go.Figure:
-    """Each member's losses over iterations in one panel per model kind (their units differ: a
-    GAN's are classification losses, a VAE's and an AE's nats per sample)."""
+def robust_range(values: list[np.ndarray], skip: float = 0.05) -> list[float] | None:
+    """A y range that leaves out the first `skip` of each series (the first iterations' losses are
+    tens of times larger and would flatten the rest) and the extreme 1%."""
+    kept = [v[int(len(v) * skip) :] for v in values if len(v)]
+    kept = np.concatenate(kept) if kept else np.empty(0)
+    kept = kept[np.isfinite(kept)]
+    if len(kept) < 2:
+        return None
+    low, high = np.percentile(kept, [1, 99])
+    margin = 0.1 * (high - low) or 0.5
+    return [float(low - margin), float(high + margin)]
+
+
+def _dash(name: str, widths: list[int], width_of: dict[str, int]) -> str:
+    return WIDTH_DASHES[widths.index(width_of[name]) % len(WIDTH_DASHES)]
+
+
+def losses_figure(histories: dict[str, dict], kinds: dict[str, str], widths: dict[str, int], height: int = 320):
+    """Each member's losses over iterations, one panel per model kind (their units differ: a GAN's
+    are classification losses, a VAE's and an AE's nats per sample); one dash style per width."""
     present = [kind for kind in ("gan", "vae", "ae") if kind in kinds.values()]
     titles = {
         "gan": "GAN: D and G losses",
@@ -182,36 +204,52 @@ def losses_figure(histories: dict[str, dict], kinds: dict[str, str], height: int
     figure = make_subplots(
         rows=1, cols=len(present), subplot_titles=[titles[k] for k in present], horizontal_spacing=0.06
     )
-    dashes = ("solid", "dash", "dot")
+    all_widths = sorted(set(widths.values()))
     for column, kind in enumerate(present, start=1):
+        shown = []
         for name, history in histories.items():
             if kinds[name] != kind or not history.get("iteration"):
                 continue
             iterations = as_float32(history["iteration"])
-            for (key, label), dash in zip(LOSS_SERIES[kind], dashes):
+            for key, label, colour in LOSS_SERIES[kind]:
                 if key not in history:
                     continue
+                values = np.array([np.nan if v is None else v for v in history[key]], dtype=np.float32)
+                shown.append(values)
                 figure.add_trace(
                     go.Scattergl(
-                        x=iterations, y=as_float32(history[key]), mode="lines", name=f"{name}: {label}",
-                        line=dict(width=1.5, dash=dash),
+                        x=iterations, y=values, mode="lines", name=f"{name}: {label}",
+                        line=dict(width=1.5, color=colour, dash=_dash(name, all_widths, widths)),
                     ),
                     row=1, col=column,
                 )  # fmt: skip
+        y_range = robust_range(shown)
+        if y_range:
+            figure.update_yaxes(range=y_range, row=1, col=column)
     small_chart_layout(figure, "", height)
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0))
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0))
     figure.update_annotations(font_size=13)
     return figure
 
 
-def metric_chart(metric_histories: dict[str, dict], key: str, title: str, height: int = 260) -> go.Figure:
-    """One metric over iterations, a line per member (from each member's evaluations)."""
+def metric_chart(metric_histories: dict[str, dict], kinds: dict[str, str], widths: dict[str, int], key: str,
+                 title: str, height: int = 280) -> go.Figure:  # fmt: skip
+    """One score over iterations, a line per member in its kind's colour (from each scoring)."""
     figure = go.Figure()
+    all_widths = sorted(set(widths.values()))
     for name, history in metric_histories.items():
         if key in history and history.get("iteration"):
-            figure.add_trace(go.Scatter(x=history["iteration"], y=history[key], mode="lines+markers", name=name))
-    small_chart_layout(figure, title, height)
-    figure.update_layout(title=dict(text=title, font_size=14))
+            figure.add_trace(
+                go.Scatter(
+                    x=history["iteration"], y=history[key], mode="lines+markers", name=name,
+                    line=dict(color=KIND_COLOURS[kinds[name]], dash=_dash(name, all_widths, widths)),
+                )
+            )  # fmt: skip
+    small_chart_layout(figure, "", height)
+    figure.update_layout(
+        title=dict(text=title, font_size=14, y=0.97), margin=dict(t=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    )  # fmt: skip
     return figure
 
 

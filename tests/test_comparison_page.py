@@ -1,0 +1,85 @@
+"""The GAN-vs-VAE page in Streamlit's AppTest: it opens on the ring, Step moves every model one
+iteration, a bad setting is named and keeps the comparison, every view of both kinds of data
+renders, Score now updates the table, and a finished comparison disables Play and offers Extend."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+IMAGE_VIEWS = ("samples", "reconstructions", "codes", "between", "ranking", "scores", "curves")
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/gan_vs_vae.py")
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    at.session_state["cmp_runner"].stop()
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_step_reset_and_a_bad_setting(page):
+    at = page
+    assert metric(at, "Iteration") == "0 / 5,000" and metric(at, "Speed") == "paused"
+    assert [m.label for m in at.metric][2:] == ["GAN time", "VAE time", "AE time"]
+    at.button(key="cmp_step").click().run()
+    assert metric(at, "Iteration") == "1 / 5,000"
+    at.multiselect(key="cmp_widths").set_value([]).run()
+    assert any("choose 1 to 3 network widths" in e.value for e in at.sidebar.error)
+    at.button(key="cmp_reset").click().run()
+    assert any("Invalid setting" in e.value for e in at.error)
+    assert metric(at, "Iteration") == "1 / 5,000"  # the comparison is kept
+    at.multiselect(key="cmp_widths").set_value([32, 64]).run()
+    assert any("apply on **Reset**" in w.value for w in at.sidebar.warning)
+    at.button(key="cmp_reset").click().run()
+    assert metric(at, "Iteration") == "0 / 5,000"
+    assert [m.label for m in at.metric][2:] == [f"{k} · {w} time" for w in (32, 64) for k in ("GAN", "VAE", "AE")]
+    for view in ("samples", "codes", "scores", "curves"):
+        at.segmented_control(key="cmp_view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+    assert len(at.get("plotly_chart")) == 3  # the losses and two scores over iterations
+
+
+def test_every_image_view_renders_and_score_now_updates_the_table(page):
+    at = page
+    at.selectbox(key="cmp_preset").set_value("digits, 2-d code").run()
+    assert metric(at, "Iteration") == "0 / 6,000" and at.selectbox(key="cmp_data").value == "digits"
+    for _ in range(3):
+        at.button(key="cmp_step").click().run()
+    at.button(key="cmp_score").click().run()
+    at.segmented_control(key="cmp_view").set_value("scores").run()
+    assert any("Scored at iteration 3" in c.value for c in at.caption)
+    assert at.dataframe[0].value["model"].tolist() == ["GAN", "VAE", "AE", "real held-out"]
+    for view in IMAGE_VIEWS:
+        at.segmented_control(key="cmp_view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+        if view in ("samples", "reconstructions", "between", "ranking"):
+            assert len(at.get("html")) >= 2, view  # the pictures are inline images
+    at.segmented_control(key="cmp_view").set_value("codes").run()
+    assert len(at.get("plotly_chart")) == 1 and any("decoded code grid" in h.value for h in at.get("html"))
+
+
+def test_a_finished_comparison_disables_play_and_offers_extend(page):
+    at = page
+    at.number_input(key="cmp_iterations").set_value(100).run()
+    at.multiselect(key="cmp_widths").set_value([16]).run()
+    at.button(key="cmp_reset").click().run()
+    at.button(key="cmp_play").click().run()
+    runner = at.session_state["cmp_runner"]
+    deadline = time.monotonic() + 60
+    while not runner.finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+    at.run()
+    assert metric(at, "Iteration") == "100 / 100"
+    assert at.button(key="cmp_play").disabled
+    at.button(key="cmp_extend").click().run()
+    assert metric(at, "Iteration") == "100 / 200" and not at.button(key="cmp_play").disabled
