@@ -1,5 +1,5 @@
 """GAN Explorer: the Streamlit entry point. Builds the navigation once and shows, in the
-sidebar, which device trains and which version runs."""
+sidebar, the page links and which device trains and which version runs."""
 
 import streamlit as st
 import torch
@@ -19,14 +19,28 @@ st.set_page_config(page_title="GAN Explorer", page_icon=":material/scatter_plot:
 # its own, and a deep link (/latent, /images) then opened on a "Page not found" box.
 PAGES = [
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", url_path="home"),
-    # The live lab is what a person sees first (the README's `make run` opens it on the ring).
-    st.Page("app_pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab", default=True),
+    st.Page("app_pages/lab_2d.py", title="2D lab", icon=":material/scatter_plot:", url_path="lab"),
     st.Page("app_pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
     st.Page("app_pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:", url_path="latent"),
     st.Page("app_pages/gan_vs_vae.py", title="GAN vs VAE", icon=":material/compare:", url_path="gan-vs-vae"),
 ]
+LAB = PAGES[1]
 
-navigation = st.navigation(PAGES)
+
+def start() -> None:
+    """The app's root: the 2D lab, what a person sees first (`make run` opens it on the ring).
+    Streamlit serves its default page only at the root, so a default page of its own would leave
+    /lab unreachable (a deep link, a bookmark, a reload opened on "Page not found"); the root
+    hands over to the lab's own URL instead."""
+    st.switch_page(LAB)
+
+
+# The root page is hidden, and so is Streamlit's own menu: the sidebar lists the pages below.
+navigation = st.navigation([st.Page(start, title="GAN Explorer", url_path="start", default=True), *PAGES],
+                           position="hidden")  # fmt: skip
 with st.sidebar:
+    for page in PAGES:
+        st.page_link(page)
+    st.divider()
     st.caption(f"GAN Explorer {gan_core.__version__} · device: {describe_device(pick_device('auto'))}")
 navigation.run()

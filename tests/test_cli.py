@@ -73,6 +73,25 @@ def test_bad_input_gets_one_clear_line_not_a_traceback(root, tmp_path):
     assert result.returncode == 2 and "unknown preset 'nope'" in result.stderr
 
 
+def test_output_paths_are_checked_before_any_work(root, tmp_path):
+    ring, digits = str(root / "checkpoints/ring.pt"), str(root / "checkpoints/digits-dcgan.pt")
+    cases = [
+        (("sample", "--checkpoint", digits, "--png", str(tmp_path)), "is a directory; give a file name ending in .png"),
+        (("sample", "--checkpoint", ring, "--n", "-5", "--out", "a.npy"), "--n must be at least 1, got -5"),
+        (("sample", "--checkpoint", ring, "--n", "0", "--out", "a.npy"), "--n must be at least 1, got 0"),
+        (("sample", "--checkpoint", ring, "--out", str(tmp_path)), "is a directory; give a file name ending in .npy"),
+        (("sample", "--checkpoint", ring, "--out", str(tmp_path / "s.txt")), "--out must end in .npy"),
+        (("sample", "--checkpoint", digits, "--png", str(tmp_path / "g.jpg")), "--png must end in .png"),
+        (("train", "--preset", "ring", "--out", str(tmp_path)), "is a directory; give a file name"),
+        (("train", "--preset", "ring", "--out", str(tmp_path / "no" / "x.pt")), "does not exist"),
+    ]
+    for args, message in cases:
+        result = _run(root, *args)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "training" not in result.stderr  # refused before the work
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
+
+
 def test_resume_continues_exactly_applies_live_flags_and_refuses_the_rest(root, tmp_path):
     """20 iterations straight equal 10 + 10 resumed (same weights); --resume takes a new learning
     rate or run length but refuses a setting that would make another run."""

@@ -18,6 +18,20 @@ class CLIError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
+def check_output(flag: str, path: str | None, suffix: str | None = None) -> None:
+    """Refuse an output path before any work starts: a directory, a missing parent folder, or
+    (for `suffix`) a name the writer would change (numpy adds ".npy" to "s.txt")."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise CLIError(f"{flag} {path} is a directory; give a file name{f' ending in {suffix}' if suffix else ''}")
+    if not target.parent.exists():
+        raise CLIError(f"{flag} {path}: the folder {target.parent} does not exist")
+    if suffix and target.suffix.lower() != suffix:
+        raise CLIError(f"{flag} must end in {suffix}, got {path}")
+
+
 def flag_name(section: str, name: str) -> str:
     return FLAG_NAMES.get((section, name), "--" + name.replace("_", "-"))
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..config import ConfigError
 from ..objectives import objective_class, settings_needing_reset
-from .flags import CLIError, add_config_flags, config_from_args, flag_name, given_settings
+from .flags import CLIError, add_config_flags, check_output, config_from_args, flag_name, given_settings
 
 
 class ProgressBar:
@@ -62,6 +62,7 @@ def command_train(args) -> int:
     from ..evaluation import evaluate_run
     from ..training import DivergedError, Trainer
 
+    check_output("--out", args.out)  # before training, not after
     if args.resume:
         trainer = _resumed_trainer(args)
         config = trainer.config
@@ -146,6 +147,11 @@ def command_sample(args) -> int:
     from ..sampling import sample
     from ..training import checkpoint
 
+    check_output("--out", args.out, ".npy")
+    check_output("--labels-out", args.labels_out, ".npy")
+    check_output("--png", args.png, ".png")
+    if args.n < 1:
+        raise CLIError(f"--n must be at least 1, got {args.n}")
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
     if trainer.config.kind == "image":
         return _sample_images(trainer, args)

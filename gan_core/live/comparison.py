@@ -13,6 +13,7 @@ from ..config import ConfigError
 from ..evaluation.comparison import evaluate_comparison
 from ..training.comparison import Comparison, ComparisonConfig
 from ..views.comparison import take_comparison_snapshot
+from .rate import RateMeter
 
 # Iterations between two scorings of every member: a 2D scoring takes ~0.1 s per member, an image
 # one ~1 s (1,000 samples through the classifier, the importance-weighted bound on 359 digits).
@@ -34,8 +35,7 @@ class ComparisonSession:
         self.comparison = comparison
         self.metrics_every = self.fixed_metrics_every or METRICS_EVERY[comparison.config.kind]
         self.playing = False
-        self.rate = 0.0
-        self.rate_mark = (time.perf_counter(), 0)
+        self.rate = RateMeter(comparison.iteration)
         self.latest: dict = {}
         self.publish(force_metrics=True)
 
@@ -47,7 +47,7 @@ class ComparisonSession:
         return {
             "iteration": comparison.iteration,
             "playing": self.playing,
-            "rate": self.rate if self.playing else 0.0,
+            "rate": self.rate.rate if self.playing else 0.0,
             "diverged": None if not comparison.all_diverged else "every model diverged",
             "finished": comparison.finished,
             "latest_metrics": {"iteration": self.latest.get("iteration", 0)},
@@ -82,19 +82,14 @@ class ComparisonSession:
             self.after_iteration()
 
     def measure_rate(self) -> None:
-        now, iteration = time.perf_counter(), self.comparison.iteration
-        mark_time, mark_iteration = self.rate_mark
-        if now > mark_time and iteration >= mark_iteration:
-            rate = (iteration - mark_iteration) / (now - mark_time)
-            self.rate = rate if self.rate == 0 else 0.5 * self.rate + 0.5 * rate
-        self.rate_mark = (now, iteration)
+        self.rate.measure(self.comparison.iteration)
 
     def handle(self, command: str, argument):
         comparison = self.comparison
         if command == "play":
             if not comparison.finished and not comparison.all_diverged:
                 self.playing = True
-                self.rate_mark = (time.perf_counter(), comparison.iteration)
+                self.rate.restart(comparison.iteration)
         elif command == "pause":
             self.playing = False
             self.flush()

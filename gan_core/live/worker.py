@@ -15,6 +15,7 @@ from ..training import Trainer, checkpoint
 from ..training.comparison import ComparisonConfig
 from .comparison import ComparisonSession
 from .publishers import publisher_for
+from .rate import RateMeter
 from .timeline import Timeline
 
 CHUNK_SECONDS = 0.02  # iterations run between two looks at the pipe
@@ -49,8 +50,7 @@ class TrainingSession:
         self.publisher = publisher_for(trainer.config)
         self.playing = False
         self.timeline = Timeline(self.timeline_every, self.timeline_capacity)
-        self.rate = 0.0
-        self.rate_mark = (time.perf_counter(), trainer.iteration)
+        self.rate = RateMeter(trainer.iteration)
         self.latest_metrics: dict = {}
         self._last_metrics_iteration = -1
         self.publish(force_metrics=True)
@@ -65,7 +65,7 @@ class TrainingSession:
             "iteration": trainer.iteration,
             "updates": dict(trainer.updates),
             "playing": self.playing,
-            "rate": self.rate if self.playing else 0.0,
+            "rate": self.rate.rate if self.playing else 0.0,
             "diverged": trainer.diverged,
             "latest_metrics": self.latest_metrics,
             "learning_rate_factor": trainer.learning_rate_factor,
@@ -119,12 +119,7 @@ class TrainingSession:
             self.after_iteration()
 
     def measure_rate(self) -> None:
-        now, iteration = time.perf_counter(), self.trainer.iteration
-        mark_time, mark_iteration = self.rate_mark
-        if now > mark_time and iteration >= mark_iteration:
-            rate = (iteration - mark_iteration) / (now - mark_time)
-            self.rate = rate if self.rate == 0 else 0.5 * self.rate + 0.5 * rate
-        self.rate_mark = (now, iteration)
+        self.rate.measure(self.trainer.iteration)
 
     # ----- commands from the page's process --------------------------------------------------
     def handle(self, command: str, argument):
@@ -133,7 +128,7 @@ class TrainingSession:
         if command == "play":
             if not trainer.diverged:
                 self.playing = True
-                self.rate_mark = (time.perf_counter(), trainer.iteration)
+                self.rate.restart(trainer.iteration)
         elif command == "pause":
             self.playing = False
             trainer.flush()

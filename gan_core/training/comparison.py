@@ -131,14 +131,17 @@ def _toy_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
 
 
 def _image_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
-    """The digits-dcgan or digits-mlp networks at `width`; the GAN with its preset's optimisers, the
-    VAE / AE with a Bernoulli decoder and Adam 1e-3 (digits-vae, digits-ae)."""
+    """The digits-dcgan or digits-mlp networks at `width`; the DCGAN with its preset's optimisers,
+    the MLP GAN with Adam 1e-3 on batches of 128, the VAE / AE with a Bernoulli decoder and Adam
+    1e-3 on batches of 128 (digits-vae, digits-ae)."""
     if config.architecture == "dcgan":
         model = ModelConfig(architecture="dcgan", g_width=width, d_width=width, g_extra_layers=1)
         gan_train = TrainConfig(loss="nsgan", d_lr=2e-4, g_lr=2e-3, batch_size=128)
     else:
         model = ModelConfig(architecture="mlp", g_layers=2, g_width=width, d_layers=2, d_width=width, activation="relu")
-        gan_train = TrainConfig(loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64)
+        # Adam 1e-3 on batches of 128 like the VAE's: at 6,000 iterations it reaches FID 8.7 where the
+        # digits-mlp preset's settings (5e-4, batches of 64, tuned for 20,000 iterations) reach 11.8.
+        gan_train = TrainConfig(loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=128)
     model = dataclasses.replace(model, model_kind=kind, noise_dim=config.code_size, noise_prior="normal")
     if kind == "gan":
         train = gan_train
