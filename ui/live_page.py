@@ -257,5 +257,6 @@ class LivePage:
             step=0.001,
             format="%.4f",
             help="Metrics and saved samples come from an exponential average of the generator's weights "
-            f"(0 = off); {drawn} shows the generator being trained.",
+            "(0 = off), warmed up: early in a run it averages only the last tenth of the updates, so it scores "
+            f"like the generator {drawn} shows (the one being trained).",
         )

@@ -113,7 +113,7 @@ class Trainer:
             optimizer.step()
         self.objective.after_update(group)
         if self.average is not None and self.groups[group].network == self.objective.sampled_network:
-            self._update_average()
+            self._update_average(group)
         self.updates[group] += 1
         self._last_loss[group] = loss.detach()
         return self._last_loss[group]
@@ -159,10 +159,20 @@ class Trainer:
             finally:
                 self._global_rng_state = torch.get_rng_state()
 
+    def average_decay(self, group: str) -> float:
+        """The weight average's decay for the next update, warmed up as TensorFlow's
+        ExponentialMovingAverage does with num_updates: min(ema, (1 + n) / (10 + n)) after n
+        updates. Without the warm-up an average of 0.999 still holds a third of the random initial
+        weights after 1,100 updates, and early in a run it scores far below the generator drawn on
+        screen; with it the average follows the last ~n/10 updates until n / 10 reaches 1 / (1 - ema)."""
+        n = self.updates[group]
+        return min(self.config.train.ema, (1 + n) / (10 + n))
+
     @torch.no_grad()
-    def _update_average(self) -> None:
-        """average <- decay * average + (1 - decay) * live; buffers (BatchNorm statistics) copied."""
-        decay = self.config.train.ema
+    def _update_average(self, group: str) -> None:
+        """average <- decay * average + (1 - decay) * live after an update of `group`; buffers
+        (BatchNorm statistics) copied."""
+        decay = self.average_decay(group)
         torch._foreach_lerp_(list(self.average.parameters()), list(self.live_network.parameters()), 1 - decay)
         for average_buffer, buffer in zip(self.average.buffers(), self.live_network.buffers()):
             average_buffer.copy_(buffer)
