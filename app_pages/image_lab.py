@@ -226,7 +226,9 @@ def grids() -> None:
 @st.fragment(run_every=CHARTS_EVERY if playing else None)
 def metric_panel() -> None:
     latest = runner.latest_metrics
-    st.plotly_chart(charts.loss_figure(runner.history_columns(), height=260), key=key("loss_chart"))
+    st.plotly_chart(
+        charts.loss_figure(runner.history_columns(), height=260, diverged_at=runner.diverged_at), key=key("loss_chart")
+    )
     if "note" in latest:
         st.info(latest["note"])
         return

@@ -193,7 +193,9 @@ def side_charts() -> None:
     warning = collapse_warning(runner.metric_columns(), runner.latest_metrics)
     if warning:
         st.warning(warning, icon=":material/warning:")
-    st.plotly_chart(charts.loss_figure(runner.history_columns(), height=300), key=key("loss_chart"))
+    st.plotly_chart(
+        charts.loss_figure(runner.history_columns(), height=300, diverged_at=runner.diverged_at), key=key("loss_chart")
+    )
     st.plotly_chart(plots.d_output_figure(snapshot, height=300), key=key("d_output_chart"))
 
 

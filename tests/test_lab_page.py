@@ -1,6 +1,7 @@
 """The 2D lab page in Streamlit's AppTest: it renders, steps, takes live changes, reports a bad
 CSV upload while keeping the previous points, and asks for a reset for non-live settings."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,35 @@ def test_manual_step_buttons_advance_the_counters(lab):
     lab.button(key="lab_step_generator").click().run()
     assert runner.iteration == 2
     assert runner.updates == {"discriminator": 3, "generator": 3}
+
+
+def test_a_manual_step_says_what_it_did(lab):
+    lab.button(key="lab_step_iteration").click().run()
+    lab.button(key="lab_step_discriminator").click().run()
+    said = " ".join(i.value for i in lab.info)
+    assert "**D step**: 1 discriminator update;" in said and "D loss" in said and "→" in said
+    assert "the iteration count stays at 1" in said
+    assert any("Updates so far: D 2 · G 1" in c.value for c in lab.caption)
+    lab.button(key="lab_step_generator").click().run()
+    assert "**G step**: 1 generator update;" in " ".join(i.value for i in lab.info)
+    assert any("Updates so far: D 2 · G 2" in c.value for c in lab.caption)
+
+
+def test_a_diverged_run_keeps_its_loss_chart_and_offers_the_roll_back(lab):
+    runner = lab.session_state["lab_runner"]
+    runner.reset(get_preset("ring").replace(train=dict(d_optimizer="sgd", g_optimizer="sgd", d_lr=1e12, g_lr=1e12)))
+    runner.play()
+    for _ in range(600):
+        if runner.diverged:
+            break
+        time.sleep(0.05)
+    lab.run()
+    assert any("diverged at iteration" in e.value for e in lab.error)
+    assert lab.button(key="lab_play").disabled and "roll back" in lab.button(key="lab_play").help
+    loss_chart = next(c for c in lab.get("plotly_chart") if '"Losses"' in c.proto.spec)
+    assert "diverged at" in loss_chart.proto.spec
+    lab.button(key="lab_roll_back").click().run()
+    assert runner.diverged is None and not lab.button(key="lab_play").disabled
 
 
 def test_changing_the_loss_mid_run_takes_effect(lab):

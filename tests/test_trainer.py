@@ -120,6 +120,23 @@ def test_a_diverging_run_stops_with_a_reason_and_keeps_finite_weights():
     assert trainer.step() is False  # a diverged run does nothing more
 
 
+def test_a_divergence_keeps_the_history_up_to_the_blow_up_until_rolled_back():
+    config = SMALL.replace(train=dict(d_optimizer="sgd", g_optimizer="sgd", d_lr=0.01, g_lr=0.01))
+    trainer = Trainer(config, device="cpu")
+    trainer.train(250)  # a good copy is kept every 200 iterations
+    trainer.apply_train_changes(config.train.__class__(**{**config.train.__dict__, "d_lr": 1e12, "g_lr": 1e12}))
+    with pytest.raises(DivergedError):
+        trainer.train(200)
+    assert trainer.iteration == 200 and trainer.diverged_at > 250
+    kept = trainer.history.columns()["iteration"]
+    assert kept[-1] == trainer.diverged_at - 1  # every finite iteration up to the blow-up is still there
+    trainer.roll_back()
+    assert trainer.diverged is None and trainer.diverged_at is None
+    assert trainer.history.columns()["iteration"][-1] == 200
+    trainer.apply_train_changes(config.train)
+    assert trainer.step() and trainer.iteration == 201
+
+
 def test_live_settings_change_without_a_reset_and_others_refuse():
     trainer = Trainer(SMALL, device="cpu")
     trainer.train(5)

@@ -30,7 +30,13 @@ def release_runner(runner) -> None:
 
 
 def loss_text(value: float) -> str:
-    return "—" if value != value else f"{value:.3f}"  # NaN before the first iteration
+    """A loss that fits a metric box: "—" before the first iteration (NaN), scientific notation
+    for huge or tiny values (a blowing-up loss of 1234567.891 would be cut to "123…")."""
+    if value != value:
+        return "—"
+    if value != 0 and not 1e-3 <= abs(value) < 1e4:
+        return f"{value:.2e}"
+    return f"{value:.3f}"
 
 
 class LivePage:
@@ -75,7 +81,7 @@ class LivePage:
         message = self.state.get(self.key("message"))
         if message:
             kind, text = message
-            {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
+            {"error": st.error, "warning": st.warning, "info": st.info}.get(kind, st.success)(text)
             self.state[self.key("message")] = None
 
     # ----- callbacks (they run before the script, so the widgets show their effect) -----------
@@ -153,7 +159,7 @@ class LivePage:
             icon=":material/pause:" if playing else ":material/play_arrow:",
             width="stretch",
             disabled=bool(runner.diverged),
-            help="A diverged run needs Reset." if runner.diverged else None,
+            help="The run diverged: roll back (below) or Reset." if runner.diverged else None,
         )
         columns[1].button(
             "Reset",
@@ -165,16 +171,46 @@ class LivePage:
             help="A fresh run with the settings on the left.",
         )
         for column, (label, what, help_text) in zip(columns[2:], steps):
-            action = runner.step_iteration if what == "iteration" else (lambda group=what: runner.update(group))
+            reason = "Pause first: the run is playing." if playing else "The run diverged." if runner.diverged else ""
             column.button(
                 label,
                 key=self.key(f"step_{what}"),
-                on_click=action,
-                disabled=playing or bool(runner.diverged),
+                on_click=self.on_step,
+                args=(label, what),
+                disabled=bool(reason),
                 width="stretch",
-                help=help_text,
+                help=f"{help_text} {reason}".strip(),
             )
         return columns[2 + len(steps) :]
+
+    def on_step(self, label: str, what: str) -> None:
+        """A manual step, then a sentence of what it did: which updates ran, the counts and losses
+        before and after."""
+        runner = self.runner
+        before_updates, before = runner.updates, runner.snapshot
+        try:
+            runner.step_iteration() if what == "iteration" else runner.update(what)
+        except (ValueError, RuntimeError) as error:
+            self.say("error", f"{label} failed: {error}")
+            return
+        after_updates, after = runner.updates, runner.snapshot
+        ran = ", ".join(
+            f"{after_updates[name] - before_updates.get(name, 0)} {name} update"
+            + ("s" if after_updates[name] - before_updates.get(name, 0) != 1 else "")
+            for name in after_updates
+            if after_updates[name] != before_updates.get(name, 0)
+        )
+        losses = " · ".join(
+            f"{name} {loss_text(getattr(before, field))} → {loss_text(getattr(after, field))}"
+            for name, field in (("D loss", "d_loss"), ("G loss", "g_loss"))
+            if getattr(before, field) != getattr(after, field)
+        )
+        iteration = (
+            f"iteration {before.iteration:,} → {after.iteration:,}"
+            if what == "iteration"
+            else f"the iteration count stays at {after.iteration:,} (an iteration is k D updates, then m G updates)"
+        )
+        self.say("info", f"**{label}**: {ran or 'no update'}; {losses or 'losses unchanged'}; {iteration}.")
 
     def follow_play_state(self) -> None:
         """The runner paused itself (divergence): rerun the page so the timers stop."""
@@ -189,8 +225,17 @@ class LivePage:
         counters[1].metric("Speed", f"{runner.iterations_per_second:,.0f} it/s" if runner.playing else "paused")
         counters[2].metric("D loss", loss_text(snapshot.d_loss))
         counters[3].metric("G loss", loss_text(snapshot.g_loss))
-        if snapshot.diverged:
-            st.error(snapshot.diverged)
+        st.caption(f"Updates so far: D {snapshot.d_updates:,} · G {snapshot.g_updates:,}")
+        if runner.diverged:
+            st.error(runner.diverged)
+            st.button(
+                f"Roll back: go on from iteration {runner.iteration:,}",
+                key=self.key("roll_back"),
+                on_click=runner.roll_back,
+                icon=":material/undo:",
+                help="The networks are already back at their last good copy; the loss chart keeps the blow-up "
+                "until you go on. Change the settings first (a lower learning rate), or they will diverge again.",
+            )
         elif runner.learning_rate_factor == 0:
             decay = runner.config.train.decay_length
             st.info(

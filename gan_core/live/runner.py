@@ -168,6 +168,11 @@ class LiveRunner:
         return self._status.get("diverged")
 
     @property
+    def diverged_at(self) -> int | None:
+        """The iteration whose loss was not finite (the networks are back at `iteration`)."""
+        return self._status.get("diverged_at")
+
+    @property
     def latest_metrics(self) -> dict:
         """The latest metrics (mode_counts included) and the iteration they were taken at."""
         return self._status.get("latest_metrics", {})
@@ -192,6 +197,10 @@ class LiveRunner:
         """One full iteration: k discriminator then m generator updates."""
         self._request("step_iteration")
         return self._snapshot
+
+    def roll_back(self) -> None:
+        """After a divergence: go on from the last good copy the networks were restored to."""
+        self._request("roll_back")
 
     def apply_train_changes(self, train: TrainConfig) -> None:
         """Live settings (loss, k, m, learning rates, clip, penalty), taken between iterations.

@@ -67,6 +67,7 @@ class TrainingSession:
             "playing": self.playing,
             "rate": self.rate.rate if self.playing else 0.0,
             "diverged": trainer.diverged,
+            "diverged_at": trainer.diverged_at,
             "latest_metrics": self.latest_metrics,
             "learning_rate_factor": trainer.learning_rate_factor,
             "timeline": self.timeline.describe(),
@@ -134,9 +135,12 @@ class TrainingSession:
             trainer.flush()
             self.publish()
         elif command == "update":
-            self.manual(lambda t: t.update(argument))
+            self.manual(lambda t: t.manual_update(argument))
         elif command == "step_iteration":
             self.manual(lambda t: t.step())
+        elif command == "roll_back":
+            trainer.roll_back()
+            self.publish()
         elif command == "apply_train_changes":
             trainer.apply_train_changes(TrainConfig(**argument))
             self.publish()

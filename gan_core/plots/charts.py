@@ -58,14 +58,24 @@ def small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: st
     figure.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#eee")
 
 
-def loss_figure(history: dict, height: int = 260) -> go.Figure:
-    """Discriminator and generator loss per iteration (`history` is BoundedHistory.columns())."""
-    return line_chart(
+def loss_figure(history: dict, height: int = 260, diverged_at: int | None = None) -> go.Figure:
+    """Discriminator and generator loss per iteration (`history` is BoundedHistory.columns());
+    `diverged_at` marks where a loss stopped being finite."""
+    figure = line_chart(
         history,
         [("d_loss", "Discriminator loss", D_LOSS_COLOUR), ("g_loss", "Generator loss", G_LOSS_COLOUR)],
         y_title="loss",
         height=height,
     )
+    figure.update_layout(
+        title=dict(text="Losses", font_size=14, x=0.01, y=0.98), margin=dict(t=50), legend=dict(xanchor="right", x=1)
+    )
+    if diverged_at is not None:
+        figure.add_vline(
+            x=diverged_at, line=dict(color="#d62728", dash="dash"),
+            annotation_text=f"diverged at {diverged_at:,}", annotation_position="top left",
+        )  # fmt: skip
+    return figure
 
 
 def span_first_evaluation(figure: go.Figure, iterations: np.ndarray, span: int = 1000) -> None:

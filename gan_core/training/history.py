@@ -33,6 +33,10 @@ class BoundedHistory:
             names.extend(k for k in row if k not in names)
         return {name: [row.get(name) for row in self.rows] for name in names}
 
+    def truncate(self, last_iteration: int) -> None:
+        """Forget the rows after `last_iteration` (a run rolled back to an earlier copy)."""
+        self.rows = [row for row in self.rows if row["iteration"] <= last_iteration]
+
     def state_dict(self) -> dict:
         return {
             "capacity": self.capacity,

@@ -72,6 +72,7 @@ class Trainer:
         self.history = BoundedHistory()  # losses, one row per iteration (thinned when long)
         self.metric_history = BoundedHistory(500)  # metrics, one row per evaluation
         self.diverged: str | None = None
+        self.diverged_at: int | None = None  # the iteration whose loss was not finite
         self._pending: list[torch.Tensor] = []  # (groups,) losses per iteration, not yet read back
         self._last_loss = {name: torch.full((), float("nan"), device=self.device) for name in self.groups}
         self._last_losses = {group.history_key: float("nan") for group in self.groups.values()}
@@ -117,6 +118,15 @@ class Trainer:
         self.updates[group] += 1
         self._last_loss[group] = loss.detach()
         return self._last_loss[group]
+
+    def manual_update(self, group: str) -> float:
+        """One update of `group` made by hand (a page's "D step"), its loss read back at once so
+        the page can show it; the iteration count stays."""
+        if self.diverged:
+            return float("nan")
+        value = float(self.update(group))
+        self._last_losses[self.groups[group].history_key] = value
+        return value
 
     def step(self) -> bool:
         """One iteration: the objective's schedule of updates (for a GAN, k discriminator
@@ -214,14 +224,26 @@ class Trainer:
         return bool(torch.stack([torch.isfinite(p).all() for p in self.objective.parameters()]).all())
 
     def _diverge(self, iteration: int, row: dict[str, float]) -> None:
+        """Stop at a non-finite loss: the networks go back to their last good copy (the weights
+        are no longer finite), the loss history up to the blow-up stays, to be shown."""
         restored = self._safe_iteration
+        history = copy.deepcopy(self.history)
         self.load_state_dict(copy.deepcopy(self._safe_state))
+        self.history = history
+        self.diverged_at = iteration
         names = {group.history_key: f"{group.network} loss" for group in self.groups.values()}
         losses = ", ".join(f"{names.get(key, key)} {value:.4g}" for key, value in row.items())
         self.diverged = (
             f"training diverged at iteration {iteration} ({losses}); the networks were restored to "
             f"iteration {restored}. {self.objective.divergence_advice()}"
         )
+
+    def roll_back(self) -> None:
+        """Go on from the last good copy the networks were restored to when the run diverged:
+        the history after that copy is dropped, the divergence forgotten."""
+        if self.diverged:
+            self.history.truncate(self.iteration)
+            self.diverged = self.diverged_at = None
 
     @property
     def last_losses(self) -> dict[str, float]:
