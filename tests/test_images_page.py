@@ -34,6 +34,7 @@ def test_renders_with_the_dcgan_preset_and_metrics(lab):
     assert metric(lab, "Iteration") == "0"
     runner = lab.session_state["img_runner"]
     assert runner.config.model.architecture == "dcgan"
+    assert lab.selectbox(key="img_preset").value == "digits-dcgan"  # not "custom": nothing departs
     assert runner.snapshot.fake.shape == (64, 1, 8, 8)
     assert metric(lab, "Classes present")  # metrics at iteration 0, with the ceiling in the help
     assert any("not Inception-v3" in c.value for c in lab.caption)
@@ -54,6 +55,7 @@ def test_conditional_preset_has_one_row_per_class(lab):
     lab.selectbox(key="img_preset").set_value("digits-cgan").run()
     runner = lab.session_state["img_runner"]
     assert runner.config.model.architecture == "conditional_mlp"
+    assert lab.selectbox(key="img_preset").value == "digits-cgan"
     labels = runner.snapshot.fake_labels
     assert len(labels) == 80 and (labels[::8] == list(range(10))).all()
     assert metric(lab, "Requested label hit")

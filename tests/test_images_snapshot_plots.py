@@ -56,6 +56,7 @@ def test_timeline_gif_has_one_frame_per_snapshot():
     assert data[:4] == b"GIF8"
     with Image.open(io.BytesIO(data)) as gif:
         assert gif.n_frames == 3
+        assert gif.width >= 512  # readable on a projector
 
 
 def test_image_live_runner_publishes_image_snapshots_and_metrics():

@@ -185,5 +185,17 @@ def test_a_finished_decay_says_training_has_stopped_learning(lab):
     for _ in range(2):
         lab.button(key="lab_step_iteration").click().run()
     assert any("decayed to 0 at iteration 2" in i.value for i in lab.info)
-    lab.number_input(key="lab_lr_decay_iterations").set_value(1000).run()
+    lab.button(key="lab_extend_decay").click().run()
+    assert runner.config.train.lr_decay_iterations == 4 and runner.learning_rate_factor == 0.5
+    assert lab.number_input(key="lab_lr_decay_iterations").value == 4
     assert not any("decayed to 0" in i.value for i in lab.info)
+
+
+def test_the_preset_box_says_custom_once_a_setting_departs(lab):
+    assert lab.selectbox(key="lab_preset").value == "ring"
+    lab.number_input(key="lab_g_lr").set_value(5e-4).run()
+    assert lab.selectbox(key="lab_preset").value == "custom"
+    lab.selectbox(key="lab_preset").set_value("grid").run()
+    assert (
+        lab.selectbox(key="lab_preset").value == "grid" and lab.session_state["lab_runner"].config.data.name == "grid"
+    )

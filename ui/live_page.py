@@ -6,6 +6,8 @@ timeline picker, and Save & load. A page adds its own widgets and views around i
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from gan_core.config import LOSSES, OPTIMIZERS, ConfigError
@@ -22,6 +24,9 @@ QUIET_RERUNS_CSS = """<style>
 [data-testid="stStatusWidget"] { visibility: hidden; }
 .stMain [data-stale="true"] { opacity: 1 !important; }
 </style>"""
+
+
+CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
 
 
 def release_runner(runner) -> None:
@@ -86,6 +91,8 @@ class LivePage:
 
     # ----- callbacks (they run before the script, so the widgets show their effect) -----------
     def on_preset(self) -> None:
+        if self.state[self.key("preset")] == CUSTOM:
+            return  # "custom" names what the widgets say; choosing it starts nothing
         config = get_preset(self.state[self.key("preset")])
         try:
             self.runner.reset(config)
@@ -115,13 +122,28 @@ class LivePage:
         self.say("success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}.")
 
     # ----- widgets ----------------------------------------------------------------------------
+    def departs_from_preset(self, name: str) -> bool:
+        """Whether the widgets describe something other than preset `name` (or something invalid)."""
+        try:
+            desired = config_widgets.config_from_widgets(self.state, self.runner.config, self.fields)
+        except (ConfigError, ValueError):
+            return True
+        ignored = {"data.points", "train.device"}
+        return bool(set(config_widgets.changed_settings(get_preset(name), desired)) - ignored)
+
     def preset_box(self) -> None:
+        """The Preset box; it reads "custom" once a setting departs from the chosen preset."""
+        key = self.key("preset")
+        if self.state[key] != CUSTOM and self.departs_from_preset(self.state[key]):
+            self.state[key] = CUSTOM
         st.selectbox(
             "Preset",
-            presets_for(self.kind),
-            key=self.key("preset"),
+            [*presets_for(self.kind), CUSTOM],
+            key=key,
             on_change=self.on_preset,
-            help="Known-good settings; choosing one starts a fresh run.",
+            format_func=lambda name: "custom (settings changed)" if name == CUSTOM else name,
+            help="Known-good settings; choosing one starts a fresh run. It reads custom once a setting departs "
+            "from the preset.",
         )
 
     def desired_config(self, notice, **overrides):
@@ -212,6 +234,16 @@ class LivePage:
         )
         self.say("info", f"**{label}**: {ran or 'no update'}; {losses or 'losses unchanged'}; {iteration}.")
 
+    def on_extend_decay(self) -> None:
+        train = self.runner.config.train
+        longer = dataclasses.replace(train, lr_decay_iterations=2 * max(train.decay_length, 1))
+        try:
+            self.runner.apply_train_changes(longer)
+        except (ValueError, RuntimeError) as error:
+            self.say("error", f"Could not extend the decay: {error}")
+            return
+        self.state[self.key("lr_decay_iterations")] = longer.lr_decay_iterations
+
     def follow_play_state(self) -> None:
         """The runner paused itself (divergence): rerun the page so the timers stop."""
         if self.runner.playing != self.state[self.key("view_playing")]:
@@ -240,7 +272,13 @@ class LivePage:
             decay = runner.config.train.decay_length
             st.info(
                 f"The learning rates decayed to 0 at iteration {decay:,}: training has stopped learning. "
-                "Raise the decay length (Training) to let it learn again."
+                "Extend the decay to let it learn again (the rates rise back along the new, longer line)."
+            )
+            st.button(
+                f"Extend the decay to {2 * max(decay, 1):,} iterations",
+                key=self.key("extend_decay"),
+                on_click=self.on_extend_decay,
+                icon=":material/more_time:",
             )
 
     def timeline_picker(self, label: str):

@@ -113,11 +113,18 @@ def reading(rows: list[dict], kind: str) -> list[str]:
         for ae in _by_kind(members, "ae"):
             vae = next((r for r in _by_kind(members, "vae") if r["width"] == ae["width"]), None)
             if vae and ae["fid"] > vae["fid"]:
+                gap = ae["reconstruction"] - vae["reconstruction"]
+                how = "better than" if gap < -0.5 else "worse than" if gap > 0.5 else "about as well as"
+                precision = (
+                    f", precision {ae['precision']:.2f} vs {vae['precision']:.2f}"
+                    if ae["precision"] < vae["precision"]
+                    else ""
+                )
                 sentences.append(
-                    f"{ae['model']} reconstructs (−log p(x|z) {ae['reconstruction']:.1f} nats, VAE "
-                    f"{vae['reconstruction']:.1f}) but samples worse than the VAE (FID {ae['fid']:.2f} vs "
-                    f"{vae['fid']:.2f}, precision {ae['precision']:.2f} vs {vae['precision']:.2f}): random codes "
-                    "fall in the holes between its data's codes."
+                    f"{ae['model']} reconstructs {how} the VAE (−log p(x|z) {ae['reconstruction']:.1f} vs "
+                    f"{vae['reconstruction']:.1f} nats), yet its samples are worse (FID {ae['fid']:.2f} vs "
+                    f"{vae['fid']:.2f}{precision}): codes drawn from N(0, I) fall in the holes between its "
+                    "data's codes."
                 )
         for vae in _by_kind(members, "vae"):
             top = max(vae["max_class_share"], 0)
@@ -171,8 +178,8 @@ def size_reading(members: list[dict], key: str, label: str) -> list[str]:
         ]
     if all(vae[w] > gan[w] for w in widths):
         verdict = (
-            f"the VAE at width {big} matches or beats the GAN at width {small}: a VAE needs about "
-            f"{big / small:g} times the width here"
+            f"the VAE at width {big} matches or beats the GAN at width {small}: here a VAE needs a bigger "
+            f"network, at most {big / small:g} times the width, for a similar result"
             if vae[big] <= gan[small]
             else f"even the VAE at width {big} does not reach the GAN at width {small}: a VAE needs more than "
             f"{big / small:g} times the width here"

@@ -149,20 +149,26 @@ def class_histogram_figure(counts, class_names, ceiling_counts=None, height: int
 
 
 def timeline_gif(
-    frames: list[tuple[int, np.ndarray]], columns: int, *, duration_ms: int = 600, scale: int = 4
+    frames: list[tuple[int, np.ndarray]], columns: int, *, duration_ms: int = 600, min_width: int = 512
 ) -> bytes:
-    """An animated GIF of fixed-noise grids: `frames` are (iteration, images (n, C, H, W) in
-    [-1, 1]). Each frame is captioned with its iteration."""
+    """An animated GIF of fixed-noise grids, one frame per kept snapshot: `frames` are
+    (iteration, images (n, C, H, W) in [-1, 1]). Pixels are repeated (crisp) until the grid is at
+    least `min_width` wide, readable on a projector; each frame is captioned with its iteration."""
     from PIL import Image, ImageDraw
+
+    from .latent import font_of_size
 
     if not frames:
         raise ValueError("no frames to write")
+    width = np.asarray(frames[0][1]).shape[-1]
+    scale = max(1, -(-(min_width - 2 * (columns + 1)) // (columns * width)))  # ceil
+    font = font_of_size(22)
     pictures = []
     for iteration, images in frames:
         picture = montage(images, columns, padding=2, scale=scale)
-        canvas = Image.new("RGB", (picture.shape[1], picture.shape[0] + 14), "white")
-        canvas.paste(Image.fromarray(picture), (0, 14))
-        ImageDraw.Draw(canvas).text((2, 1), f"iteration {iteration:,}", fill="black")
+        canvas = Image.new("RGB", (picture.shape[1], picture.shape[0] + 32), "white")
+        canvas.paste(Image.fromarray(picture), (0, 32))
+        ImageDraw.Draw(canvas).text((6, 3), f"iteration {iteration:,}", fill="black", font=font)
         pictures.append(canvas)
     buffer = io.BytesIO()
     pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=duration_ms, loop=0)

@@ -32,7 +32,7 @@ MODE_COLOURS = (
 LOW_QUALITY_COLOUR = "#f2f2f2"
 
 
-def _font(size: int):
+def font_of_size(size: int):
     from PIL import ImageFont
 
     try:
@@ -84,7 +84,7 @@ def tiles(images, captions=None, *, tile: int = 80, columns: int | None = None, 
     height = title_height + rows * (tile + caption_height + gap) + gap
     canvas = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(canvas)
-    font, small = _font(15), _font(13)
+    font, small = font_of_size(15), font_of_size(13)
     if title:
         draw.text((gap, 3), title, fill="black", font=font)
     for i, image in enumerate(images):
@@ -230,8 +230,8 @@ class _Canvas:
         plot = Image.fromarray(background[::-1]).resize((PLOT_SIZE, PLOT_SIZE), Image.NEAREST)  # row 0 is the top
         self.image.paste(plot, (MARGIN, 24))
         self.draw = ImageDraw.Draw(self.image)
-        font = _font(12)
-        self.draw.text((4, 4), title, fill="black", font=_font(14))
+        font = font_of_size(12)
+        self.draw.text((4, 4), title, fill="black", font=font_of_size(14))
         span = high - low
         step = 1.0 if span <= 6 else 2.0
         tick = np.ceil(low / step) * step
@@ -324,7 +324,7 @@ def data_plane_base(plane) -> _Canvas:
             px, py = canvas.to_pixel(x, y)
             colour = _hex(MODE_COLOURS[i % len(MODE_COLOURS)])
             canvas.draw.ellipse((px - 7, py - 7, px + 7, py + 7), outline=colour, width=3)
-            canvas.draw.text((px + 7, py - 16), str(i + 1), fill=colour, font=_font(12))
+            canvas.draw.text((px + 7, py - 16), str(i + 1), fill=colour, font=font_of_size(12))
     return canvas
 
 
