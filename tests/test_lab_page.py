@@ -176,6 +176,18 @@ def test_a_huge_points_file_is_refused_with_its_size():
     text = "\n".join(f"{i},{i}" for i in range(MAX_POINTS + 5)).encode()
     with pytest.raises(ValueError, match="at most 100,000 points"):
         read_points_bytes(text)
+    huge = b"0.123456789,0.987654321\n" * 2_200_000  # 53 MB, 2.2 million points
+    with pytest.raises(ValueError, match="the file is 52.8 MB; at most 4 MB"):
+        read_points_bytes(huge)
+
+
+def test_a_huge_upload_is_refused_in_the_page_and_the_points_kept(lab):
+    lab.selectbox(key="lab_name").set_value("points").run()
+    before = lab.session_state["lab_points"]
+    huge = b"0.5,0.5\n" * 600_000
+    lab.file_uploader(key="lab_points_upload").set_value(("big.csv", huge, "text/csv")).run()
+    assert any("big.csv" in e.value and "at most 4 MB" in e.value for e in lab.error)
+    assert lab.session_state["lab_points"] == before
 
 
 def test_a_finished_decay_says_training_has_stopped_learning(lab):

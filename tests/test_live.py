@@ -111,6 +111,20 @@ def test_timeline_records_iteration_100(runner):
     assert runner.timeline_snapshot(0).iteration == 0
 
 
+def test_the_config_goes_to_the_page_once_not_with_every_snapshot(runner):
+    from gan_core.data.points import DEFAULT_POINTS
+
+    config = SMALL.replace(data=dict(name="points", points=DEFAULT_POINTS * 50))
+    runner.reset(config)
+    assert runner.config.data.points == config.data.points
+    runner.play()
+    wait_for(lambda: runner.iteration > 20)
+    runner.pause()
+    assert "config" not in runner._status  # the 6,000 points came once, with the reset
+    assert runner.config == config
+    runner.reset(SMALL)
+
+
 def test_divergence_stops_the_runner_with_the_trainers_message(runner):
     runner.reset(SMALL.replace(train=dict(d_optimizer="sgd", g_optimizer="sgd", d_lr=1e12, g_lr=1e12)))
     runner.play()

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 MAX_POINTS = 100_000  # a bigger upload is refused: the points live in the run config
+MAX_POINTS_BYTES = 4_000_000  # 100,000 lines of two numbers fit in ~3 MB; a bigger file is refused unread
 
 # A heart, so "points" has something to learn before anyone uploads a file.
 DEFAULT_POINTS = tuple(
@@ -44,7 +45,13 @@ def read_points_csv(text: str) -> tuple[tuple[float, float], ...]:
 
 
 def read_points_bytes(content: bytes) -> tuple[tuple[float, float], ...]:
-    """Points from an uploaded file's bytes (UTF-8 text, a byte-order mark allowed)."""
+    """Points from an uploaded file's bytes (UTF-8 text, a byte-order mark allowed). A file over
+    MAX_POINTS_BYTES is refused before it is decoded or parsed."""
+    if len(content) > MAX_POINTS_BYTES:
+        raise ValueError(
+            f"the file is {len(content) / 1e6:.1f} MB; at most {MAX_POINTS_BYTES / 1e6:.0f} MB "
+            f"({MAX_POINTS:,} points) are taken"
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -53,6 +53,7 @@ class TrainingSession:
         self.rate = RateMeter(trainer.iteration)
         self.latest_metrics: dict = {}
         self._last_metrics_iteration = -1
+        self._config_sent = None
         self.publish(force_metrics=True)
         self.timeline.add(self.snapshot)
 
@@ -71,8 +72,18 @@ class TrainingSession:
             "latest_metrics": self.latest_metrics,
             "learning_rate_factor": trainer.learning_rate_factor,
             "timeline": self.timeline.describe(),
-            "config": trainer.config.to_json(),
+            **self.config_once(),
         }
+
+    def config_once(self) -> dict:
+        """{"config": JSON} the first time status() sees a config, else {}: a run's config can hold
+        100,000 uploaded points (~3 MB of JSON), which must not go to the page with every snapshot
+        four times a second. The page keeps the last config it was sent."""
+        config = self.trainer.config
+        if config is self._config_sent:
+            return {}
+        self._config_sent = config
+        return {"config": config.to_json()}
 
     def publish(self, force_metrics: bool = False) -> None:
         """Take a snapshot (with metrics when due): the one the page reads next."""
