@@ -11,8 +11,10 @@ import dataclasses
 import streamlit as st
 
 from gan_core.config import LOSSES, OPTIMIZERS, ConfigError
+from gan_core.device import pick_device
 from gan_core.presets import get_preset, presets_for
 from gan_core.training.checkpoint import CheckpointError
+from gan_core.training.speed import CRAWL_ITERATIONS_PER_SECOND, estimated_iterations_per_second, iteration_cost
 
 from . import config_widgets
 from .config_widgets import PageFields
@@ -157,12 +159,31 @@ class LivePage:
             return None
         changed = config_widgets.changed_settings(runner.config, desired)
         pending = config_widgets.pending_reset(runner.config, desired)
+        if pending:
+            self.warn_if_slow(desired, notice)
         if changed and not pending:
             runner.apply_train_changes(desired.train)
         elif pending:
             names = ", ".join(dict.fromkeys(config_widgets.readable(n) for n in pending))
             notice.warning(f"Changed: {names}. These apply on **Reset**; the current run goes on until then.")
         return desired
+
+    def warn_if_slow(self, desired, notice) -> None:
+        """Before a Reset starts a network that would train at a crawl on this CPU: say how fast."""
+        if pick_device(desired.train.device).type != "cpu":
+            return
+        try:
+            rate = estimated_iterations_per_second(desired)
+        except (RuntimeError, ValueError, TypeError):  # a network the estimate cannot trace: no warning
+            return
+        if rate < CRAWL_ITERATIONS_PER_SECOND:
+            parameters = iteration_cost(desired)["parameters"]
+            notice.warning(
+                f"These networks ({parameters / 1e6:.1f} M parameters, batch {desired.train.batch_size}) would "
+                f"train at about {rate:.1f} iterations per second on this CPU: slow to watch. Smaller widths, "
+                "fewer layers or a smaller batch train faster.",
+                icon=":material/speed:",
+            )
 
     def toolbar(self, desired, steps: list[tuple[str, str, str]], widths: list[float]) -> list:
         """Play/Pause, Reset, then one button per (label, update group or "iteration", help).
