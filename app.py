@@ -32,7 +32,7 @@ def start() -> None:
     Streamlit serves its default page only at the root, so a default page of its own would leave
     /lab unreachable (a deep link, a bookmark, a reload opened on "Page not found"); the root
     hands over to the lab's own URL instead."""
-    st.switch_page(LAB)
+    st.switch_page(LAB, query_params=st.query_params.to_dict())  # a shared link's settings go along
 
 
 # The root page is hidden, and so is Streamlit's own menu: the sidebar lists the pages below.

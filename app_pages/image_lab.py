@@ -76,6 +76,7 @@ def session_runner() -> LiveRunner:
 
 page = LivePage(fields=FIELDS, kind="image", session_runner=session_runner, default_preset=DEFAULT_PRESET)
 page.init_state(scores=False)
+page.apply_link()
 runner, state, key = page.runner, page.state, page.key
 
 
@@ -83,6 +84,7 @@ runner, state, key = page.runner, page.state, page.key
 number = page.number
 with st.sidebar:
     page.preset_box()
+    page.share_button({})
     reset_notice = st.container()
     with st.expander("Data", expanded=True):
         name = st.selectbox("Data set", IMAGE_DATASETS, key=key("name"), format_func=lambda n: DATA_LABELS.get(n, n))

@@ -72,6 +72,15 @@ def session_runner() -> LiveRunner:
 page = LivePage(fields=FIELDS, kind="toy", session_runner=session_runner, default_preset=DEFAULT_PRESET)
 page.init_state(points=DEFAULT_POINTS, layers=["real", "fake", "heatmap", "manifold"], points_error=None)
 runner, state, key = page.runner, page.state, page.key
+linked_layers = page.apply_link(("layers",)).get("layers")
+if linked_layers is not None:
+    unknown = [name for name in linked_layers.split(",") if name and name not in LAYERS]
+    if unknown:
+        page.say(
+            "error", f"This link's layers could not be used: unknown layer {unknown[0]!r} (known: {', '.join(LAYERS)})."
+        )
+    else:
+        state[key("layers")] = [name for name in linked_layers.split(",") if name]
 
 
 def on_data_name() -> None:
@@ -98,6 +107,7 @@ def on_points_upload() -> None:
 number = page.number
 with st.sidebar:
     page.preset_box()
+    page.share_button({"layers": ",".join(state[key("layers")] or [])})
     reset_notice = st.container()
     with st.expander("Data", expanded=True):
         name = st.selectbox(

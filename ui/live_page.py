@@ -7,6 +7,7 @@ timeline picker, and Save & load. A page adds its own widgets and views around i
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from gan_core.presets import get_preset, presets_for
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.speed import CRAWL_ITERATIONS_PER_SECOND, estimated_iterations_per_second, iteration_cost
 
-from . import config_widgets
+from . import config_widgets, share_link
 from .config_widgets import PageFields
 from .latent_models import explore_button
 
@@ -70,6 +71,7 @@ class LivePage:
         for key, value in config_widgets.widget_values(self.runner.config, self.fields).items():
             self.state[key] = self.state[key] if key in self.state else value
         self.state.setdefault(self.key("preset"), self.default_preset)
+        self.state.setdefault(self.key("base_preset"), self.default_preset)  # what "custom" departed from
         self.state.setdefault(self.key("message"), None)  # (kind, text) shown once, e.g. after an upload
         for name, value in extra.items():
             self.state.setdefault(self.key(name), value)
@@ -79,6 +81,59 @@ class LivePage:
         """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
         for key, value in config_widgets.widget_values(config, self.fields).items():
             self.state[key] = value
+
+    # ----- shared links ------------------------------------------------------------------------
+    def apply_link(self, extra_names: tuple[str, ...] = ()) -> dict[str, str]:
+        """Open the setup a shared link describes (its query parameters), once per link: a fresh
+        run with its settings. A bad or unknown value leaves the defaults, with a message naming it.
+        Returns the link's page-specific extras (e.g. the 2D lab's layers) for the page to apply."""
+        query = st.query_params.to_dict()
+        marker = self.key("link")
+        if not query or self.state.get(marker) == query:
+            return {}
+        self.state[marker] = query
+        try:
+            config, preset, extras = share_link.config_from_query(
+                query, self.runner.config, self.fields, self.kind, extra_names
+            )
+            self.runner.reset(config)
+        except (ValueError, RuntimeError) as error:  # LinkError is a ValueError
+            self.say("error", f"This link's settings could not be used ({error}); the page opened with its defaults.")
+            return {}
+        self.show_config(config)
+        self.state[self.key("preset")] = preset or CUSTOM
+        self.state[self.key("base_preset")] = preset or self.state[self.key("base_preset")]
+        self.say("success", "Opened the shared setup" + (f" (preset {preset})." if preset else "."))
+        return extras
+
+    def on_share(self, extras: dict[str, str]) -> None:
+        try:
+            desired = config_widgets.config_from_widgets(self.state, self.runner.config, self.fields)
+        except (ConfigError, ValueError) as error:
+            self.say("error", f"Fix this setting before sharing: {error}")
+            return
+        # The preset the settings started from: what the widgets do not show (the run length) comes from it.
+        query = share_link.query_from_config(desired, self.fields, self.state[self.key("base_preset")], extras)
+        st.query_params.from_dict(query)
+        self.state[self.key("link")] = query  # this page's own link: not to be opened again
+        self.state[self.key("shared_link")] = f"{st.context.url or ''}?{urlencode(query)}"
+
+    def share_button(self, extras: dict[str, str]) -> None:
+        """ "Copy link": the page's settings go into the URL, and the link is shown to copy."""
+        st.button(
+            "Copy link to this setup",
+            key=self.key("share"),
+            on_click=self.on_share,
+            args=(extras,),
+            icon=":material/link:",
+            help="Puts the preset, the data, network and training settings and the shown layers in the page's "
+            "URL: opening it reproduces this setup (uploaded points are not included).",
+        )
+        link = self.state.get(self.key("shared_link"))
+        if link:
+            st.code(link, language=None, wrap_lines=True)
+            if st.query_params.get(share_link.DATA_NAME_PARAMETER) == "points":
+                st.caption("Uploaded points are not in the link: whoever opens it gets the default points.")
 
     def say(self, kind: str, text: str) -> None:
         self.state[self.key("message")] = (kind, text)
@@ -102,6 +157,7 @@ class LivePage:
             self.say("error", f"Could not start the preset: {error}")
             return
         self.show_config(config)
+        self.state[self.key("base_preset")] = self.state[self.key("preset")]
 
     def on_reset(self, config) -> None:
         try:

@@ -1,0 +1,79 @@
+"""Shared links (issue 13): "Copy link" puts a lab's setup in the URL, opening the link reproduces
+it exactly, and a bad or unknown value opens the defaults with a message naming it."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.presets import get_preset
+from ui.config_widgets import PageFields, normalised
+from ui.share_link import LinkError, config_from_query, query_from_config
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+FIELDS = PageFields(
+    prefix="lab_",
+    data=("name", "n_modes", "radius", "std"),
+    model=("noise_dim", "g_layers", "g_width"),
+    train=("loss", "d_lr", "g_lr", "d_steps", "batch_size", "seed", "ema", "lr_decay"),
+)
+
+
+def test_a_setup_round_trips_through_its_query_parameters():
+    config = get_preset("grid").replace(model=dict(g_width=64), train=dict(loss="wgan_gp", d_steps=5, g_lr=3e-4))
+    query = query_from_config(config, FIELDS, "grid", {"layers": "real,fake"})
+    assert query["data"] == "grid" and query["g_width"] == "64" and query["loss"] == "wgan_gp"
+    assert query["preset"] == "grid" and all(isinstance(v, str) for v in query.values())
+    again, preset, extras = config_from_query(query, get_preset("ring"), FIELDS, "toy", ("layers",))
+    assert normalised(again) == normalised(config) and preset == "grid" and extras == {"layers": "real,fake"}
+    from_preset, preset, _ = config_from_query({"preset": "grid", "seed": "7"}, get_preset("ring"), FIELDS, "toy")
+    assert preset == "grid" and from_preset.data.name == "grid" and from_preset.train.seed == 7
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"preset": "nope"}, "unknown preset 'nope'"),
+        ({"preset": "digits-dcgan"}, "unknown preset 'digits-dcgan'"),  # an image preset in the 2D lab
+        ({"wings": "3"}, "unknown setting 'wings'"),
+        ({"g_lr": "fast"}, "g_lr='fast'"),
+        ({"d_steps": "-2"}, "k"),
+        ({"data": "digits"}, "image"),
+    ],
+)
+def test_a_bad_link_names_the_value(query, message):
+    with pytest.raises(LinkError, match=message):
+        config_from_query(query, get_preset("ring"), FIELDS, "toy")
+
+
+def lab_at(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    return at
+
+
+def test_opening_a_shared_link_reproduces_the_setup_and_a_bad_one_keeps_the_defaults():
+    at = lab_at({"preset": "grid", "g_lr": "0.0005", "loss": "lsgan", "layers": "real,heatmap"})
+    runner = at.session_state["lab_runner"]
+    try:
+        assert not at.exception
+        assert runner.config.data.name == "grid" and runner.config.train.loss == "lsgan"
+        assert runner.config.train.g_lr == 5e-4
+        assert at.selectbox(key="lab_loss").value == "lsgan" and at.session_state["lab_layers"] == ["real", "heatmap"]
+        assert at.selectbox(key="lab_preset").value == "custom"  # grid, with a setting changed
+        assert any("Opened the shared setup" in s.value for s in at.success)
+        at.button(key="lab_share").click().run()
+        link = at.session_state["lab_shared_link"]
+        assert "data=grid" in link and "loss=lsgan" in link and "layers=real%2Cheatmap" in link
+        assert at.query_params["loss"] == ["lsgan"] or at.query_params["loss"] == "lsgan"
+    finally:
+        runner.reset(get_preset("ring"))
+    bad = lab_at({"g_lr": "fast", "layers": "real"})
+    try:
+        assert not bad.exception
+        assert any("g_lr='fast'" in e.value and "defaults" in e.value for e in bad.error)
+        assert bad.session_state["lab_runner"].config.data.name == "ring"
+    finally:
+        bad.session_state["lab_runner"].stop()
