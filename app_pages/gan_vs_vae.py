@@ -53,7 +53,7 @@ def key(name: str) -> str:
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> ComparisonRunner:
     """This session's comparison: its training process stops when the session ends."""
-    return ComparisonRunner(COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY)
+    return ComparisonRunner(COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY, wait=False)
 
 
 runner = session_runner()

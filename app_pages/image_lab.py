@@ -70,7 +70,11 @@ DEFAULT_PRESET = "digits-dcgan"
 def session_runner() -> LiveRunner:
     """This session's runner: its training process stops when the session ends (the tab closes)."""
     return LiveRunner(
-        get_preset(DEFAULT_PRESET), kind="image", publish_every=VIEW_EVERY, metrics_every=IMAGE_METRICS_EVERY
+        get_preset(DEFAULT_PRESET),
+        kind="image",
+        publish_every=VIEW_EVERY,
+        metrics_every=IMAGE_METRICS_EVERY,
+        wait=False,  # draw the untrained run at once while the training process starts
     )
 
 
@@ -227,10 +231,9 @@ def grids() -> None:
 
 @st.fragment(run_every=CHARTS_EVERY if playing else None)
 def metric_panel() -> None:
+    history = runner.history_columns()  # first: on a page's first run this waits for the training process
     latest = runner.latest_metrics
-    st.plotly_chart(
-        charts.loss_figure(runner.history_columns(), height=260, diverged_at=runner.diverged_at), key=key("loss_chart")
-    )
+    st.plotly_chart(charts.loss_figure(history, height=260, diverged_at=runner.diverged_at), key=key("loss_chart"))
     if "note" in latest:
         st.info(latest["note"])
         return

@@ -66,6 +66,7 @@ def session_runner() -> LiveRunner:
         publish_every=VIEW_EVERY,
         metrics_every=METRICS_EVERY,
         snapshot_options=SNAPSHOT_OPTIONS,
+        wait=False,  # draw the untrained run at once while the training process starts
     )
 
 

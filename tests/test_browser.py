@@ -51,6 +51,7 @@ def test_lab_trains_live_in_chromium():
                 time.sleep(0.5)
             time.sleep(1.0)
             after_iteration = iteration(page)
+            page.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=30_000)  # not mid-redraw
             after_data = page.evaluate(FIGURE_DATA)
             page.screenshot(path=str(OUTPUT / "lab_playing.png"), full_page=True)
             page.get_by_role("button", name="Pause").click()

@@ -68,11 +68,9 @@ def running_app(
 ):
     """Yield the base URL of `streamlit run app.py` (or `script`) on `port` (a free one by default)."""
     port = port or free_port()
-    command = [
+    command = [  # as `make run` starts it: serve.py imports the engine first
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
+        str(ROOT / "serve.py"),
         str(script or ROOT / "app.py"),
         "--server.headless",
         "true",

@@ -73,8 +73,9 @@ class LivePage:
         self.state.setdefault(self.key("preset"), self.default_preset)
         self.state.setdefault(self.key("base_preset"), self.default_preset)  # what "custom" departed from
         self.state.setdefault(self.key("message"), None)  # (kind, text) shown once, e.g. after an upload
-        for name, value in extra.items():
-            self.state.setdefault(self.key(name), value)
+        for name, value in extra.items():  # written back too: a widget's state (the 2D lab's layers) is forgotten
+            key = self.key(name)  # after a run that did not draw it (a run cut short by a quick click)
+            self.state[key] = self.state[key] if key in self.state else value
         self.state[self.key("runner")] = self.runner  # for tests and callbacks
 
     def show_config(self, config) -> None:

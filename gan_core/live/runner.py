@@ -85,6 +85,7 @@ class LiveRunner:
         torch_threads: int = 1,
         snapshot_options: dict | None = None,
         session: str = "single",
+        wait: bool = True,
     ):
         self._config = config or RunConfig()
         self.kind = kind or self._config.kind
@@ -121,6 +122,12 @@ class LiveRunner:
         self._receiver = threading.Thread(target=self._receive, name="gan-live-receiver", daemon=True)
         self._receiver.start()
         self._finalizer = weakref.finalize(self, _shut_down, self._process, self._connection)
+        if not wait:
+            # A page draws at once: the untrained networks' snapshot, computed here, is the one the
+            # training process will send first (the same seed builds the same weights), but for the
+            # metrics, which come with the process's first snapshot.
+            self._snapshot = provisional_snapshot(self._config, options["snapshot_options"], session)
+            return
         if not self._first.wait(REQUEST_TIMEOUT) or self._snapshot is None:
             self.stop()
             raise LiveRunnerError("the training process did not start: " + self._status.get("error", "no answer"))
@@ -371,6 +378,16 @@ def _plain_main():
             sys.modules["__main__"] = saved
 
 
+def start_fork_server() -> None:
+    """Start the fork server now (it imports torch and the worker: ~2 s) rather than when the
+    first visitor's page starts a training process."""
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _context():
     """A forkserver: a clean single-threaded process that has imported torch and gan_core once
     and forks each training process from there (fast, and never a fork of the threaded
@@ -380,6 +397,26 @@ def _context():
         context.set_forkserver_preload(["gan_core.live.worker"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def provisional_snapshot(config, snapshot_options: dict, session: str = "single"):
+    """The snapshot at iteration 0, computed in this process (tens of milliseconds for the
+    presets), for a page to draw while its training process starts."""
+    if session == "comparison":
+        from ..training.comparison import Comparison
+        from ..views.comparison import take_comparison_snapshot
+
+        return take_comparison_snapshot(Comparison(config, device="cpu"))
+    from ..training import Trainer
+
+    trainer = Trainer(config, device="cpu")
+    if config.kind == "image":
+        from ..views.images import take_image_snapshot
+
+        return take_image_snapshot(trainer, **snapshot_options)
+    from ..views.toy import take_snapshot
+
+    return take_snapshot(trainer, **snapshot_options)
 
 
 def _train_dict(train: TrainConfig) -> dict:
