@@ -10,6 +10,7 @@ import streamlit as st
 
 from gan_core.config import ConfigError
 from gan_core.live import ComparisonRunner, LiveRunnerError
+from gan_core.live.turns import shared_turns
 from gan_core.plots import comparison as plots
 from gan_core.training.comparison import (
     COMPARISON_ARCHITECTURES,
@@ -18,7 +19,7 @@ from gan_core.training.comparison import (
     ComparisonConfig,
 )
 from ui import comparison_views as views
-from ui.live_page import QUIET_RERUNS_CSS, release_runner
+from ui.live_page import QUIET_RERUNS_CSS, WAITING_POLL_SECONDS, release_runner
 
 KEY = "cmp_"
 DEFAULT_PRESET = "ring"
@@ -53,7 +54,9 @@ def key(name: str) -> str:
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> ComparisonRunner:
     """This session's comparison: its training process stops when the session ends."""
-    return ComparisonRunner(COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY, wait=False)
+    return ComparisonRunner(
+        COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY, wait=False, turns=shared_turns()
+    )
 
 
 runner = session_runner()
@@ -192,15 +195,16 @@ if message:
 
 # ----- toolbar ----------------------------------------------------------------------------------------
 playing = runner.playing
+waiting = runner.place_in_line > 0
 state[key("view_playing")] = playing
 finished = runner.finished
 toolbar = st.columns([1, 1, 1.2, 1.2, 3], vertical_alignment="bottom")
 toolbar[0].button(
-    "Pause" if playing else "Play",
-    key=key("pause" if playing else "play"),
-    on_click=runner.pause if playing else runner.play,
+    "Pause" if playing else "Waiting" if waiting else "Play",
+    key=key("pause" if playing or waiting else "play"),
+    on_click=runner.pause if playing or waiting else runner.play,
     type="primary",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
+    icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
     width="stretch",
     disabled=finished and not playing,
     help=f"Every model trained its {runner.config.iterations:,} iterations: extend or reset." if finished else None,
@@ -265,10 +269,16 @@ def curves(snapshot, view_key: str) -> None:
     )
 
 
-@st.fragment(run_every=VIEW_EVERY if playing else None)
+@st.fragment(run_every=VIEW_EVERY if playing else WAITING_POLL_SECONDS if waiting else None)
 def live_view() -> None:
     if runner.playing != state[key("view_playing")]:
-        st.rerun(scope="app")  # the comparison paused itself (finished): stop the timer
+        st.rerun(scope="app")  # the comparison paused itself (finished) or its turn came
+    if runner.place_in_line:
+        st.info(
+            f"The server trains {runner.turns.limit} runs at once: this comparison is number "
+            f"{runner.place_in_line} in line and starts by itself.",
+            icon=":material/hourglass_top:",
+        )
     snapshot = runner.snapshot
     counters(snapshot)
     view = state[key("view")]

@@ -11,6 +11,7 @@ import streamlit as st
 
 from gan_core.config import D_NORMS, IMAGE_DATASETS, NOISE_PRIORS, ModelConfig, applicable_model_fields
 from gan_core.live import LiveRunner
+from gan_core.live.turns import shared_turns
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
 from gan_core.plots import images as plots
@@ -74,6 +75,7 @@ def session_runner() -> LiveRunner:
         kind="image",
         publish_every=VIEW_EVERY,
         metrics_every=IMAGE_METRICS_EVERY,
+        turns=shared_turns(),  # at most GAN_EXPLORER_MAX_TRAINING runs train at once; the rest wait in line
         wait=False,  # draw the untrained run at once while the training process starts
     )
 
@@ -203,7 +205,6 @@ desired = page.desired_config(reset_notice)
 
 # ----- toolbar -----------------------------------------------------------------------------------
 st.title("Image lab", anchor=False)
-playing = runner.playing
 (score_column,) = page.toolbar(
     desired, [("Step", "iteration", "One iteration: k D updates, then m G updates.")], widths=[1.4, 1.4, 1.2, 4]
 )
@@ -212,7 +213,7 @@ page.show_message()
 
 
 # ----- live views --------------------------------------------------------------------------------
-@st.fragment(run_every=VIEW_EVERY if playing else None)
+@st.fragment(run_every=page.timer(VIEW_EVERY, while_waiting=True))
 def grids() -> None:
     page.follow_play_state()
     snapshot = runner.snapshot
@@ -229,7 +230,7 @@ def grids() -> None:
     right.plotly_chart(plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=key("real_grid"))
 
 
-@st.fragment(run_every=CHARTS_EVERY if playing else None)
+@st.fragment(run_every=page.timer(CHARTS_EVERY))
 def metric_panel() -> None:
     history = runner.history_columns()  # first: on a page's first run this waits for the training process
     latest = runner.latest_metrics

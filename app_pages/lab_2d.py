@@ -15,6 +15,7 @@ from gan_core.data.toy import MIXTURES, WITHOUT_STD, data_defaults
 from gan_core.evaluation.collapse import collapse_warning
 from gan_core.evaluation.mixture import STANDARD_SAMPLE_COUNT
 from gan_core.live import LiveRunner
+from gan_core.live.turns import shared_turns
 from gan_core.plots import charts
 from gan_core.plots import toy as plots
 from gan_core.presets import get_preset
@@ -66,6 +67,7 @@ def session_runner() -> LiveRunner:
         publish_every=VIEW_EVERY,
         metrics_every=METRICS_EVERY,
         snapshot_options=SNAPSHOT_OPTIONS,
+        turns=shared_turns(),  # at most GAN_EXPLORER_MAX_TRAINING runs train at once; the rest wait in line
         wait=False,  # draw the untrained run at once while the training process starts
     )
 
@@ -173,7 +175,6 @@ desired = page.desired_config(reset_notice, data=dict(points=points))
 # ----- toolbar -----------------------------------------------------------------------------------
 st.markdown(QUIET_RERUNS_CSS, unsafe_allow_html=True)
 st.title("2D lab", anchor=False)
-playing = runner.playing
 page.toolbar(
     desired,
     [
@@ -188,7 +189,7 @@ layers = {name: name in (state[key("layers")] or []) for name in LAYERS}
 
 
 # ----- live views --------------------------------------------------------------------------------
-@st.fragment(run_every=VIEW_EVERY if playing else None)
+@st.fragment(run_every=page.timer(VIEW_EVERY, while_waiting=True))
 def main_view() -> None:
     page.follow_play_state()
     snapshot = runner.snapshot
@@ -196,9 +197,15 @@ def main_view() -> None:
     st.plotly_chart(
         plots.main_figure(snapshot, **layers, height=640), key=key("main_figure"), config=charts.PNG_DOWNLOAD_CONFIG
     )
+    outside = plots.samples_outside_view(snapshot)
+    if outside:
+        st.warning(
+            f"{outside} of {len(snapshot.fake)} generated samples lie outside the view (not drawn).",
+            icon=":material/open_in_full:",
+        )
 
 
-@st.fragment(run_every=CHARTS_EVERY if playing else None)
+@st.fragment(run_every=page.timer(CHARTS_EVERY))
 def side_charts() -> None:
     snapshot = runner.snapshot
     warning = collapse_warning(runner.metric_columns(), runner.latest_metrics)
@@ -210,7 +217,7 @@ def side_charts() -> None:
     st.plotly_chart(plots.d_output_figure(snapshot, height=300), key=key("d_output_chart"))
 
 
-@st.fragment(run_every=CHARTS_EVERY if playing else None)
+@st.fragment(run_every=page.timer(CHARTS_EVERY))
 def metric_charts() -> None:
     metrics = runner.metric_columns()
     latest = runner.latest_metrics

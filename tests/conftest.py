@@ -1,5 +1,6 @@
 """Shared test settings: small thread count so the suite behaves the same on 2-core CI."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 torch.set_num_threads(1)  # tiny models: threads cost more than they give
+# Pages share one line of turns per server process (gan_core.live.turns); the tests' many runners
+# must not wait in it for each other. tests/test_turns.py checks the line itself.
+os.environ.setdefault("GAN_EXPLORER_MAX_TRAINING", "64")
 
 
 @pytest.fixture

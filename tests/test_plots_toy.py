@@ -145,3 +145,16 @@ def test_metric_charts_with_one_evaluation_show_the_iterations_ahead():
         "js": [0.6, 0.3],
     }
     assert modes_figure(two, 8).layout.xaxis.range is None  # plotly's own autorange from then on
+
+
+def test_samples_outside_the_view_are_counted():
+    import dataclasses
+
+    from gan_core.plots.toy import samples_outside_view
+
+    config = RunConfig(model=SMALL_MODEL)
+    snapshot = take_snapshot(Trainer(config, device="cpu"), n_points=50, heat_resolution=8, manifold_resolution=4)
+    assert samples_outside_view(snapshot) == 0
+    far = snapshot.fake.copy()
+    far[:3] = 100.0
+    assert samples_outside_view(dataclasses.replace(snapshot, fake=far)) == 3

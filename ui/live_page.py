@@ -29,6 +29,7 @@ QUIET_RERUNS_CSS = """<style>
 </style>"""
 
 
+WAITING_POLL_SECONDS = 2.0  # how often a page waiting for its turn looks whether it came
 CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
 
 
@@ -247,19 +248,24 @@ class LivePage:
         Returns the remaining columns of the row (for the page's own controls)."""
         runner = self.runner
         playing = runner.playing
+        waiting = runner.place_in_line > 0
         self.state[self.key("view_playing")] = playing
         columns = st.columns(widths, vertical_alignment="bottom")
         # One key per intent: a click that Streamlit delivers late (during a rerun) can only repeat
         # what its button said, never toggle the run back.
         columns[0].button(
-            "Pause" if playing else "Play",
-            key=self.key("pause" if playing else "play"),
-            on_click=runner.pause if playing else runner.play,
+            "Pause" if playing else "Waiting" if waiting else "Play",
+            key=self.key("pause" if playing or waiting else "play"),
+            on_click=runner.pause if playing or waiting else runner.play,
             type="primary",
-            icon=":material/pause:" if playing else ":material/play_arrow:",
+            icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
             width="stretch",
             disabled=bool(runner.diverged),
-            help="The run diverged: roll back (below) or Reset." if runner.diverged else None,
+            help="The run diverged: roll back (below) or Reset."
+            if runner.diverged
+            else "Click to leave the line."
+            if waiting
+            else None,
         )
         columns[1].button(
             "Reset",
@@ -282,6 +288,29 @@ class LivePage:
                 help=f"{help_text} {reason}".strip(),
             )
         return columns[2 + len(steps) :]
+
+    def timer(self, every: float, while_waiting: bool = False) -> float | None:
+        """A live view's `run_every`: `every` seconds while training; while waiting in line only
+        the view that notices the turn polls, slowly (30 waiting pages redrawing 4 times a second
+        would take the server from the runs that train); None when paused."""
+        if self.runner.playing:
+            return every
+        if while_waiting and self.runner.place_in_line > 0:
+            return WAITING_POLL_SECONDS
+        return None
+
+    def show_turn(self) -> None:
+        """While this run waits for its turn on a shared machine: where it stands, and why."""
+        turns, place = self.runner.turns, self.runner.place_in_line
+        if not place:
+            return
+        training, waiting = turns.counts()
+        st.info(
+            f"This server trains {turns.limit} run{'s' if turns.limit != 1 else ''} at once ({training} now) and "
+            f"{waiting} wait{'s' if waiting == 1 else ''}: yours is **number {place} in line** and starts by "
+            f"itself. While others wait, each run trains {turns.turn_seconds:.0f} s at a time.",
+            icon=":material/hourglass_top:",
+        )
 
     def on_step(self, label: str, what: str) -> None:
         """A manual step, then a sentence of what it did: which updates ran, the counts and losses
@@ -323,9 +352,11 @@ class LivePage:
         self.state[self.key("lr_decay_iterations")] = longer.lr_decay_iterations
 
     def follow_play_state(self) -> None:
-        """The runner paused itself (divergence): rerun the page so the timers stop."""
+        """The runner paused itself (divergence, the end of its turn) or its turn came: rerun the
+        page so the timers and the buttons follow."""
         if self.runner.playing != self.state[self.key("view_playing")]:
             st.rerun(scope="app")
+        self.show_turn()
 
     def counters(self, snapshot) -> None:
         """Iteration, live speed and the latest losses, then the divergence message if any."""

@@ -86,9 +86,12 @@ class LiveRunner:
         snapshot_options: dict | None = None,
         session: str = "single",
         wait: bool = True,
+        turns=None,
     ):
         self._config = config or RunConfig()
         self.kind = kind or self._config.kind
+        self.turns = turns  # a gan_core.live.turns.Turns shared by the server's runners, or None
+        self._was_playing = False
         self.publish_every = publish_every
         self.metrics_every = metrics_every
         self.timeline_every = timeline_every
@@ -189,11 +192,35 @@ class LiveRunner:
         return not self._closed and self._process.is_alive()
 
     # ----- requests (answered between two iterations) ----------------------------------------
+    @property
+    def place_in_line(self) -> int:
+        """0 unless this run waits for its turn to train; then its place (1 = next)."""
+        return self.turns.place(self) if self.turns is not None else 0
+
     def play(self) -> None:
-        self._request("play")
+        """Train; with shared turns, wait in line first when the machine already trains its limit."""
+        if self.turns is None or self.turns.ask(self) == 0:
+            self._request("play")
 
     def pause(self) -> None:
+        if self.turns is not None:
+            self.turns.leave(self)  # out of the line too: a paused run does not wait
         self._request("pause")
+
+    def start_turn(self) -> None:
+        """Called by the shared turns when this run's turn comes."""
+        try:
+            self._request("play")
+        except LiveRunnerError:
+            self.turns.leave(self)
+
+    def end_turn(self) -> None:
+        """Called by the shared turns when others wait and this run has had its turn: it pauses
+        and waits at the back of the line, to go on by itself."""
+        try:
+            self._request("pause")
+        except LiveRunnerError:
+            self.turns.leave(self)
 
     def update(self, group: str):
         """One update of `group` (e.g. "discriminator"); the iteration count stays."""
@@ -251,6 +278,8 @@ class LiveRunner:
 
     def stop(self, timeout: float | None = 5.0) -> None:
         """End the training process (idempotent)."""
+        if self.turns is not None:
+            self.turns.leave(self)
         if not self._closed and self._process.is_alive():
             try:
                 self._request("stop", timeout=timeout or REQUEST_TIMEOUT)
@@ -317,6 +346,10 @@ class LiveRunner:
                 self._replies.setdefault(request_id, (False, ("LiveRunnerError", "the training process ended")))
 
     def _publish(self, snapshot, status: dict) -> None:
+        playing = bool(status.get("playing"))
+        if self.turns is not None and self._was_playing and not playing:
+            self.turns.finished(self)  # it paused itself (finished, diverged): the slot goes on
+        self._was_playing = playing
         with self._lock:
             self._snapshot = snapshot
             self._status = status

@@ -89,6 +89,14 @@ def gradient_arrows_trace(gx: np.ndarray, gy: np.ndarray) -> go.Scatter:
     )
 
 
+def samples_outside_view(snapshot) -> int:
+    """How many of the drawn generated samples lie outside the view square (plotly would simply
+    not show them: a generator that shoots off the picture must still be seen)."""
+    low, high = snapshot.bounds
+    fake = np.asarray(snapshot.fake)
+    return int((~((fake >= low) & (fake <= high)).all(axis=1)).sum())
+
+
 def main_figure(
     snapshot,
     *,
@@ -345,9 +353,16 @@ def d_output_figure(snapshot, height: int = 260) -> go.Figure:
             x=as_float32(snapshot.d_fake), name="D on generated", marker_color=FAKE_COLOUR, opacity=0.6, nbinsx=40
         )
     )
-    figure.add_vline(x=snapshot.d_neutral, line=dict(color="grey", dash="dot", width=1))
+    figure.add_vline(
+        x=snapshot.d_neutral, line=dict(color="grey", dash="dot", width=1),
+        annotation_text=f"{snapshot.d_neutral:g}: D cannot tell", annotation_position="top",
+        annotation_font=dict(size=12, color="#555"),
+    )  # fmt: skip
     small_chart_layout(figure, "samples", height, x_title="D(x)" if snapshot.d_is_probability else "D score")
-    figure.update_layout(barmode="overlay")
+    figure.update_layout(
+        barmode="overlay", title=dict(text="How D scores real and generated samples", font_size=14, x=0.01, y=0.98),
+        margin=dict(t=60), legend=dict(xanchor="right", x=1),
+    )  # fmt: skip
     if snapshot.d_is_probability:
         figure.update_xaxes(range=[0, 1])
     return figure
