@@ -19,7 +19,7 @@ from gan_core.training.comparison import (
     ComparisonConfig,
 )
 from ui import comparison_views as views
-from ui.live_page import QUIET_RERUNS_CSS, WAITING_POLL_SECONDS, release_runner
+from ui.live_page import LIVE_PAGE_CSS, WAITING_POLL_SECONDS, release_runner
 
 KEY = "cmp_"
 DEFAULT_PRESET = "ring"
@@ -135,7 +135,7 @@ def on_extend() -> None:
         say("error", str(error))
 
 
-st.html(QUIET_RERUNS_CSS)
+st.html(LIVE_PAGE_CSS)
 st.title("GAN vs VAE vs auto-encoder")
 st.caption(
     "One network trained three ways: the GAN's generator, the VAE's and the auto-encoder's decoder share the "
@@ -198,7 +198,7 @@ playing = runner.playing
 waiting = runner.place_in_line > 0
 state[key("view_playing")] = playing
 finished = runner.finished
-toolbar = st.columns([1, 1, 1.2, 1.2, 3], vertical_alignment="bottom")
+toolbar = st.columns([1.3, 1.3, 1, 1.5, 1.2], vertical_alignment="bottom")  # fits 1024 px
 toolbar[0].button(
     "Pause" if playing else "Waiting" if waiting else "Play",
     key=key("pause" if playing or waiting else "play"),

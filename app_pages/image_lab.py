@@ -19,7 +19,7 @@ from gan_core.presets import get_preset
 from gan_core.sampling.rejection import DEFAULT_PERCENTILE
 from gan_core.views.images import GRID_COLUMNS
 from ui.config_widgets import PageFields
-from ui.live_page import LivePage, release_runner
+from ui.live_page import LIVE_PAGE_CSS, LivePage, release_runner
 
 FIELDS = PageFields(
     prefix="img_",
@@ -204,6 +204,7 @@ with st.sidebar:
 desired = page.desired_config(reset_notice)
 
 # ----- toolbar -----------------------------------------------------------------------------------
+st.html(LIVE_PAGE_CSS)
 st.title("Image lab", anchor=False)
 (score_column,) = page.toolbar(
     desired, [("Step", "iteration", "One iteration: k D updates, then m G updates.")], widths=[1.4, 1.4, 1.2, 4]
@@ -250,7 +251,7 @@ def metric_panel() -> None:
     )
     rows = [
         ("Inception Score", "inception_score", "{:.2f}"),
-        ("FID (domain classifier)", "fid", "{:.3f}"),
+        ("FID", "fid", "{:.3f}"),
         ("Precision", "precision", "{:.2f}"),
         ("Recall", "recall", "{:.2f}"),
         ("Density", "density", "{:.2f}"),
@@ -259,9 +260,11 @@ def metric_panel() -> None:
     ]
     if "label_agreement" in generated:
         rows.append(("Requested label hit", "label_agreement", "{:.1%}"))
-    columns = st.columns(len(rows))
-    for column, (label, name, fmt) in zip(columns, rows):
-        column.metric(label, fmt.format(generated[name]), help=f"Real held-out data: {fmt.format(ceiling[name])}")
+    per_row = 4  # 7-8 metrics in one row cut their labels on a projector ("Inception Sc…")
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, (label, name, fmt) in zip(columns, rows[start : start + per_row]):
+            column.metric(label, fmt.format(generated[name]), help=f"Real held-out data: {fmt.format(ceiling[name])}")
     left, right = st.columns(2)
     left.plotly_chart(
         plots.class_histogram_figure(generated["class_counts"], runner.snapshot.class_names, ceiling["class_counts"]),
@@ -362,7 +365,7 @@ def discriminator_sampling() -> None:
         )
         rows = [
             ("Inception Score", "inception_score", "{:.2f}"),
-            ("FID (domain classifier)", "fid", "{:.3f}"),
+            ("FID", "fid", "{:.3f}"),
             ("Precision", "precision", "{:.2f}"),
             ("Recall", "recall", "{:.2f}"),
         ]

@@ -20,7 +20,7 @@ from gan_core.plots import charts
 from gan_core.plots import toy as plots
 from gan_core.presets import get_preset
 from ui.config_widgets import PageFields
-from ui.live_page import QUIET_RERUNS_CSS, LivePage, release_runner
+from ui.live_page import LIVE_PAGE_CSS, LivePage, release_runner
 
 FIELDS = PageFields(
     prefix="lab_",
@@ -173,7 +173,7 @@ points = tuple(state[key("points")]) if state[key("name")] == "points" else ()
 desired = page.desired_config(reset_notice, data=dict(points=points))
 
 # ----- toolbar -----------------------------------------------------------------------------------
-st.markdown(QUIET_RERUNS_CSS, unsafe_allow_html=True)
+st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)
 st.title("2D lab", anchor=False)
 page.toolbar(
     desired,

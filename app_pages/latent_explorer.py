@@ -16,10 +16,10 @@ from ui import latent_models
 from ui import latent_state as lat
 from ui.latent_explore import explorer, explorer_controls, export_buttons
 from ui.latent_tabs import directions_tab, interpolation_tab, inversion_tab, labels_tab
-from ui.live_page import QUIET_RERUNS_CSS
+from ui.live_page import LIVE_PAGE_CSS
 
 state = st.session_state
-st.markdown(QUIET_RERUNS_CSS, unsafe_allow_html=True)  # no "running" blink or fading on each slider move
+st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)  # no "running" blink or fading on each slider move
 lat.init_state()
 options = lat.choices()
 if state["lat_choice"] not in options:

@@ -85,3 +85,33 @@ def test_lab_trains_live_in_chromium():
             assert training_processes(url.pid) == [], "a closed tab left its training process running"
         finally:
             browser.close()
+
+
+CUT_OFF = """() => Array.from(document.querySelectorAll(
+    '.stMain [data-testid="stMetricValue"] *, .stMain [data-testid="stMetricValue"], '
+    + '.stMain [data-testid="stMetricLabel"] *, .stMain button *'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1
+               && getComputedStyle(e).overflow !== 'visible')
+  .map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768)])
+def test_on_a_projector_no_button_label_or_metric_is_cut_off(width, height):
+    """Issue 13: at 1280x720 and 1024x768 the labs showed "R…", "paus…", "Inception Sc…"."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for path in ("lab", "images", "gan-vs-vae"):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{url}/{path}")  # a deep link: no "Page not found" over the page
+                page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
+                page.wait_for_selector(".js-plotly-plot, .stMain img", timeout=90_000)
+                time.sleep(3)
+                assert page.get_by_text("Page not found").count() == 0
+                page.screenshot(path=str(OUTPUT / f"projector_{path}_{width}x{height}.png"))
+                assert page.evaluate(CUT_OFF) == [], (path, page.evaluate(CUT_OFF))
+                page.close()
+        finally:
+            browser.close()

@@ -23,9 +23,13 @@ from .latent_models import explore_button
 
 # Fragment reruns several times a second would make Streamlit's "running" indicator blink and
 # fade the other fragments' charts as "stale" each time: both are switched off on live pages.
-QUIET_RERUNS_CSS = """<style>
+# Metric values scale with the window (a projector at 1024x768 cut "paused" to "pa…" and
+# "106.3" to "106.…"), and pills wrap instead of hiding the last ones.
+LIVE_PAGE_CSS = """<style>
 [data-testid="stStatusWidget"] { visibility: hidden; }
 .stMain [data-stale="true"] { opacity: 1 !important; }
+.stMain [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 2.3vw, 2.25rem); }
+.stMain [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
 </style>"""
 
 

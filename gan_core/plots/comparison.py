@@ -75,7 +75,7 @@ def toy_samples_figure(snapshot, names: list[str], height: int = 330) -> go.Figu
     _square_axes(figure, snapshot.bounds, len(members))
     figure.update_layout(
         height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white", uirevision="samples",
-        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0),
     )  # fmt: skip
     figure.update_annotations(font_size=13)
     return figure

@@ -360,8 +360,8 @@ def d_output_figure(snapshot, height: int = 260) -> go.Figure:
     )  # fmt: skip
     small_chart_layout(figure, "samples", height, x_title="D(x)" if snapshot.d_is_probability else "D score")
     figure.update_layout(
-        barmode="overlay", title=dict(text="How D scores real and generated samples", font_size=14, x=0.01, y=0.98),
-        margin=dict(t=60), legend=dict(xanchor="right", x=1),
+        barmode="overlay", title=dict(text="D's scores", font_size=14, x=0.01, y=0.98), margin=dict(t=60),
+        legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
     )  # fmt: skip
     if snapshot.d_is_probability:
         figure.update_xaxes(range=[0, 1])
