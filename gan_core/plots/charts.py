@@ -58,6 +58,15 @@ def small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: st
     figure.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#eee")
 
 
+def titled(figure: go.Figure, title: str) -> go.Figure:
+    """A chart's title at its top left, the legend moved to the right to make room (a chart on a
+    projector must say what it shows)."""
+    figure.update_layout(
+        title=dict(text=title, font_size=14, x=0.01, y=0.98), margin=dict(t=50), legend=dict(xanchor="right", x=1)
+    )
+    return figure
+
+
 def loss_figure(history: dict, height: int = 260, diverged_at: int | None = None) -> go.Figure:
     """Discriminator and generator loss per iteration (`history` is BoundedHistory.columns());
     `diverged_at` marks where a loss stopped being finite."""
@@ -67,9 +76,7 @@ def loss_figure(history: dict, height: int = 260, diverged_at: int | None = None
         y_title="loss",
         height=height,
     )
-    figure.update_layout(
-        title=dict(text="Losses", font_size=14, x=0.01, y=0.98), margin=dict(t=50), legend=dict(xanchor="right", x=1)
-    )
+    titled(figure, "Losses")
     if diverged_at is not None:
         figure.add_vline(
             x=diverged_at, line=dict(color="#d62728", dash="dash"),

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import torch
 from torchvision.utils import make_grid
 
-from .charts import line_chart, small_chart_layout  # one look for every small chart
+from .charts import line_chart, small_chart_layout, titled  # one look for every small chart
 
 METRIC_COLOURS = {
     "inception_score": "#1b9e4b",
@@ -56,7 +56,7 @@ def image_grid_figure(
     discriminator's output), `row_labels` beside each row (the class of a conditional row)."""
     n = len(images)
     scale = 4
-    padding = 6 if scores is not None else 1
+    padding = 16 if scores is not None else 1  # a gap under each image as tall as the score's text
     picture = montage(images, columns, padding=padding, scale=scale)
     figure = go.Figure(go.Image(z=picture, hoverinfo="skip"))
     if n:
@@ -70,7 +70,7 @@ def image_grid_figure(
                     y=padding + r * (size + padding) + size + padding / 2,
                     text=score_format.format(score),
                     showarrow=False,
-                    font=dict(size=9),
+                    font=dict(size=12, color="black"),  # readable on a projector
                 )
         for r, label in enumerate(row_labels or []):
             figure.add_annotation(
@@ -122,7 +122,7 @@ def image_metrics_figure(
 ) -> go.Figure:
     """Metric histories (metric_history.columns()) against the iteration."""
     series = [(key, key.replace("_", " "), METRIC_COLOURS.get(key, "#333")) for key in keys]
-    return line_chart(metrics, series, y_title="score", height=height)
+    return titled(line_chart(metrics, series, y_title="score", height=height), "Sample quality")
 
 
 def class_histogram_figure(counts, class_names, ceiling_counts=None, height: int = 260) -> go.Figure:
@@ -144,6 +144,7 @@ def class_histogram_figure(counts, class_names, ceiling_counts=None, height: int
             )
         )
     small_chart_layout(figure, "samples", height, x_title="class (by the shipped classifier)")
+    titled(figure, "Classes of the generated images")
     figure.update_layout(barmode="group")
     return figure
 

@@ -15,7 +15,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR, as_float32, line_chart, small_chart_layout, span_first_evaluation
+from .charts import (
+    D_LOSS_COLOUR,
+    G_LOSS_COLOUR,
+    as_float32,
+    line_chart,
+    small_chart_layout,
+    span_first_evaluation,
+    titled,
+)
 
 REAL_COLOUR = "#1b7837"
 FAKE_COLOUR = "#762a83"
@@ -320,7 +328,7 @@ def modes_figure(metrics: dict, n_modes: int | None = None, height: int = 260) -
         tick0=0,
         dtick=25,
     )
-    return figure
+    return titled(figure, "Modes covered")
 
 
 def divergence_figure(metrics: dict, height: int = 260) -> go.Figure:
@@ -338,7 +346,7 @@ def divergence_figure(metrics: dict, height: int = 260) -> go.Figure:
         annotation_position="top left",
     )
     span_first_evaluation(figure, as_float32(metrics.get("iteration", [])))
-    return figure
+    return titled(figure, "Divergences")
 
 
 def d_output_figure(snapshot, height: int = 260) -> go.Figure:
