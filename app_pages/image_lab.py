@@ -15,6 +15,7 @@ from gan_core.live.turns import shared_turns
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
 from gan_core.plots import images as plots
+from gan_core.plots.latent import tiles
 from gan_core.presets import get_preset
 from gan_core.sampling.rejection import DEFAULT_PERCENTILE
 from gan_core.views.images import GRID_COLUMNS
@@ -226,6 +227,14 @@ def grids() -> None:
             + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
         )
     left, right = st.columns(2)
+    if not runner.ready and not state.get(key("drawn_once")):
+        # A page's first load: pictures drawn here show at once; the interactive grids (with D's
+        # scores on demand) replace them when the training process answers.
+        for column, images, title in ((left, snapshot.fake, "Generated, iteration 0"), (right, snapshot.real, "Real")):
+            column.image(tiles(images, columns=snapshot.columns, tile=40, title=title), caption=None)
+        page.rerun_when_ready()
+        return
+    state[key("drawn_once")] = True
     height = 120 + 48 * (len(snapshot.fake) // snapshot.columns)
     left.plotly_chart(plots.fake_grid_figure(snapshot, show_scores=scores, height=height), key=key("fake_grid"))
     right.plotly_chart(plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=key("real_grid"))

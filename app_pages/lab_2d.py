@@ -194,9 +194,17 @@ def main_view() -> None:
     page.follow_play_state()
     snapshot = runner.snapshot
     page.counters(snapshot)
-    st.plotly_chart(
-        plots.main_figure(snapshot, **layers, height=640), key=key("main_figure"), config=charts.PNG_DOWNLOAD_CONFIG
-    )
+    picture = None if runner.ready or state.get(key("drawn_once")) else plots.main_view_picture(snapshot)
+    if picture is not None:
+        # A page's first load: a picture drawn here shows at once; the interactive chart replaces it
+        # when the training process answers (the browser meanwhile loads plotly).
+        st.image(picture, caption="The untrained run; the interactive chart follows in a moment.")
+        page.rerun_when_ready()
+    else:
+        state[key("drawn_once")] = True
+        st.plotly_chart(
+            plots.main_figure(snapshot, **layers, height=640), key=key("main_figure"), config=charts.PNG_DOWNLOAD_CONFIG
+        )
     outside = plots.samples_outside_view(snapshot)
     if outside:
         st.warning(

@@ -16,7 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+# The first picture of the main view: the interactive chart, or the picture of it the page draws
+# at once on a first load (the same view, drawn on the server) until plotly has loaded.
+CHART = '[data-testid="stPlotlyChart"] .main-svg, .stMain [data-testid="stImage"] img'
+INTERACTIVE = '[data-testid="stPlotlyChart"] .main-svg'
 
 
 def main() -> None:
@@ -33,7 +36,7 @@ def main() -> None:
         started = time.perf_counter()
         with running_app() as url:
             healthy = time.perf_counter() - started
-            times = []
+            times, interactive = [], []
             for visitor in range(1 + args.visitors):
                 context = browser.new_context(viewport={"width": 1280, "height": 720})
                 page = context.new_page()
@@ -41,9 +44,14 @@ def main() -> None:
                 page.goto(f"{url}/{args.page}")
                 page.locator(CHART).first.wait_for(timeout=120_000)
                 times.append(time.perf_counter() - opened)
+                page.locator(INTERACTIVE).first.wait_for(timeout=120_000)
+                interactive.append(time.perf_counter() - opened)
                 if visitor == 0:
                     print(f"server healthy {healthy:.1f} s after the command")
-                    print(f"first visitor: first chart {times[0]:.2f} s after opening /{args.page}  (target 3 s)")
+                    print(
+                        f"first visitor: first chart {times[0]:.2f} s after opening /{args.page}  (target 3 s); "
+                        f"interactive {interactive[0]:.2f} s"
+                    )
                 time.sleep(2)
                 context.close()
                 time.sleep(1)
@@ -51,7 +59,8 @@ def main() -> None:
             if later:
                 print(
                     f"later visitors: first chart median {statistics.median(later):.2f} s, "
-                    f"worst {max(later):.2f} s over {len(later)}  (target 2 s)"
+                    f"worst {max(later):.2f} s over {len(later)}  (target 2 s); "
+                    f"interactive median {statistics.median(interactive[1:]):.2f} s"
                 )
         browser.close()
 

@@ -69,8 +69,7 @@ def test_lab_trains_live_in_chromium():
 
             # A second tab trains independently; closing the tabs ends their training processes.
             other = browser.new_page(viewport={"width": 1200, "height": 900})
-            other.goto(url)
-            other.get_by_role("link", name="2D lab").click()
+            other.goto(url + "/lab")  # a deep link (the first tab came through the navigation)
             other.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=60_000)
             assert iteration(other) == 0
             deadline = time.monotonic() + 15  # the process list is read from /proc: allow it to settle

@@ -158,3 +158,27 @@ def test_samples_outside_the_view_are_counted():
     far = snapshot.fake.copy()
     far[:3] = 100.0
     assert samples_outside_view(dataclasses.replace(snapshot, fake=far)) == 3
+
+
+def test_the_first_picture_is_the_main_view_drawn_as_a_png():
+    """What a page shows at once on its first load (issue 13): D's heatmap and both sample sets."""
+    import io
+
+    from PIL import Image
+
+    from gan_core.plots.toy import FAKE_COLOUR, main_view_picture
+
+    trainer = Trainer(RunConfig(model=SMALL_MODEL), device="cpu")
+    snapshot = take_snapshot(trainer, n_points=200, heat_resolution=16, manifold_resolution=4)
+    png = main_view_picture(snapshot, size=300)
+    with Image.open(io.BytesIO(png)) as picture:
+        assert picture.width >= 300
+        colours = {tuple(c) for _, c in picture.convert("RGB").getcolors(1 << 16)}
+    purple = tuple(int(FAKE_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
+    assert any(sum(abs(a - b) for a, b in zip(c, purple)) < 30 for c in colours)  # generated samples drawn
+    one_d_config = RunConfig(
+        data=DataConfig(name="mixture1d"),
+        model=ModelConfig(noise_dim=1, g_layers=1, g_width=16, d_layers=1, d_width=16),
+    )
+    one_d = take_snapshot(Trainer(one_d_config, device="cpu"), n_points=50, heat_resolution=8, manifold_resolution=4)
+    assert main_view_picture(one_d) is None  # 1D: the chart itself

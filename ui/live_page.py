@@ -355,6 +355,16 @@ class LivePage:
             return
         self.state[self.key("lr_decay_iterations")] = longer.lr_decay_iterations
 
+    def rerun_when_ready(self) -> None:
+        """Rerun the page once its training process has answered (after a first picture)."""
+
+        @st.fragment(run_every=0.3)
+        def poll() -> None:
+            if self.runner.ready or not self.runner.alive:
+                st.rerun(scope="app")
+
+        poll()
+
     def follow_play_state(self) -> None:
         """The runner paused itself (divergence, the end of its turn) or its turn came: rerun the
         page so the timers and the buttons follow."""

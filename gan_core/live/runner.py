@@ -142,6 +142,12 @@ class LiveRunner:
         return self._snapshot
 
     @property
+    def ready(self) -> bool:
+        """The training process has sent its first snapshot (before that, the snapshot is the
+        provisional one computed in this process)."""
+        return self._first.is_set()
+
+    @property
     def config(self) -> RunConfig:
         return self._config
 

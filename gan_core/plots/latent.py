@@ -207,7 +207,7 @@ PLOT_SIZE = 300  # pixels of the square plotting area
 MARGIN = 34  # room for the tick labels on the left and below
 
 
-def _colour_map(values: np.ndarray, low: float, high: float, stops=RD_BU) -> np.ndarray:
+def colour_map(values: np.ndarray, low: float, high: float, stops=RD_BU) -> np.ndarray:
     """values (h, w) -> RGB uint8 (h, w, 3) along a piecewise-linear colour scale."""
     t = np.clip((np.asarray(values, dtype=np.float64) - low) / max(high - low, 1e-12), 0, 1)
     positions = np.array([p for p, _ in stops])
@@ -215,19 +215,22 @@ def _colour_map(values: np.ndarray, low: float, high: float, stops=RD_BU) -> np.
     return np.stack([np.interp(t, positions, colours[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
 
 
-def _hex(colour: str) -> tuple[int, int, int]:
+def hex_colour(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-class _Canvas:
+class PlaneCanvas:
     """A square plot: data coordinates [low, high]^2 onto PLOT_SIZE pixels, with tick labels."""
 
-    def __init__(self, background: np.ndarray, low: float, high: float, title: str, x_title: str, y_title: str):
+    def __init__(
+        self, background: np.ndarray, low: float, high: float, title: str, x_title: str, y_title: str,
+        size: int = PLOT_SIZE,
+    ):  # fmt: skip
         from PIL import Image, ImageDraw
 
-        self.low, self.high = low, high
-        self.image = Image.new("RGB", (MARGIN + PLOT_SIZE + 8, 24 + PLOT_SIZE + MARGIN), "white")
-        plot = Image.fromarray(background[::-1]).resize((PLOT_SIZE, PLOT_SIZE), Image.NEAREST)  # row 0 is the top
+        self.low, self.high, self.size = low, high, size
+        self.image = Image.new("RGB", (MARGIN + self.size + 8, 24 + self.size + MARGIN), "white")
+        plot = Image.fromarray(background[::-1]).resize((self.size, self.size), Image.NEAREST)  # row 0 is the top
         self.image.paste(plot, (MARGIN, 24))
         self.draw = ImageDraw.Draw(self.image)
         font = font_of_size(12)
@@ -237,23 +240,23 @@ class _Canvas:
         tick = np.ceil(low / step) * step
         while tick <= high + 1e-9:
             x, y = self.to_pixel(tick, tick)
-            self.draw.text((x - 6, 24 + PLOT_SIZE + 3), f"{tick:g}", fill="#555", font=font)
+            self.draw.text((x - 6, 24 + self.size + 3), f"{tick:g}", fill="#555", font=font)
             self.draw.text((4, y - 7), f"{tick:g}", fill="#555", font=font)
             tick += step
-        self.draw.text((MARGIN + PLOT_SIZE / 2 - 30, 24 + PLOT_SIZE + 17), x_title, fill="#333", font=font)
+        self.draw.text((MARGIN + self.size / 2 - 30, 24 + self.size + 17), x_title, fill="#333", font=font)
         self.draw.text((MARGIN + 4, 26), y_title, fill="#333", font=font)
 
-    def copy(self) -> _Canvas:
+    def copy(self) -> PlaneCanvas:
         from PIL import ImageDraw
 
-        twin = object.__new__(_Canvas)
-        twin.low, twin.high, twin.image = self.low, self.high, self.image.copy()
+        twin = object.__new__(PlaneCanvas)
+        twin.low, twin.high, twin.size, twin.image = self.low, self.high, self.size, self.image.copy()
         twin.draw = ImageDraw.Draw(twin.image)
         return twin
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
-        scale = PLOT_SIZE / (self.high - self.low)
-        return MARGIN + (x - self.low) * scale, 24 + PLOT_SIZE - (y - self.low) * scale
+        scale = self.size / (self.high - self.low)
+        return MARGIN + (x - self.low) * scale, 24 + self.size - (y - self.low) * scale
 
     def inside(self, x: float, y: float) -> bool:
         return self.low <= x <= self.high and self.low <= y <= self.high
@@ -289,23 +292,24 @@ class _Canvas:
         return png_bytes(self.image.quantize(colors=128, method=2))
 
 
-def noise_plane_base(plane) -> _Canvas:
+def noise_plane_base(plane) -> PlaneCanvas:
     """The noise plane's picture without the code's marks (it changes only with the plane)."""
     if plane.modes is not None:
-        colours = [_hex(LOW_QUALITY_COLOUR)] + [_hex(MODE_COLOURS[i % len(MODE_COLOURS)]) for i in range(plane.n_modes)]
+        modes = [hex_colour(MODE_COLOURS[i % len(MODE_COLOURS)]) for i in range(plane.n_modes)]
+        colours = [hex_colour(LOW_QUALITY_COLOUR)] + modes
         background = np.array(colours, np.uint8)[plane.modes + 1]
     else:
-        background = _colour_map(plane.d_values, float(plane.d_values.min()), float(plane.d_values.max()))
+        background = colour_map(plane.d_values, float(plane.d_values.min()), float(plane.d_values.max()))
     extent = float(np.abs(plane.axis).max())
     title = "Noise plane: the mode each z lands in" if plane.modes is not None else "Noise plane: D(G(z)) for each z"
-    return _Canvas(background, -extent, extent, title, f"{plane.u_name} (std)", plane.v_name)
+    return PlaneCanvas(background, -extent, extent, title, f"{plane.u_name} (std)", plane.v_name)
 
 
-def data_plane_base(plane) -> _Canvas:
+def data_plane_base(plane) -> PlaneCanvas:
     """D's heatmap with the real and generated samples and the modes, without G(z)'s marks."""
     low, high = (0.0, 1.0) if plane.d_is_probability else (float(plane.d_grid.min()), float(plane.d_grid.max()))
-    canvas = _Canvas(
-        _colour_map(plane.d_grid, low, high),
+    canvas = PlaneCanvas(
+        colour_map(plane.d_grid, low, high),
         plane.bounds[0],
         plane.bounds[1],
         "Data plane: G(z) on D's heatmap",
@@ -322,13 +326,13 @@ def data_plane_base(plane) -> _Canvas:
     if plane.centers is not None:
         for i, (x, y) in enumerate(plane.centers):
             px, py = canvas.to_pixel(x, y)
-            colour = _hex(MODE_COLOURS[i % len(MODE_COLOURS)])
+            colour = hex_colour(MODE_COLOURS[i % len(MODE_COLOURS)])
             canvas.draw.ellipse((px - 7, py - 7, px + 7, py + 7), outline=colour, width=3)
             canvas.draw.text((px + 7, py - 16), str(i + 1), fill=colour, font=font_of_size(12))
     return canvas
 
 
-def with_marks(base: _Canvas, point=None, path=None) -> bytes:
+def with_marks(base: PlaneCanvas, point=None, path=None) -> bytes:
     """A copy of a plane's picture with a sweep (dotted) and a point (a star), as PNG bytes."""
     canvas = base.copy()
     if path is not None:
