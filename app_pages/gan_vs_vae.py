@@ -10,7 +10,6 @@ import streamlit as st
 
 from gan_core.config import ConfigError
 from gan_core.live import ComparisonRunner, LiveRunnerError
-from gan_core.live.turns import shared_turns
 from gan_core.plots import comparison as plots
 from gan_core.training.comparison import (
     COMPARISON_ARCHITECTURES,
@@ -19,7 +18,7 @@ from gan_core.training.comparison import (
     ComparisonConfig,
 )
 from ui import comparison_views as views
-from ui.live_page import LIVE_PAGE_CSS, WAITING_POLL_SECONDS, release_runner
+from ui.live_page import LIVE_PAGE_CSS, WAITING_POLL_SECONDS, page_runner, release_runner
 
 KEY = "cmp_"
 DEFAULT_PRESET = "ring"
@@ -54,9 +53,7 @@ def key(name: str) -> str:
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> ComparisonRunner:
     """This session's comparison: its training process stops when the session ends."""
-    return ComparisonRunner(
-        COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY, wait=False, turns=shared_turns()
-    )
+    return page_runner(COMPARISON_PRESETS[DEFAULT_PRESET][1], ComparisonRunner, publish_every=VIEW_EVERY)
 
 
 runner = session_runner()

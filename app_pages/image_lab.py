@@ -11,7 +11,6 @@ import streamlit as st
 
 from gan_core.config import D_NORMS, IMAGE_DATASETS, NOISE_PRIORS, ModelConfig, applicable_model_fields
 from gan_core.live import LiveRunner
-from gan_core.live.turns import shared_turns
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
 from gan_core.plots import images as plots
@@ -20,7 +19,7 @@ from gan_core.presets import get_preset
 from gan_core.sampling.rejection import DEFAULT_PERCENTILE
 from gan_core.views.images import GRID_COLUMNS
 from ui.config_widgets import PageFields
-from ui.live_page import LIVE_PAGE_CSS, LivePage, release_runner
+from ui.live_page import LIVE_PAGE_CSS, LivePage, page_runner, release_runner
 
 FIELDS = PageFields(
     prefix="img_",
@@ -71,13 +70,11 @@ DEFAULT_PRESET = "digits-dcgan"
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> LiveRunner:
     """This session's runner: its training process stops when the session ends (the tab closes)."""
-    return LiveRunner(
+    return page_runner(
         get_preset(DEFAULT_PRESET),
         kind="image",
         publish_every=VIEW_EVERY,
         metrics_every=IMAGE_METRICS_EVERY,
-        turns=shared_turns(),  # at most GAN_EXPLORER_MAX_TRAINING runs train at once; the rest wait in line
-        wait=False,  # draw the untrained run at once while the training process starts
     )
 
 
@@ -227,14 +224,10 @@ def grids() -> None:
             + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
         )
     left, right = st.columns(2)
-    if not runner.ready and not state.get(key("drawn_once")):
-        # A page's first load: pictures drawn here show at once; the interactive grids (with D's
-        # scores on demand) replace them when the training process answers.
+    if page.first_load():  # pictures at once; the interactive grids (with D's scores) follow
         for column, images, title in ((left, snapshot.fake, "Generated, iteration 0"), (right, snapshot.real, "Real")):
             column.image(tiles(images, columns=snapshot.columns, tile=40, title=title), caption=None)
-        page.rerun_when_ready()
         return
-    state[key("drawn_once")] = True
     height = 120 + 48 * (len(snapshot.fake) // snapshot.columns)
     left.plotly_chart(plots.fake_grid_figure(snapshot, show_scores=scores, height=height), key=key("fake_grid"))
     right.plotly_chart(plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=key("real_grid"))

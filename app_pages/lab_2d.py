@@ -15,12 +15,11 @@ from gan_core.data.toy import MIXTURES, WITHOUT_STD, data_defaults
 from gan_core.evaluation.collapse import collapse_warning
 from gan_core.evaluation.mixture import STANDARD_SAMPLE_COUNT
 from gan_core.live import LiveRunner
-from gan_core.live.turns import shared_turns
 from gan_core.plots import charts
 from gan_core.plots import toy as plots
 from gan_core.presets import get_preset
 from ui.config_widgets import PageFields
-from ui.live_page import LIVE_PAGE_CSS, LivePage, release_runner
+from ui.live_page import LIVE_PAGE_CSS, LivePage, page_runner, release_runner
 
 FIELDS = PageFields(
     prefix="lab_",
@@ -61,14 +60,12 @@ LAYERS = {
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
 def session_runner() -> LiveRunner:
     """This session's runner: its training process stops when the session ends (the tab closes)."""
-    return LiveRunner(
+    return page_runner(
         get_preset(DEFAULT_PRESET),
         kind="toy",
         publish_every=VIEW_EVERY,
         metrics_every=METRICS_EVERY,
         snapshot_options=SNAPSHOT_OPTIONS,
-        turns=shared_turns(),  # at most GAN_EXPLORER_MAX_TRAINING runs train at once; the rest wait in line
-        wait=False,  # draw the untrained run at once while the training process starts
     )
 
 
@@ -194,14 +191,10 @@ def main_view() -> None:
     page.follow_play_state()
     snapshot = runner.snapshot
     page.counters(snapshot)
-    picture = None if runner.ready or state.get(key("drawn_once")) else plots.main_view_picture(snapshot)
+    picture = plots.main_view_picture(snapshot) if page.first_load() else None  # None in 1D: the chart itself
     if picture is not None:
-        # A page's first load: a picture drawn here shows at once; the interactive chart replaces it
-        # when the training process answers (the browser meanwhile loads plotly).
         st.image(picture, caption="The untrained run; the interactive chart follows in a moment.")
-        page.rerun_when_ready()
     else:
-        state[key("drawn_once")] = True
         st.plotly_chart(
             plots.main_figure(snapshot, **layers, height=640), key=key("main_figure"), config=charts.PNG_DOWNLOAD_CONFIG
         )

@@ -22,10 +22,10 @@ def picture(images, captions=None, *, columns: int, tile: int = TILE, title: str
     st.html(image_html(png, width, alt or title))
 
 
-def by_width(snapshot) -> list[list]:
-    """The members in rows of one width (GAN, VAE, AE each)."""
+def by_width(members) -> list[list]:
+    """Members in groups of one width (GAN, VAE, AE each), in the comparison's order."""
     rows: dict[int, list] = {}
-    for member in snapshot.members:
+    for member in members:
         rows.setdefault(member.width, []).append(member)
     return list(rows.values())
 
@@ -34,7 +34,7 @@ def rows_by_model(snapshot) -> dict:
     return {row["model"]: row for row in snapshot.table}
 
 
-def _score_caption(row: dict | None, kind: str) -> str:
+def _score_caption(row: dict | None) -> str:
     if not row or row.get("fid") is None:
         return ""
     return f"FID {row['fid']:.2f} · IS {row['inception_score']:.2f} · sharpness {row['sharpness']:.2f}"
@@ -42,7 +42,7 @@ def _score_caption(row: dict | None, kind: str) -> str:
 
 # ----- 2D data --------------------------------------------------------------------------------------
 def toy_samples(snapshot, key: str) -> None:
-    for members in by_width(snapshot):
+    for members in by_width(snapshot.members):
         names = [m.name for m in members]
         st.plotly_chart(plots.toy_samples_figure(snapshot, names), key=f"{key}_{names[0]}")
         outside = {n: c for n, c in plots.outside_counts(snapshot, names).items() if c}
@@ -62,7 +62,7 @@ def code_space(snapshot, key: str) -> None:
     encoders = [m for m in snapshot.members if m.codes is not None]
     if snapshot.kind == "image":
         image_code_grids(snapshot, encoders)
-    for width_members in _group_by_width(encoders):
+    for width_members in by_width(encoders):
         st.plotly_chart(
             plots.code_space_figure(snapshot, [m.name for m in width_members]), key=f"{key}_{width_members[0].name}"
         )
@@ -73,13 +73,6 @@ def code_space(snapshot, key: str) -> None:
         "between data points decode to something; the auto-encoder's codes sit wherever reconstruction put "
         "them, with empty space (holes) between and around the groups."
     )
-
-
-def _group_by_width(members: list) -> list[list]:
-    groups: dict[int, list] = {}
-    for member in members:
-        groups.setdefault(member.width, []).append(member)
-    return list(groups.values())
 
 
 def image_code_grids(snapshot, encoders: list) -> None:
@@ -106,13 +99,13 @@ def image_code_grids(snapshot, encoders: list) -> None:
 # ----- images ---------------------------------------------------------------------------------------
 def image_samples(snapshot, key: str) -> None:
     rows = rows_by_model(snapshot)
-    for members in by_width(snapshot):
+    for members in by_width(snapshot.members):
         columns = st.columns(len(members))
         for column, member in zip(columns, members):
             with column:
                 st.markdown(f"**{member.name}**")
                 picture(member.samples, columns=6, tile=40, alt=f"{member.name} samples")
-                st.caption(_score_caption(rows.get(member.name), snapshot.kind) or "scores after the first scoring")
+                st.caption(_score_caption(rows.get(member.name)) or "scores after the first scoring")
     st.caption(
         "Each grid decodes the same 36 codes drawn from N(0, I): the GAN's noise is the VAE's and the "
         "auto-encoder's code. Scores: the shipped classifier's FID and IS, and the variance of the Laplacian "

@@ -13,6 +13,8 @@ import streamlit as st
 
 from gan_core.config import LOSSES, OPTIMIZERS, ConfigError
 from gan_core.device import pick_device
+from gan_core.live import LiveRunner
+from gan_core.live.turns import shared_turns
 from gan_core.presets import get_preset, presets_for
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.speed import CRAWL_ITERATIONS_PER_SECOND, estimated_iterations_per_second, iteration_cost
@@ -35,6 +37,13 @@ LIVE_PAGE_CSS = """<style>
 
 WAITING_POLL_SECONDS = 2.0  # how often a page waiting for its turn looks whether it came
 CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
+
+
+def page_runner(config, runner_class=LiveRunner, **options):
+    """A live page's runner: it takes its turn in the server's line (at most
+    GAN_EXPLORER_MAX_TRAINING runs train at once) and does not wait for its training process, so
+    the page draws at once."""
+    return runner_class(config, turns=shared_turns(), wait=False, **options)
 
 
 def release_runner(runner) -> None:
@@ -355,8 +364,12 @@ class LivePage:
             return
         self.state[self.key("lr_decay_iterations")] = longer.lr_decay_iterations
 
-    def rerun_when_ready(self) -> None:
-        """Rerun the page once its training process has answered (after a first picture)."""
+    def first_load(self) -> bool:
+        """True while the page's training process has not answered yet (a page's first load): the
+        page draws its main view as a picture at once, and reruns by itself when the process answers,
+        the browser meanwhile loading plotly for the interactive chart."""
+        if self.runner.ready:
+            return False
 
         @st.fragment(run_every=0.3)
         def poll() -> None:
@@ -364,6 +377,7 @@ class LivePage:
                 st.rerun(scope="app")
 
         poll()
+        return True
 
     def follow_play_state(self) -> None:
         """The runner paused itself (divergence, the end of its turn) or its turn came: rerun the

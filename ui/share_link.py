@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gan_core.config import ConfigError, RunConfig, coerce_setting
-from gan_core.presets import PresetError, get_preset
+from gan_core.config import ConfigError, RunConfig, check_kind, coerce_setting
+from gan_core.presets import PresetError, get_preset, presets_for
 
 from .config_widgets import PageFields, config_from_widgets, normalised
 
@@ -55,9 +55,6 @@ def config_from_query(
 ) -> tuple[RunConfig, str | None, dict[str, str]]:
     """(config, preset name or None, extras) from a link's query parameters. Settings start from
     the link's preset (or `base`); each parameter must name a widget of this page. Raises LinkError."""
-    from gan_core.config import check_kind
-    from gan_core.presets import presets_for
-
     preset = query.get("preset")
     if preset is not None:
         if preset not in presets_for(kind):

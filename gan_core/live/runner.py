@@ -89,14 +89,14 @@ class LiveRunner:
         turns=None,
     ):
         self._config = config or RunConfig()
-        self.kind = kind or self._config.kind
+        self._kind = kind or self._config.kind
         self.turns = turns  # a gan_core.live.turns.Turns shared by the server's runners, or None
         self._was_playing = False
         self.publish_every = publish_every
         self.metrics_every = metrics_every
         self.timeline_every = timeline_every
         options = dict(
-            kind=self.kind,
+            kind=self._kind,
             publish_every=publish_every,
             metrics_every=metrics_every,
             timeline_every=timeline_every,
@@ -140,6 +140,11 @@ class LiveRunner:
     def snapshot(self):
         """The latest snapshot (immutable: safe to read from any thread)."""
         return self._snapshot
+
+    @property
+    def kind(self) -> str:
+        """The kind of run the page shows ("toy" or "image"): a reset to the other kind is refused."""
+        return self._kind
 
     @property
     def ready(self) -> bool:
@@ -380,10 +385,6 @@ class ComparisonRunner(LiveRunner):
     def kind(self) -> str:
         """ "toy" or "image": the data of the comparison now (a reset may change it)."""
         return self._config.kind
-
-    @kind.setter
-    def kind(self, value: str) -> None:  # LiveRunner sets it once; the config decides
-        pass
 
     @property
     def finished(self) -> bool:

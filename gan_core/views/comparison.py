@@ -192,8 +192,8 @@ def member_view(name: str, trainer, seconds: float, fixed_codes: torch.Tensor, i
 
 def held_out_inputs(data) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Images: the held-out digits to encode (one of each class first, so the reconstructions
-    show every class), their labels, and the two digits a (a 0) and b (a 1... the first two
-    classes present) that the probes encode."""
+    show every class), their labels, and the two digits a and b the probes encode (the first
+    held-out digit of each of the first two classes)."""
     images, labels = data.held_out_images, data.held_out_labels
     firsts = [int((labels == c).nonzero()[0]) for c in range(10) if bool((labels == c).any())]
     rest = [i for i in range(len(labels)) if i not in set(firsts)]
