@@ -261,7 +261,7 @@ class TrainConfig:
 
     def __post_init__(self):
         _check_choice("loss", self.loss, LOSSES)
-        _check_range("discriminator steps k", self.d_steps, 0, 10)
+        _check_range("discriminator steps k", self.d_steps, 0, 100)
         _check_range("generator steps m", self.g_steps, 0, 10)
         _check(self.d_steps + self.g_steps > 0, "k and m cannot both be 0: an iteration would do nothing")
         _check_choice("discriminator optimizer", self.d_optimizer, OPTIMIZERS)

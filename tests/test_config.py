@@ -24,7 +24,7 @@ def test_points_round_trip_as_tuples():
         (lambda: TrainConfig(g_lr=-1), "generator learning rate must be > 0, got -1"),
         (lambda: TrainConfig(d_lr=0), "discriminator learning rate must be > 0, got 0"),
         (lambda: TrainConfig(loss="vanilla"), "loss must be one of"),
-        (lambda: TrainConfig(d_steps=11), "discriminator steps k must be between 0 and 10, got 11"),
+        (lambda: TrainConfig(d_steps=101), "discriminator steps k must be between 0 and 100, got 101"),
         (lambda: TrainConfig(d_steps=0, g_steps=0), "k and m cannot both be 0"),
         (lambda: ModelConfig(g_layers=7), "generator hidden layers must be between 0 and 6, got 7"),
         (lambda: ModelConfig(noise_dim=0), "noise dimension must be between 1 and 128, got 0"),

@@ -178,7 +178,9 @@ def make_toy_distribution(config: DataConfig) -> ToyDistribution:
         return ToyDistribution(name, 2, _square_bounds(centers, 0.3), centers, config.std)
     if name == "mixture1d":
         n, scale, std = config.n_modes, config.radius, config.std
-        centers = torch.linspace(-scale, scale, n).unsqueeze(1) if n > 1 else torch.zeros(1, 1)
+        # n modes evenly from -radius to radius; a single mode sits at x = radius (the theory page's
+        # Gaussian away from where an untrained generator puts its samples).
+        centers = torch.linspace(-scale, scale, n).unsqueeze(1) if n > 1 else torch.full((1, 1), float(scale))
         return ToyDistribution(name, 1, _square_bounds(centers + 3 * std * torch.sign(centers), 0.2), centers, std)
     scale, std = config.radius, config.std
     if name == "points":

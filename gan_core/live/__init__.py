@@ -2,7 +2,7 @@
 process's loop (worker.py), what it sends the page by run kind (publishers.py), and the
 timeline of kept snapshots (timeline.py)."""
 
-from .runner import ComparisonRunner, LiveRunner, LiveRunnerError
+from .runner import ComparisonRunner, LiveRunner, LiveRunnerError, TheoryRunner
 from .timeline import TIMELINE_MILESTONES, Timeline
 
-__all__ = ["TIMELINE_MILESTONES", "ComparisonRunner", "LiveRunner", "LiveRunnerError", "Timeline"]
+__all__ = ["TIMELINE_MILESTONES", "ComparisonRunner", "LiveRunner", "LiveRunnerError", "TheoryRunner", "Timeline"]

@@ -41,6 +41,7 @@ import weakref
 from ..config import ConfigError, RunConfig, TrainConfig
 from ..training.checkpoint import CheckpointError
 from ..training.comparison import ComparisonConfig
+from ..training.theory import TheoryConfig
 from .worker import serve
 
 REQUEST_TIMEOUT = 120.0  # seconds; a checkpoint load or the first snapshot on a busy machine
@@ -404,6 +405,33 @@ class ComparisonRunner(LiveRunner):
         self._request("extend", int(iterations))
 
 
+class TheoryRunner(LiveRunner):
+    """The theory page's runs (gan_core.live.theory): one section's 1D GANs side by side in the
+    same process and pipe as a single run; `config` is a TheoryConfig and the snapshots are
+    TheorySnapshots."""
+
+    def __init__(self, config: TheoryConfig, *, publish_every: float = 0.3, **options):
+        super().__init__(config, kind="toy", session="theory", publish_every=publish_every, **options)
+
+    @property
+    def finished(self) -> bool:
+        """Every variant has trained the section's iterations."""
+        return bool(self._status.get("finished"))
+
+    def panel(self, letter: str, count: int | None = None):
+        """The paper's Figure 1 panel `letter` ("a" to "d") from the current state."""
+        self._request("panel", (letter, count))
+        return self._snapshot
+
+    def judges_only(self, count: int):
+        """`count` updates of every discriminator / critic with the generators held fixed."""
+        self._request("judges_only", int(count))
+        return self._snapshot
+
+    def extend(self, iterations: int) -> None:
+        self._request("extend", int(iterations))
+
+
 @contextlib.contextmanager
 def _plain_main():
     """multiprocessing imports the parent's __main__ again in a new process; inside Streamlit
@@ -442,6 +470,10 @@ def _context():
 def provisional_snapshot(config, snapshot_options: dict, session: str = "single"):
     """The snapshot at iteration 0, computed in this process (tens of milliseconds for the
     presets), for a page to draw while its training process starts."""
+    if session == "theory":
+        from .theory import TheorySession
+
+        return TheorySession(config).snapshot
     if session == "comparison":
         from ..training.comparison import Comparison
         from ..views.comparison import take_comparison_snapshot

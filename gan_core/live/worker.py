@@ -14,9 +14,11 @@ from ..config import ConfigError, RunConfig, TrainConfig, check_kind
 from ..evaluation.image_run import rejection_demo
 from ..training import Trainer, checkpoint
 from ..training.comparison import ComparisonConfig
+from ..training.theory import TheoryConfig
 from .comparison import ComparisonSession
 from .publishers import publisher_for
 from .rate import RateMeter
+from .theory import TheorySession
 from .timeline import Timeline
 
 CHUNK_SECONDS = 0.02  # iterations run between two looks at the pipe
@@ -190,8 +192,13 @@ def _comparison_session(config_json: str, **options) -> ComparisonSession:
     return ComparisonSession(ComparisonConfig.from_json(config_json), **options)
 
 
-# What a live page trains: one run, or a GAN-vs-VAE comparison (gan_core.live.comparison).
-SESSIONS = {"single": _single_session, "comparison": _comparison_session}
+def _theory_session(config_json: str, **options) -> TheorySession:
+    return TheorySession(TheoryConfig.from_json(config_json), **options)
+
+
+# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.comparison) or the
+# theory page's side-by-side 1D runs (gan_core.live.theory).
+SESSIONS = {"single": _single_session, "comparison": _comparison_session, "theory": _theory_session}
 
 
 def serve(connection, config_json: str, options: dict) -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..evaluation.theory import generator_loss_curve
-from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR
+from ..evaluation.theory import generator_loss_curve, value_lower_bound
+from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR, small_chart_layout, titled
 
 LOSS_STYLES = {
     "minimax": ("minimax: log(1 - D(G(z)))", D_LOSS_COLOUR),
@@ -65,3 +65,184 @@ def raw_output_gradients_figure(height: int = 320) -> go.Figure:
     figure.update_xaxes(title_text="D(G(z)), raw", gridcolor="#eee")
     figure.update_yaxes(title_text="|gradient|", gridcolor="#eee")
     return figure
+
+
+# ----- the live 1D sections ------------------------------------------------------------------------
+DATA_COLOUR = "#111111"  # the paper's black dots
+GENERATOR_COLOUR = "#2ca02c"  # green
+D_COLOUR = "#1f5fbf"  # blue dashes
+OPTIMUM_COLOUR = "#e66101"
+VARIANT_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
+
+
+def line_picture_figure(picture, *, before=None, title: str = "", height: int = 430) -> go.Figure:
+    """Goodfellow et al. (2014), Figure 1, for one run: the data's density (black dots), the
+    generator's (green), D(x) (blue dashes) and D*(x) on top; below, the z axis and the lines
+    x = G(z). With `before` (panel c), the generator's density and mapping before the G updates
+    in grey, and each line's move drawn as an arrow."""
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.03,
+        specs=[[{"secondary_y": True}], [{}]],
+    )  # fmt: skip
+    x = picture.x
+    dots = slice(None, None, 4)
+    figure.add_trace(
+        go.Scatter(x=x[dots], y=picture.p_data[dots], mode="markers", name="p_data",
+                   marker=dict(color=DATA_COLOUR, size=4)),
+        row=1, col=1, secondary_y=True,
+    )  # fmt: skip
+    if before is not None:
+        figure.add_trace(
+            go.Scatter(x=x, y=before.p_g, name="p_g before", line=dict(color="#9a9a9a", width=1.5, dash="dot")),
+            row=1, col=1, secondary_y=True,
+        )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(x=x, y=picture.p_g, name="p_g (generator)", line=dict(color=GENERATOR_COLOUR, width=2.5)),
+        row=1, col=1, secondary_y=True,
+    )  # fmt: skip
+    d_name = "D(x)" if picture.probabilistic else "critic f(x)"
+    figure.add_trace(
+        go.Scatter(x=x, y=picture.d, name=d_name, line=dict(color=D_COLOUR, width=2.5, dash="dash")), row=1, col=1
+    )
+    if picture.probabilistic:
+        figure.add_trace(
+            go.Scatter(x=x, y=picture.d_star, name="D*(x) = p_data / (p_data + p_g)",
+                       line=dict(color=OPTIMUM_COLOUR, width=1.5, dash="dot")),
+            row=1, col=1,
+        )  # fmt: skip
+        figure.update_yaxes(title_text="D(x)", range=[-0.02, 1.02], row=1, col=1, secondary_y=False)
+    else:
+        figure.update_yaxes(title_text="critic f(x)", row=1, col=1, secondary_y=False)
+    figure.update_yaxes(title_text="density", rangemode="tozero", showgrid=False, row=1, col=1, secondary_y=True)
+    _mapping(figure, picture, before)
+    figure.update_xaxes(range=[x[0], x[-1]], gridcolor="#eee", row=1, col=1)
+    figure.update_xaxes(title_text="x", range=[x[0], x[-1]], row=2, col=1)
+    figure.update_yaxes(range=[-0.25, 1.1], showticklabels=False, showgrid=False, zeroline=False, row=2, col=1)
+    figure.update_layout(
+        height=height, plot_bgcolor="white", margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12),
+        uirevision="line-picture",
+    )  # fmt: skip
+    if title:
+        titled(figure, title)
+        figure.update_layout(legend=dict(yanchor="top", y=-0.12, xanchor="left", x=0))
+    return figure
+
+
+def z_positions(picture) -> np.ndarray:
+    """Where each z sits on the lower axis: the z range drawn over the middle of the x view."""
+    low, high = picture.x[0], picture.x[-1]
+    z_low, z_high = picture.z_range
+    middle, half = (low + high) / 2, 0.35 * (high - low)
+    span = max(z_high - z_low, 1e-9)
+    return middle - half + (picture.z - z_low) / span * 2 * half
+
+
+def _mapping(figure: go.Figure, picture, before) -> None:
+    zs = z_positions(picture)
+    targets = np.clip(picture.g_of_z, picture.x[0], picture.x[-1])
+    line_x, line_y = [], []
+    for z, g in zip(zs, targets):
+        line_x += [z, g, None]
+        line_y += [0, 1, None]
+    figure.add_trace(
+        go.Scatter(x=line_x, y=line_y, mode="lines", name="x = G(z)", line=dict(color=GENERATOR_COLOUR, width=1)),
+        row=2, col=1,
+    )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(x=[zs[0], zs[-1]], y=[0, 0], mode="lines+text", text=[f"z = {picture.z_range[0]:.1f}",
+                   f"z = {picture.z_range[1]:.1f}"], textposition="bottom center", showlegend=False,
+                   line=dict(color="#555", width=2), hoverinfo="skip"),
+        row=2, col=1,
+    )  # fmt: skip
+    if before is not None:
+        old = np.clip(before.g_of_z, picture.x[0], picture.x[-1])
+        for start, end in zip(old, targets):
+            if abs(end - start) > 1e-4 * (picture.x[-1] - picture.x[0]):
+                figure.add_annotation(
+                    x=end, y=1.0, ax=start, ay=1.0, xref="x2", yref="y3", axref="x2", ayref="y3",
+                    showarrow=True, arrowhead=2, arrowsize=1.2, arrowcolor="#a33", text="",
+                )  # fmt: skip
+
+
+def value_figure(history: dict, height: int = 300) -> go.Figure:
+    """V(G, D*) estimated from samples against -log 4 + 2 JSD (Theorem 1: equal), the learned
+    D's value V(G, D) (below both: D* is the best D), and the floor -log 4."""
+    figure = go.Figure()
+    iterations = np.asarray(history.get("iteration", []), dtype=float)
+    for key, name, colour, dash in (
+        ("value_optimal", "V(G, D*), from samples", OPTIMUM_COLOUR, None),
+        ("bound", "-log 4 + 2 JSD(p_data || p_g)", DATA_COLOUR, "dot"),
+        ("value_learned", "V(G, D), the trained D", D_COLOUR, "dash"),
+    ):
+        if history.get(key):
+            figure.add_trace(
+                go.Scatter(
+                    x=iterations, y=history[key], name=name, mode="lines", line=dict(color=colour, width=2, dash=dash)
+                )
+            )
+    figure.add_hline(
+        y=value_lower_bound(), line=dict(color="#888", width=1), annotation_text="-log 4 (p_g = p_data)",
+        annotation_position="bottom right",
+    )  # fmt: skip
+    small_chart_layout(figure, "value", height)
+    return titled(figure, "The value function measures the JS divergence")
+
+
+def over_iterations_figure(
+    histories: dict[str, dict], key: str, *, title: str, y_title: str, log: bool = False, height: int = 260,
+    reference: dict[str, str] | None = None,
+) -> go.Figure:  # fmt: skip
+    """One line per variant of `key` over iterations; `reference` maps a variant to a second
+    key drawn dotted in the same colour (a critic's estimate against the exact W1)."""
+    figure = go.Figure()
+    for index, (name, columns) in enumerate(histories.items()):
+        colour = VARIANT_COLOURS[index % len(VARIANT_COLOURS)]
+        if columns.get(key):
+            values = np.asarray(columns[key], dtype=float)
+            if log:
+                values = np.maximum(values, 1e-8)
+            figure.add_trace(
+                go.Scatter(x=columns["iteration"], y=values, name=name, mode="lines", line=dict(color=colour, width=2))
+            )
+        other = (reference or {}).get(name)
+        if other and columns.get(other):
+            figure.add_trace(
+                go.Scatter(x=columns["iteration"], y=columns[other], name=f"{name}: exact W1", mode="lines",
+                           line=dict(color=colour, width=1.5, dash="dot")),
+            )  # fmt: skip
+    small_chart_layout(figure, y_title, height)
+    if log:
+        figure.update_yaxes(type="log", exponentformat="power")
+    return titled(figure, title)
+
+
+def sweep_figure(sweep: dict, height: int = 300) -> go.Figure:
+    """JSD and W1 between the data and a Gaussian sliding towards it."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Scatter(x=sweep["position"], y=sweep["jsd"], name="JSD (nats)", line=dict(color="#6a3d9a", width=2.5))
+    )
+    figure.add_trace(
+        go.Scatter(x=sweep["position"], y=sweep["w1"], name="W1", line=dict(color=OPTIMUM_COLOUR, width=2.5)),
+        secondary_y=True,
+    )
+    figure.add_hline(y=float(np.log(2)), line=dict(color="#6a3d9a", width=1, dash="dot"),
+                     annotation_text="log 2", annotation_position="top left")  # fmt: skip
+    small_chart_layout(figure, "JSD", height, x_title="where the fake Gaussian sits")
+    figure.update_yaxes(title_text="W1", secondary_y=True, showgrid=False)
+    return titled(figure, "A fake Gaussian slides towards the data")
+
+
+def gradient_norm_histogram(norms: dict[str, np.ndarray], height: int = 280) -> go.Figure:
+    """|grad_x f| on points between real and generated samples, per judge."""
+    figure = go.Figure()
+    for index, (name, values) in enumerate(norms.items()):
+        figure.add_trace(
+            go.Histogram(x=np.asarray(values), name=name, opacity=0.6, nbinsx=40,
+                         marker_color=VARIANT_COLOURS[index % len(VARIANT_COLOURS)])
+        )  # fmt: skip
+    figure.add_vline(x=1.0, line=dict(color="#444", dash="dot"), annotation_text="1 (GP's target)")
+    small_chart_layout(figure, "points", height, x_title="|df/dx| at points between real and fake")
+    figure.update_layout(barmode="overlay")
+    return titled(figure, "The judges' slopes between the two distributions")

@@ -1,0 +1,393 @@
+"""The theory page's live sections (1-4): a toolbar acting on every run of the section, and the
+section's figures redrawn from the latest snapshot while it plays. The runs themselves train in
+the session's training process (gan_core.live.theory); this module only reads and asks."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gan_core.config import ConfigError
+from gan_core.data.toy import make_toy_distribution
+from gan_core.evaluation.theory import js_and_w1_sweep, value_lower_bound
+from gan_core.live import LiveRunnerError
+from gan_core.live.theory import OPTIMUM_UPDATES, PANEL_ITERATIONS
+from gan_core.plots import theory as plots
+from gan_core.training.theory import DATA_SHAPES, TheoryConfig, section_data
+
+VIEW_EVERY = 0.4  # seconds between redraws while playing
+state = st.session_state
+
+
+def key(name: str) -> str:
+    return f"theory_{name}"
+
+
+def say(kind: str, text: str) -> None:
+    state[key("message")] = (kind, text)
+
+
+def show_message() -> None:
+    message = state.pop(key("message"), None)
+    if message:
+        {"error": st.error, "warning": st.warning}.get(message[0], st.success)(message[1])
+
+
+def ask(action, *args, done: str = "") -> None:
+    """A request to the training process with its error shown as a sentence, never a traceback."""
+    try:
+        action(*args)
+        if done:
+            say("success", done)
+    except (ConfigError, ValueError, LiveRunnerError) as error:
+        say("error", str(error))
+
+
+def settings(runner, section: str) -> None:
+    """The section's own settings (data, seed, run length; section 3's k values), taken on Reset."""
+    config = runner.config
+    with st.expander("Settings: the data, the seed, the run length" + (", the values of k" if section == "k" else "")):
+        columns = st.columns(4)
+        n_modes = columns[0].selectbox(
+            "Data",
+            list(DATA_SHAPES),
+            index=config.n_modes - 1,
+            format_func=DATA_SHAPES.get,
+            key=key(f"{section}_modes"),
+        )
+        seed = columns[1].number_input("Seed", 0, 2**31 - 1, config.seed, key=key(f"{section}_seed"))
+        iterations = columns[2].number_input(
+            "Iterations", 100, 100_000, config.iterations, step=500, key=key(f"{section}_iterations")
+        )
+        k_text = ", ".join(str(k) for k in config.k_values)
+        if section == "k":
+            k_text = columns[3].text_input(
+                "Values of k", k_text, key=key("k_values"), help="Up to 4 values, 1 to 100, e.g. 1, 5, 20."
+            )
+        try:
+            desired = TheoryConfig(
+                section=section,
+                n_modes=int(n_modes),
+                seed=int(seed),
+                iterations=int(iterations),
+                k_values=tuple(int(part) for part in k_text.replace(" ", "").split(",") if part),
+            )
+        except (ConfigError, ValueError) as error:
+            st.error(f"Invalid setting: {error}")
+            return
+        if desired != config:
+            st.warning("Changed settings apply on **Reset**.")
+        state[key("desired")] = desired
+
+
+def toolbar(runner) -> None:
+    playing, finished = runner.playing, runner.finished
+    waiting = runner.place_in_line > 0
+    columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="bottom")
+    columns[0].button(
+        "Pause" if playing else "Waiting" if waiting else "Play",
+        key=key("pause" if playing or waiting else "play"),
+        on_click=ask,
+        args=(runner.pause if playing or waiting else runner.play,),
+        type="primary",
+        icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
+        width="stretch",
+        disabled=finished and not playing,
+        help=f"Every run trained its {runner.config.iterations:,} iterations: extend or reset." if finished else None,
+    )
+    columns[1].button(
+        "Step", key=key("step"), on_click=ask, args=(runner.step_iteration,), disabled=playing or finished,
+        width="stretch", help="One iteration of every run.",
+    )  # fmt: skip
+    columns[2].button(
+        "Reset", key=key("reset"), on_click=on_reset, args=(runner,), icon=":material/restart_alt:", width="stretch",
+        help="Fresh runs (with the settings above), paused at iteration 0.",
+    )  # fmt: skip
+    if finished:
+        columns[3].button(
+            f"Extend to {runner.config.iterations * 2:,}", key=key("extend"), on_click=ask,
+            args=(runner.extend, runner.config.iterations * 2), icon=":material/more_time:",
+        )  # fmt: skip
+
+
+def on_reset(runner) -> None:
+    desired = state.get(key("desired"), runner.config)
+    ask(runner.reset, desired)
+
+
+def counters(runner, snapshot, column) -> None:
+    column.metric("Iteration", f"{snapshot.iteration:,} / {runner.config.iterations:,}")
+    if runner.playing:
+        column.caption(f"{runner.iterations_per_second:,.0f} iterations a second")
+    for name, message in snapshot.diverged.items():
+        st.warning(f"{name} stopped (the others go on): {message}")
+
+
+def live(runner, draw) -> None:
+    """`draw(snapshot)` now and, while the runs train, every VIEW_EVERY seconds."""
+    state[key("view_playing")] = runner.playing
+
+    @st.fragment(run_every=VIEW_EVERY if runner.playing else 2.0 if runner.place_in_line else None)
+    def view() -> None:
+        if runner.playing != state[key("view_playing")]:
+            st.rerun(scope="app")  # the runs paused themselves (finished) or a turn came
+        if runner.place_in_line:
+            st.info(
+                f"The server trains {runner.turns.limit} runs at once: these are number {runner.place_in_line} "
+                "in line and start by themselves.",
+                icon=":material/hourglass_top:",
+            )
+        draw(runner.snapshot)
+
+    try:
+        view()
+    except LiveRunnerError as error:
+        st.error(f"The training process stopped: {error}. Reload the page to start a new one.")
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def deviation_from_half(picture) -> float:
+    """max |D(x) - 1/2| where the data or the generator has mass (5% of its peak): D = 1/2 there
+    at the equilibrium; far from both, D is never trained and says nothing."""
+    mass = np.maximum(picture.p_data / picture.p_data.max(), picture.p_g / max(picture.p_g.max(), 1e-12)) > 0.05
+    return float(np.max(np.abs(picture.d[mass] - 0.5))) if mass.any() else float("nan")
+
+
+def distance_to_optimum(picture) -> float:
+    """max |D(x) - D*(x)| where the data or the generator has mass."""
+    mass = np.maximum(picture.p_data / picture.p_data.max(), picture.p_g / max(picture.p_g.max(), 1e-12)) > 0.05
+    return float(np.max(np.abs(picture.d[mass] - picture.d_star[mass]))) if mass.any() else float("nan")
+
+
+# ----- section 1 -----------------------------------------------------------------------------------
+PANELS = {
+    "a": ("(a) Near convergence", "Train G and D together for 1,500 iterations."),
+    "b": ("(b) D to its optimum", "500 updates of D with G held fixed: D moves onto D*."),
+    "c": ("(c) G follows D", "Updates of G against that D, D held fixed: the arrows show where G(z) moved."),
+    "d": ("(d) Equilibrium", "1,500 more iterations, then D to its optimum: where p_g = p_data, D = 1/2."),
+}
+
+
+def picture_section(runner) -> None:
+    st.markdown(
+        "Goodfellow et al. (2014), Figure 1, live: the data's density (black dots), the generator's (green), "
+        "the discriminator D(x) (blue dashes) and, below, the lines from z to x = G(z). The orange dots are "
+        "the best discriminator for this generator, D*(x) = p_data(x) / (p_data(x) + p_g(x)) "
+        "(p_g estimated from 2,000 of G's samples)."
+    )
+    settings(runner, "picture")
+    toolbar(runner)
+    panel_columns = st.columns(4)
+    for column, (letter, (label, help_text)) in zip(panel_columns, PANELS.items()):
+        count = state.get(key("g_updates"), 1) if letter == "c" else None
+        column.button(
+            label, key=key(f"panel_{letter}"), on_click=ask, args=(runner.panel, letter, count), width="stretch",
+            help=help_text, disabled=runner.playing,
+        )  # fmt: skip
+    st.number_input(
+        "G updates for (c)", 1, 1000, 10, key=key("g_updates"),
+        help="The paper's panel (c) shows one update; one Adam step is too small to see at this scale.",
+    )  # fmt: skip
+    show_message()
+
+    def draw(snapshot) -> None:
+        picture = snapshot.pictures["GAN"]
+        latest = snapshot.latest["GAN"]
+        panel = snapshot.panel.get("panel")
+        title = f"Iteration {snapshot.iteration:,}" + (f" · after panel ({panel})" if panel else "")
+        left, right = st.columns([3, 1.3], gap="medium")
+        with left:
+            before = snapshot.before if panel == "c" else None
+            st.plotly_chart(plots.line_picture_figure(picture, before=before, title=title), key=key("picture_fig"))
+        with right:
+            counters(runner, snapshot, right)
+            st.latex(r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \| p_g)")
+            right.metric("V(G, D*), from samples", number(latest["value_optimal"]))
+            right.metric("−log 4 + 2·JSD", number(latest["bound"]))
+            right.metric("V(G, D), the trained D", number(latest.get("value_learned")))
+            right.metric("max |D − D*| where the data or G is", number(distance_to_optimum(picture), 2))
+            right.metric("max |D − ½| there", number(deviation_from_half(picture), 2))
+        if panel:
+            st.caption(panel_reading(panel, snapshot, picture))
+        st.plotly_chart(plots.value_figure(snapshot.histories["GAN"]), key=key("value_fig"))
+        st.caption(
+            f"At the optimum p_g = p_data the value is −log 4 = {value_lower_bound():.3f} and JSD = 0. V(G, D*) is "
+            "averaged over the samples, the JSD integrated over x: two computations, one number (Theorem 1). "
+            "The trained D's value stays below V(G, D*): D* is the best discriminator."
+        )
+
+    live(runner, draw)
+
+
+def panel_reading(panel: str, snapshot, picture) -> str:
+    if panel == "b":
+        return (
+            f"(b): after {OPTIMUM_UPDATES:,} updates of D alone, D is within {distance_to_optimum(picture):.2f} "
+            "of D* wherever the data or the generator has mass."
+        )
+    if panel == "c" and snapshot.before is not None:
+        moved = np.abs(picture.g_of_z - snapshot.before.g_of_z)
+        return (
+            f"(c): {snapshot.panel.get('count')} G update(s) against the fixed D moved G(z) by {moved.mean():.3f} on "
+            "average (arrows), towards where D scores higher: up D's slope."
+        )
+    if panel == "d":
+        return (
+            f"(d): with D trained to its optimum, D(x) is within {deviation_from_half(picture):.2f} of ½ where the "
+            f"data or the generator has mass, and the JSD is {snapshot.latest['GAN']['jsd']:.3f} nats."
+        )
+    jsd = snapshot.latest["GAN"]["jsd"]
+    return f"(a): after {PANEL_ITERATIONS:,} iterations of training the JSD is {jsd:.3f} nats."
+
+
+# ----- sections 2-4: runs side by side ------------------------------------------------------------------
+def pictures_row(snapshot, view_key: str, height: int = 330) -> None:
+    columns = st.columns(len(snapshot.pictures))
+    for column, (name, picture) in zip(columns, snapshot.pictures.items()):
+        with column:
+            latest = snapshot.latest[name]
+            title = f"{name}: W1 {latest['w1']:.2f}"
+            st.plotly_chart(
+                plots.line_picture_figure(picture, title=title, height=height), key=key(f"{view_key}_{name}")
+            )
+
+
+def losses_section(runner) -> None:
+    st.markdown(
+        "The same run twice, on the same data with the same seed: the only difference is the generator's loss. "
+        "The data sit at x = 4, the untrained generator near 0, and D takes 5 steps per iteration, so it "
+        "rejects the fakes easily: the start the notes describe. G learns with plain SGD (Adam would divide "
+        "every step by the gradient's size and hide it)."
+    )
+    settings(runner, "losses")
+    toolbar(runner)
+    show_message()
+
+    def draw(snapshot) -> None:
+        top = st.columns([1, 3])
+        counters(runner, snapshot, top[0])
+        with top[1]:
+            norms = {name: latest["g_gradient_norm"] for name, latest in snapshot.latest.items()}
+            st.markdown(
+                "Gradient norm on G's parameters now: "
+                + ", ".join(f"**{name}** {value:.1e}" for name, value in norms.items())
+            )
+        pictures_row(snapshot, "losses", height=320)
+        columns = st.columns(2)
+        with columns[0]:
+            st.plotly_chart(
+                plots.over_iterations_figure(
+                    snapshot.histories, "g_gradient_norm", title="‖∇θ L_G‖ on G's parameters", y_title="norm",
+                    log=True,
+                ),
+                key=key("losses_norm"),
+            )  # fmt: skip
+        with columns[1]:
+            st.plotly_chart(
+                plots.over_iterations_figure(
+                    snapshot.histories, "w1", title="Distance to the data (exact W1)", y_title="W1"
+                ),
+                key=key("losses_w1"),
+            )  # fmt: skip
+
+    live(runner, draw)
+
+
+def k_section(runner) -> None:
+    st.markdown(
+        "Algorithm 1 of the paper trains D k times per iteration (the minimax loss, as the notes have it). "
+        "The notes: with k too small D cannot tell real from fake, and G learns from a poor judge; with k too "
+        "large D wins outright and G's gradient vanishes. The same data, seed and first noise for every k; "
+        "choose your own values under Settings."
+    )
+    settings(runner, "k")
+    toolbar(runner)
+    show_message()
+
+    def draw(snapshot) -> None:
+        counters(runner, snapshot, st.columns(4)[0])
+        pictures_row(snapshot, "k", height=300)
+        columns = st.columns(3)
+        for column, (metric, title, y_title, log) in zip(
+            columns,
+            (
+                ("d_accuracy", "D's accuracy", "accuracy", False),
+                ("g_gradient_norm", "‖∇θ L_G‖ on G's parameters", "norm", True),
+                ("w1", "Distance to the data (exact W1)", "W1", False),
+            ),
+        ):
+            with column:
+                st.plotly_chart(
+                    plots.over_iterations_figure(snapshot.histories, metric, title=title, y_title=y_title, log=log),
+                    key=key(f"k_{metric}"),
+                )
+
+    live(runner, draw)
+
+
+def wgan_section(runner) -> None:
+    st.markdown(
+        "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
+        "JS is then log 2 wherever the fake sits, and says nothing about how far it is; W1 falls with the distance "
+        "(Arjovsky et al. 2017):"
+    )
+    snapshot = runner.snapshot
+    probe_view = next(iter(snapshot.pictures.values())).x
+    sweep = _sweep(float(probe_view[0]), float(probe_view[-1]), runner.config.n_modes)
+    st.plotly_chart(plots.sweep_figure(sweep), key=key("sweep"))
+    st.markdown(
+        "Below, the same generator trained against a discriminator, a critic under weight clipping and a critic "
+        "with a gradient penalty. **Train the judges only** holds every generator fixed and trains D and the "
+        "critics: D saturates (flat at 0 where the fakes are, its slope there near 0: nothing to follow), a "
+        "critic keeps a slope."
+    )
+    settings(runner, "wgan")
+    toolbar(runner)
+    st.button(
+        "Train the judges only (200 updates, G held)", key=key("judges"), on_click=ask,
+        args=(runner.judges_only, 200), disabled=runner.playing,
+    )  # fmt: skip
+    show_message()
+
+    def draw(snapshot) -> None:
+        top = st.columns([1, 1, 1, 1])
+        counters(runner, snapshot, top[0])
+        for column, (name, latest) in zip(top[1:], snapshot.latest.items()):
+            column.metric(
+                f"Slope at the fakes, {name}", f"{latest['d_slope_at_fakes']:.3f}", help="mean |dD/dx| at G's samples"
+            )
+        pictures_row(snapshot, "wgan", height=320)
+        critics = {name: h for name, h in snapshot.histories.items() if "critic_estimate" in h}
+        columns = st.columns(2)
+        with columns[0]:
+            st.plotly_chart(
+                plots.over_iterations_figure(
+                    critics, "critic_estimate", title="The critic's estimate E[f(real)] − E[f(fake)] and the exact W1",
+                    y_title="W1", reference={name: "w1" for name in critics},
+                ),
+                key=key("wgan_estimate"),
+            )  # fmt: skip
+        with columns[1]:
+            st.plotly_chart(
+                plots.gradient_norm_histogram({n: v for n, v in snapshot.gradient_norms.items() if n in critics}),
+                key=key("wgan_norms"),
+            )
+        st.caption(
+            "Weight clipping bounds every weight at ±0.1: the critic can only be a gently sloped function, its "
+            "slopes pile up far below 1 and its estimate is W1 times an unknown factor. The penalty keeps the "
+            "slope near 1 between the two distributions, and its estimate follows the exact W1."
+        )
+
+    live(runner, draw)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sweep(low: float, high: float, n_modes: int) -> dict:
+    data = make_toy_distribution(section_data(TheoryConfig(section="wgan", n_modes=n_modes)))
+    return js_and_w1_sweep(data, 0.25, np.linspace(low, float(data.centers.max()), 60))
+
+
+SECTION_VIEWS = {"picture": picture_section, "losses": losses_section, "k": k_section, "wgan": wgan_section}
