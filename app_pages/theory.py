@@ -18,6 +18,7 @@ SECTIONS = {
     "losses": "2 · The losses",
     "k": "3 · The k question",
     "wgan": "4 · WGAN's critic",
+    "generate": "5 · Can D generate?",
 }
 state = st.session_state
 key = theory_sections.key

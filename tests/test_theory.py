@@ -62,15 +62,192 @@ def test_the_value_at_the_optimal_discriminator_is_minus_log_4_plus_twice_the_js
     assert value_at_optimum(p_data, p_data, dx) == pytest.approx(-math.log(4), abs=1e-6)  # p_g = p_data
 
 
-def test_the_theory_page_shows_the_gradients_and_its_slider_changes_the_numbers():
+def test_the_theory_page_sections_step_a_bad_k_and_the_gradient_slider():
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app_pages" / "theory.py"), default_timeout=60)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
     at.run()
-    assert not at.exception and len(at.get("plotly_chart")) == 2
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Gradient, minimax": "0.010", "Gradient, non-saturating": "0.990"}
-    at.slider(key="theory_early").set_value(0.5).run()
-    assert {m.label: m.value for m in at.metric} == {"Gradient, minimax": "0.500", "Gradient, non-saturating": "0.500"}
+    at.switch_page("app_pages/theory.py")
+    at.run()
+    try:
+        assert not at.exception, at.exception
+
+        def metrics():
+            return {m.label: m.value for m in at.metric}
+
+        assert metrics()["Iteration"] == "0 / 2,000" and len(at.get("plotly_chart")) == 2
+        at.button(key="theory_step").click().run()
+        assert metrics()["Iteration"] == "1 / 2,000"
+        at.button(key="theory_panel_b").click().run()
+        assert any("(b): after 2,000 updates of D alone" in c.value for c in at.caption)
+        at.segmented_control(key="theory_section").set_value("losses").run()
+        assert at.query_params["section"] == ["losses"] or at.query_params["section"] == "losses"
+        assert metrics()["Gradient, minimax"] == "0.010" and metrics()["Gradient, non-saturating"] == "0.990"
+        at.slider(key="theory_early").set_value(0.5).run()
+        assert metrics()["Gradient, minimax"] == "0.500" and metrics()["Gradient, non-saturating"] == "0.500"
+        at.segmented_control(key="theory_section").set_value("k").run()
+        assert [p.id for p in at.get("plotly_chart")] and metrics()["Iteration"] == "0 / 2,000"
+        at.text_input(key="theory_k_values").set_value("1, 500").run()
+        assert any("k must be between 1 and 100, got 500" in e.value for e in at.error)
+        at.button(key="theory_reset").click().run()  # the runs are kept
+        assert at.session_state["theory_runner"].config.k_values == (1, 5, 20)
+        at.text_input(key="theory_k_values").set_value("2, 8").run()
+        at.button(key="theory_reset").click().run()
+        assert at.session_state["theory_runner"].config.k_values == (2, 8)
+        for section in ("wgan", "generate"):
+            at.segmented_control(key="theory_section").set_value(section).run()
+            assert not at.exception, (section, at.exception)
+            at.button(key="theory_step").click().run()
+            assert not at.exception, (section, at.exception)
+    finally:
+        at.session_state["theory_runner"].stop()
+
+
+def test_a_link_opens_its_section_and_an_unknown_one_is_named():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    for link, expected in (("wgan", "wgan"), ("nope", "picture")):
+        at = AppTest.from_file(
+            str(Path(__file__).resolve().parents[1] / "app_pages" / "theory.py"), default_timeout=120
+        )
+        at.query_params["section"] = link
+        at.run()
+        try:
+            assert not at.exception, at.exception
+            assert at.session_state["theory_section"] == expected
+            assert at.session_state["theory_runner"].config.section == expected
+            if link == "nope":
+                assert any("There is no section 'nope'" in w.value for w in at.warning)
+        finally:
+            at.session_state["theory_runner"].stop()
+
+
+# ----- the live sections' engine (gan_core.live.theory) ------------------------------------------------
+from gan_core.evaluation.theory import (  # noqa: E402
+    gaussian_mixture_density,
+    js_and_w1_sweep,
+    kde,
+    wasserstein_1d,
+)
+from gan_core.live.theory import TheorySession  # noqa: E402
+from gan_core.training.theory import TheoryConfig  # noqa: E402
+from gan_core.views.theory import deviation_from_half, distance_to_optimum  # noqa: E402
+
+
+def test_the_optimal_discriminator_matches_exact_gaussian_densities():
+    x = np.linspace(-3, 6, 50)
+    p = np.exp(-0.5 * x**2) / math.sqrt(2 * math.pi)
+    q = np.exp(-0.5 * ((x - 2) / 0.5) ** 2) / (0.5 * math.sqrt(2 * math.pi))
+    ours_p = gaussian_mixture_density(np.array([0.0]), 1.0, x)
+    ours_q = gaussian_mixture_density(np.array([2.0]), 0.5, x)
+    np.testing.assert_allclose(ours_p, p, rtol=1e-12)
+    d_star = losses.optimal_discriminator(torch.as_tensor(ours_p), torch.as_tensor(ours_q)).numpy()
+    np.testing.assert_allclose(d_star, p / (p + q), rtol=1e-12)
+    samples = np.random.default_rng(0).normal(2.0, 0.5, 20_000)  # the kernel estimate of p_g
+    assert np.max(np.abs(kde(samples, x) - q)) < 0.05
+
+
+def test_exact_1d_w1_and_the_sweep_js_stays_at_log_2_while_w1_falls():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0, 1, 500), rng.normal(3, 2, 500)
+    from scipy.stats import wasserstein_distance
+
+    assert wasserstein_1d(a, b) == pytest.approx(wasserstein_distance(a, b), rel=1e-12)
+    with pytest.raises(ValueError, match="equal sample sizes"):
+        wasserstein_1d(a, b[:10])
+    from gan_core.config import DataConfig
+    from gan_core.data.toy import make_toy_distribution
+
+    data = make_toy_distribution(DataConfig(name="mixture1d", n_modes=1, radius=4.0, std=0.25))
+    sweep = js_and_w1_sweep(data, 0.25, np.array([-2.0, 0.0, 2.0, 4.0]))
+    np.testing.assert_allclose(sweep["jsd"][:3], math.log(2), atol=1e-3)  # no overlap: JS says nothing
+    assert sweep["jsd"][3] == pytest.approx(0, abs=1e-6)
+    np.testing.assert_allclose(sweep["w1"], [6, 4, 2, 0], atol=1e-3)  # W1: the distance
+
+
+def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say():
+    session = TheorySession(TheoryConfig(section="picture"))
+    for _ in range(600):
+        session.advance()
+    session.measure()
+    session.publish()
+    latest = session.snapshot.latest["GAN"]
+    assert latest["value_optimal"] == pytest.approx(latest["bound"], abs=0.1)  # Theorem 1, from samples
+    assert latest["value_learned"] <= latest["value_optimal"] + 0.05  # D* is the best D
+    before = distance_to_optimum(session.snapshot.pictures["GAN"])
+    session.handle("panel", ("b", None))  # D to its optimum, G fixed
+    after = distance_to_optimum(session.snapshot.pictures["GAN"])
+    assert after < 0.1 and after < before / 2, (before, after)
+    generator_before = session.snapshot.pictures["GAN"].g_of_z
+    discriminator = copy_state(session.side.trainers["GAN"].objective.discriminator)
+    session.handle("panel", ("c", 1))  # one G update against that D: D unchanged, G moved up D's slope
+    picture = session.snapshot.pictures["GAN"]
+    assert np.abs(picture.g_of_z - generator_before).mean() > 1e-3
+    assert all(
+        torch.equal(a, b)
+        for a, b in zip(discriminator, copy_state(session.side.trainers["GAN"].objective.discriminator))
+    )
+    assert session.snapshot.before is not None and session.iteration == 600
+    for _ in range(3):  # each press: 3,000 more iterations with the rates annealed, then D to its optimum
+        session.handle("panel", ("d", None))
+    picture = session.snapshot.pictures["GAN"]
+    assert deviation_from_half(picture) < 0.05 and session.snapshot.latest["GAN"]["jsd"] < 0.03
+
+
+def copy_state(module) -> list:
+    return [p.detach().clone() for p in module.parameters()]
+
+
+def test_section_2_minimax_stalls_where_the_non_saturating_loss_learns():
+    session = TheorySession(TheoryConfig(section="losses"))
+    for _ in range(300):
+        session.advance()
+    session.measure()
+    history = session.histories
+    minimax, nsgan = history["minimax"], history["non-saturating"]
+    assert minimax["w1"][-1] > 3.5 and nsgan["w1"][-1] < 1.0
+    # the gradient G gets, averaged over the run: an order of magnitude apart
+    assert np.mean(minimax["g_gradient_norm"][5:]) * 10 < np.mean(nsgan["g_gradient_norm"][5:])
+
+
+def test_section_3_a_large_k_wins_outright_and_g_gets_no_gradient():
+    session = TheorySession(TheoryConfig(section="k", k_values=(1, 20)), measure_every=50)
+    for _ in range(600):
+        session.advance()
+    session.measure()
+    k1, k20 = session.histories["k = 1"], session.histories["k = 20"]
+    assert k1["w1"][-1] < 1.0 and k20["w1"][-1] > 3.5
+    assert k20["d_accuracy"][-1] > 0.99 and k20["g_gradient_norm"][-1] < 1e-3 < k1["g_gradient_norm"][-1]
+
+
+def test_section_4_d_saturates_the_critics_keep_a_slope_and_the_penalised_estimate_is_w1():
+    session = TheorySession(TheoryConfig(section="wgan"))
+    session.handle("judges_only", 300)  # G held: the judges trained on two separated distributions
+    latest = session.snapshot.latest
+    assert latest["discriminator"]["d_slope_at_fakes"] < 0.05
+    assert latest["critic, gradient penalty"]["d_slope_at_fakes"] > 0.7
+    assert latest["critic, weight clipping"]["d_slope_at_fakes"] > 0.1
+    penalty = latest["critic, gradient penalty"]
+    assert 0.8 < penalty["critic_estimate"] / penalty["w1"] < 1.35  # the estimate of W1 on constructed samples
+    norms = session.snapshot.gradient_norms
+    assert abs(np.median(norms["critic, gradient penalty"]) - 1) < 0.35
+    assert np.median(norms["critic, weight clipping"]) < np.median(norms["critic, gradient penalty"])
+    with pytest.raises(Exception, match="between 1 and"):
+        session.handle("judges_only", 0)
+
+
+def test_theory_config_refuses_bad_values_with_a_sentence():
+    from gan_core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="k must be between 1 and 100"):
+        TheoryConfig(section="k", k_values=(1, 500))
+    with pytest.raises(ConfigError, match="each k once"):
+        TheoryConfig(k_values=(5, 5))
+    with pytest.raises(ConfigError, match="section"):
+        TheoryConfig(section="nope")
+    with pytest.raises(ConfigError, match="unknown theory setting"):
+        TheoryConfig.from_json('{"sectoin": "k"}')

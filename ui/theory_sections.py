@@ -9,11 +9,14 @@ import streamlit as st
 
 from gan_core.config import ConfigError
 from gan_core.data.toy import make_toy_distribution
+from gan_core.evaluation.digits_ascent import ascend_digits, load_digits_gan
 from gan_core.evaluation.theory import js_and_w1_sweep, value_lower_bound
 from gan_core.live import LiveRunnerError
 from gan_core.live.theory import OPTIMUM_UPDATES, PANEL_ITERATIONS
+from gan_core.plots import discriminator_loop as loop_plots
 from gan_core.plots import theory as plots
-from gan_core.training.theory import DATA_SHAPES, TheoryConfig, section_data
+from gan_core.training.theory import DATA_SHAPES, GENERATE_ROUNDS, TheoryConfig, section_data
+from gan_core.views.theory import deviation_from_half, distance_to_optimum
 
 VIEW_EVERY = 0.4  # seconds between redraws while playing
 state = st.session_state
@@ -149,25 +152,16 @@ def number(value: float | None, digits: int = 3) -> str:
     return "—" if value is None or value != value else f"{value:.{digits}f}"
 
 
-def deviation_from_half(picture) -> float:
-    """max |D(x) - 1/2| where the data or the generator has mass (5% of its peak): D = 1/2 there
-    at the equilibrium; far from both, D is never trained and says nothing."""
-    mass = np.maximum(picture.p_data / picture.p_data.max(), picture.p_g / max(picture.p_g.max(), 1e-12)) > 0.05
-    return float(np.max(np.abs(picture.d[mass] - 0.5))) if mass.any() else float("nan")
-
-
-def distance_to_optimum(picture) -> float:
-    """max |D(x) - D*(x)| where the data or the generator has mass."""
-    mass = np.maximum(picture.p_data / picture.p_data.max(), picture.p_g / max(picture.p_g.max(), 1e-12)) > 0.05
-    return float(np.max(np.abs(picture.d[mass] - picture.d_star[mass]))) if mass.any() else float("nan")
-
-
 # ----- section 1 -----------------------------------------------------------------------------------
 PANELS = {
     "a": ("(a) Near convergence", "Train G and D together for 1,500 iterations."),
-    "b": ("(b) D to its optimum", "500 updates of D with G held fixed: D moves onto D*."),
+    "b": ("(b) D to its optimum", "2,000 updates of D with G held fixed: D moves onto D*."),
     "c": ("(c) G follows D", "Updates of G against that D, D held fixed: the arrows show where G(z) moved."),
-    "d": ("(d) Equilibrium", "1,500 more iterations, then D to its optimum: where p_g = p_data, D = 1/2."),
+    "d": (
+        "(d) Equilibrium",
+        "3,000 more iterations with the learning rates annealed to 0, then D to its optimum: where p_g = p_data, "
+        "D = 1/2.",
+    ),
 }
 
 
@@ -178,19 +172,23 @@ def picture_section(runner) -> None:
         "the best discriminator for this generator, D*(x) = p_data(x) / (p_data(x) + p_g(x)) "
         "(p_g estimated from 2,000 of G's samples)."
     )
+    st.latex(
+        r"V(G, D) = \mathbb{E}_{x \sim p_{data}} \log D(x) + \mathbb{E}_{z} \log(1 - D(G(z))), \qquad "
+        r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \,\|\, p_g)"
+    )
     settings(runner, "picture")
     toolbar(runner)
-    panel_columns = st.columns(4)
+    panel_columns = st.columns([1, 1, 1, 1, 0.8], vertical_alignment="bottom")
+    panel_columns[4].number_input(
+        "G updates for (c)", 1, 1000, 1, key=key("g_updates"),
+        help="The paper's panel (c) shows one update; more show where a few steps take G.",
+    )  # fmt: skip
     for column, (letter, (label, help_text)) in zip(panel_columns, PANELS.items()):
         count = state.get(key("g_updates"), 1) if letter == "c" else None
         column.button(
             label, key=key(f"panel_{letter}"), on_click=ask, args=(runner.panel, letter, count), width="stretch",
             help=help_text, disabled=runner.playing,
         )  # fmt: skip
-    st.number_input(
-        "G updates for (c)", 1, 1000, 10, key=key("g_updates"),
-        help="The paper's panel (c) shows one update; one Adam step is too small to see at this scale.",
-    )  # fmt: skip
     show_message()
 
     def draw(snapshot) -> None:
@@ -204,12 +202,15 @@ def picture_section(runner) -> None:
             st.plotly_chart(plots.line_picture_figure(picture, before=before, title=title), key=key("picture_fig"))
         with right:
             counters(runner, snapshot, right)
-            st.latex(r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \| p_g)")
             right.metric("V(G, D*), from samples", number(latest["value_optimal"]))
             right.metric("−log 4 + 2·JSD", number(latest["bound"]))
             right.metric("V(G, D), the trained D", number(latest.get("value_learned")))
-            right.metric("max |D − D*| where the data or G is", number(distance_to_optimum(picture), 2))
-            right.metric("max |D − ½| there", number(deviation_from_half(picture), 2))
+            right.metric(
+                "mean |D − D*|", number(distance_to_optimum(picture), 2), help="over the data and the generated samples"
+            )
+            right.metric(
+                "mean |D − ½|", number(deviation_from_half(picture), 2), help="over the data and the generated samples"
+            )
         if panel:
             st.caption(panel_reading(panel, snapshot, picture))
         st.plotly_chart(plots.value_figure(snapshot.histories["GAN"]), key=key("value_fig"))
@@ -226,7 +227,7 @@ def panel_reading(panel: str, snapshot, picture) -> str:
     if panel == "b":
         return (
             f"(b): after {OPTIMUM_UPDATES:,} updates of D alone, D is within {distance_to_optimum(picture):.2f} "
-            "of D* wherever the data or the generator has mass."
+            "of D* on average over the data and the generated samples."
         )
     if panel == "c" and snapshot.before is not None:
         moved = np.abs(picture.g_of_z - snapshot.before.g_of_z)
@@ -236,22 +237,30 @@ def panel_reading(panel: str, snapshot, picture) -> str:
         )
     if panel == "d":
         return (
-            f"(d): with D trained to its optimum, D(x) is within {deviation_from_half(picture):.2f} of ½ where the "
-            f"data or the generator has mass, and the JSD is {snapshot.latest['GAN']['jsd']:.3f} nats."
+            f"(d): with D trained to its optimum, D(x) is within {deviation_from_half(picture):.2f} of ½ on average "
+            f"over the data and the generated samples, and the JSD is {snapshot.latest['GAN']['jsd']:.3f} nats."
         )
     jsd = snapshot.latest["GAN"]["jsd"]
     return f"(a): after {PANEL_ITERATIONS:,} iterations of training the JSD is {jsd:.3f} nats."
 
 
 # ----- sections 2-4: runs side by side ------------------------------------------------------------------
+PICTURE_KEY = (
+    "Black dots: the data's density · green: the generator's · blue dashes: D(x) (or the critic's f(x)) · "
+    "orange dots: the best D for this generator, D* · below: the lines z → G(z)."
+)
+
+
 def pictures_row(snapshot, view_key: str, height: int = 330) -> None:
+    st.caption(PICTURE_KEY)
     columns = st.columns(len(snapshot.pictures))
     for column, (name, picture) in zip(columns, snapshot.pictures.items()):
         with column:
             latest = snapshot.latest[name]
             title = f"{name}: W1 {latest['w1']:.2f}"
             st.plotly_chart(
-                plots.line_picture_figure(picture, title=title, height=height), key=key(f"{view_key}_{name}")
+                plots.line_picture_figure(picture, title=title, height=height, show_legend=False),
+                key=key(f"{view_key}_{name}"),
             )
 
 
@@ -328,6 +337,9 @@ def k_section(runner) -> None:
     live(runner, draw)
 
 
+SHORT_NAMES = {"discriminator": "D", "critic, weight clipping": "clipping", "critic, gradient penalty": "penalty"}
+
+
 def wgan_section(runner) -> None:
     st.markdown(
         "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
@@ -357,8 +369,9 @@ def wgan_section(runner) -> None:
         counters(runner, snapshot, top[0])
         for column, (name, latest) in zip(top[1:], snapshot.latest.items()):
             column.metric(
-                f"Slope at the fakes, {name}", f"{latest['d_slope_at_fakes']:.3f}", help="mean |dD/dx| at G's samples"
-            )
+                f"Slope at the fakes: {SHORT_NAMES.get(name, name)}", f"{latest['d_slope_at_fakes']:.3f}",
+                help=f"{name}: the mean |dD/dx| at G's samples, what G follows",
+            )  # fmt: skip
         pictures_row(snapshot, "wgan", height=320)
         critics = {name: h for name, h in snapshot.histories.items() if "critic_estimate" in h}
         columns = st.columns(2)
@@ -390,4 +403,112 @@ def _sweep(low: float, high: float, n_modes: int) -> dict:
     return js_and_w1_sweep(data, 0.25, np.linspace(low, float(data.centers.max()), 60))
 
 
-SECTION_VIEWS = {"picture": picture_section, "losses": losses_section, "k": k_section, "wgan": wgan_section}
+# ----- section 5 ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def digits_gan():
+    """The shipped digits DCGAN, loaded once for the server (a forward pass is all a page asks of it)."""
+    return load_digits_gan()
+
+
+@st.cache_data(max_entries=16, show_spinner="Ascending D from noise…")
+def digits_ascent(seed: int):
+    return ascend_digits(digits_gan(), n=16, seed=seed)
+
+
+def generate_section(runner) -> None:
+    st.markdown(
+        "The notes ask whether the discriminator alone can generate: train D on the data against negatives "
+        "(at first random points), generate by x̃ = argmax D(x) (gradient ascent on the input from random "
+        "starts), add the x̃ as new negatives, retrain D, repeat. Beside it a GAN with the same D on the same "
+        "data: its generator replaces the argmax search."
+    )
+    st.latex(
+        r"\tilde{x} = \arg\max_x D(x), \qquad "
+        r"D \leftarrow \text{train}(\text{data vs negatives} \cup \{\tilde{x}\})"
+    )
+    toolbar(runner)
+    show_message()
+
+    def draw(snapshot) -> None:
+        loop = snapshot.loop
+        top = st.columns(4)
+        top[0].metric("Round", f"{min(loop.round, GENERATE_ROUNDS_SHOWN)} / {GENERATE_ROUNDS_SHOWN}")
+        top[1].metric("D updates (loop)", f"{loop.d_updates:,}")
+        last_loop = snapshot.loop_rows[-1] if snapshot.loop_rows else {}
+        last_gan = snapshot.gan_rows[-1]
+        top[2].metric(
+            "Loop: modes, HQ",
+            _quality(last_loop),
+            help="The last finished round's ascended points (3 std, as the 2D lab).",
+        )
+        top[3].metric("GAN: modes, HQ", _quality(last_gan), help=f"At {last_gan['d_updates']:,} D updates.")
+        left, right = st.columns([1.25, 1])
+        with left:
+            st.plotly_chart(loop_plots.loop_figure(snapshot.loop, height=470), key=key("generate_loop"))
+        with right:
+            st.plotly_chart(
+                loop_plots.quality_figure(snapshot.loop_rows, snapshot.gan_rows, against="d_updates", height=230),
+                key=key("generate_updates"),
+            )
+            st.plotly_chart(
+                loop_plots.quality_figure(snapshot.loop_rows, snapshot.gan_rows, against="seconds", height=230),
+                key=key("generate_seconds"),
+            )
+        st.caption(loop_reading(snapshot))
+
+    live(runner, draw)
+    st.subheader("On the digits: what a trained discriminator thinks a digit is", anchor=False)
+    seed = st.number_input("Noise seed", 0, 10_000, 0, key=key("digits_seed"))
+    try:
+        result = digits_ascent(int(seed))
+    except (OSError, ValueError, RuntimeError) as error:
+        st.error(f"The shipped digits GAN could not be loaded: {error}")
+        return
+    st.plotly_chart(loop_plots.digits_figure(result), key=key("digits"))
+    st.caption(
+        f"Left: gradient ascent on D from uniform noise; D(x) rises from {np.median(result.start_scores):.1e} to "
+        f"{np.median(result.ascended_scores):.2f} (median), far above the generator's own samples on the right "
+        f"({np.median(result.generated_scores):.2f}), yet few look like digits: D scores what it was shown, and "
+        "its argmax is where it was never shown anything. The other half of the notes' answer, using D to pick "
+        "among the generator's samples, is the image lab's rejection sampling."
+    )
+    st.page_link("app_pages/image_lab.py", label="Rejection sampling in the image lab", icon=":material/image:")
+
+
+GENERATE_ROUNDS_SHOWN = GENERATE_ROUNDS
+
+
+def _quality(row: dict) -> str:
+    if not row or row.get("modes_covered") is None:
+        return "—"
+    return f"{row['modes_covered']}/{row['n_modes']}, {row['high_quality']:.0%}"
+
+
+def loop_reading(snapshot) -> str:
+    rows = snapshot.loop_rows
+    if not rows:
+        return (
+            "Round 1 is training D against random negatives. When its ascent runs, watch where the argmax lands: "
+            "far from the data, where D has never been told anything and scores high."
+        )
+    first = rows[0]
+    text = (
+        f"Round 1 failed as the notes say: {first['far_share']:.0%} of its ascended points landed far from the "
+        f"data, where D scored {first['d_far']:.2f} on average. "
+    )
+    if len(rows) > 1:
+        last = rows[-1]
+        text += (
+            f"With each round's points added as negatives, round {last['round']} reaches {_quality(last)} "
+            f"after {last['d_updates']:,} D updates. "
+        )
+    return text + "A GAN draws a sample with one forward pass; the loop needs a whole ascent for each."
+
+
+SECTION_VIEWS = {
+    "picture": picture_section,
+    "losses": losses_section,
+    "k": k_section,
+    "wgan": wgan_section,
+    "generate": generate_section,
+}

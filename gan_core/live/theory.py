@@ -5,18 +5,27 @@ drives either), so the page side is a LiveRunner started with session="theory"."
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from ..config import ConfigError
+from ..evaluation.discriminator_loop import GAN_SAMPLE_SEED, gan_baseline_config, loop_records, mode_numbers
 from ..evaluation.theory import LineProbe, measure_line_run
-from ..training.theory import SideBySide, TheoryConfig, section_variants
-from ..views.theory import take_line_picture, take_theory_snapshot
+from ..sampling import sample_numpy
+from ..training import Trainer
+from ..training.discriminator_loop import DiscriminatorLoop, DiscriminatorLoopConfig
+from ..training.theory import GENERATE_ROUNDS, SideBySide, TheoryConfig, section_variants
+from ..views.discriminator_loop import take_loop_snapshot
+from ..views.theory import GenerateSnapshot, take_line_picture, take_theory_snapshot
 from .rate import RateMeter
 
 MEASURE_EVERY = 20  # iterations between two measurements of every variant (~10 ms each)
-PANEL_ITERATIONS = 1_500  # panels (a) and (d): iterations of ordinary training first
-OPTIMUM_UPDATES = 500  # panel (b): discriminator updates with G held fixed
+PANEL_ITERATIONS = 1_500  # panel (a): iterations of ordinary training
+EQUILIBRIUM_ITERATIONS = 3_000  # panel (d): iterations with the rates annealed to 0
+OPTIMUM_UPDATES = 2_000  # panel (b): discriminator updates with G held fixed
 MAX_MANUAL_UPDATES = 1_000
+GAN_ITERATIONS_PER_STEP = 10  # section 5: GAN iterations per step of the loop (each ~20 ms)
+GAN_SCORE_EVERY = 250  # section 5: GAN iterations between two scorings
 
 
 class TheorySession:
@@ -31,23 +40,63 @@ class TheorySession:
 
     def install(self, config: TheoryConfig) -> None:
         self.config = config
+        self.playing = False
+        self.rate = RateMeter(0)
+        if config.section == "generate":
+            self.install_loop(config)
+            return
+        self.loop = None
         self.side = SideBySide(section_variants(config), device=self.device)
         self.probes = {name: LineProbe(trainer) for name, trainer in self.side.trainers.items()}
         self.histories: dict[str, dict[str, list]] = {name: {} for name in self.side.trainers}
         self.panel: dict = {}
         self.before = None
-        self.playing = False
-        self.rate = RateMeter(0)
         self.measure()
+        self.publish()
+
+    def install_loop(self, config: TheoryConfig) -> None:
+        """Section 5: the discriminator's loop, and a GAN with the same D on the same data."""
+        loop_config = DiscriminatorLoopConfig(seed=config.seed, rounds=GENERATE_ROUNDS)
+        self.loop = DiscriminatorLoop(loop_config)
+        self.side = None
+        self.steps = 0
+        self.gan = Trainer(gan_baseline_config(loop_config, config.iterations), device=self.device)
+        self.gan_seconds = 0.0
+        self.gan_rows: list[dict] = []
+        self.score_gan()
         self.publish()
 
     @property
     def finished(self) -> bool:
+        if self.loop is not None:
+            return len(self.loop.history) >= self.loop.config.rounds
         return self.side.iteration >= self.config.iterations
+
+    @property
+    def iteration(self) -> int:
+        return self.steps if self.loop is not None else self.side.iteration
+
+    @property
+    def all_diverged(self) -> bool:
+        return self.gan.diverged is not None if self.loop is not None else self.side.all_diverged
+
+    def score_gan(self) -> None:
+        samples = sample_numpy(self.gan, self.loop.config.n_ascent, GAN_SAMPLE_SEED)
+        self.gan_samples = samples
+        self.gan_rows.append(
+            {
+                "iteration": self.gan.iteration,
+                "d_updates": self.gan.updates["discriminator"],
+                "seconds": self.gan_seconds,
+                **mode_numbers(samples, self.gan.data),
+            }
+        )
 
     # ----- measurements and snapshots ---------------------------------------------------------
     def measure(self) -> None:
         """One row per variant still training: the curves over iterations."""
+        if self.side is None:
+            return
         for name, trainer in self.side.running.items():
             trainer.flush()
             if trainer.diverged:
@@ -62,31 +111,59 @@ class TheorySession:
                 columns.setdefault(key, []).append(value)
 
     def publish(self) -> None:
+        if self.loop is not None:
+            self.snapshot = GenerateSnapshot(
+                section="generate",
+                iteration=self.steps,
+                loop=take_loop_snapshot(self.loop),
+                loop_rows=loop_records(self.loop),
+                gan_rows=list(self.gan_rows),
+                gan_samples=self.gan_samples,
+                diverged={"GAN": self.gan.diverged} if self.gan.diverged else {},
+            )
+            return
         self.side.flush()
         self.snapshot = take_theory_snapshot(
             self.side, self.config.section, self.probes, self.histories, self.panel, self.before
         )
 
     def flush(self) -> None:
-        self.side.flush()
+        if self.side is not None:
+            self.side.flush()
 
     def status(self) -> dict:
         return {
-            "iteration": self.side.iteration,
+            "iteration": self.iteration,
             "playing": self.playing,
             "rate": self.rate.rate if self.playing else 0.0,
-            "diverged": "every run diverged" if self.side.all_diverged else None,
+            "diverged": "every run diverged" if self.all_diverged and self.loop is None else None,
             "finished": self.finished,
             "config": self.config.to_json(),
         }
 
     # ----- training ---------------------------------------------------------------------------
     def advance(self) -> bool:
-        """One iteration of every variant, measured when due; False when nothing trains."""
+        """One iteration of every variant, measured when due; False when nothing trains. In
+        section 5: one step of the loop (~20 ms) and a few iterations of the GAN."""
+        if self.loop is not None:
+            return self.advance_loop()
         if not self.side.step():
             return False
         if self.side.iteration % self.measure_every == 0:
             self.measure()
+        return True
+
+    def advance_loop(self) -> bool:
+        self.loop.step()
+        self.steps += 1
+        if not self.gan.diverged:
+            started = time.perf_counter()
+            for _ in range(GAN_ITERATIONS_PER_STEP):
+                self.gan.step()
+            self.gan_seconds += time.perf_counter() - started
+            if self.gan.iteration % GAN_SCORE_EVERY == 0:
+                self.gan.flush()
+                self.score_gan()
         return True
 
     def train_for(self, seconds: float) -> None:
@@ -99,7 +176,7 @@ class TheorySession:
                 return
 
     def measure_rate(self) -> None:
-        self.rate.measure(self.side.iteration)
+        self.rate.measure(self.iteration)
 
     # ----- the paper's Figure 1, panel by panel (section 1) -----------------------------------
     def run_panel(self, panel: str, count: int | None = None) -> None:
@@ -109,10 +186,18 @@ class TheorySession:
         side = self.side
         name = next(iter(side.trainers))
         self.before = take_line_picture(side.trainers[name], self.probes[name])
-        if panel in ("a", "d"):
+        if panel == "a":
             for _ in range(PANEL_ITERATIONS):
                 if not self.advance():
                     break
+        if panel == "d":  # the rates annealed to 0 so that the pair settles instead of circling
+            for step in range(EQUILIBRIUM_ITERATIONS):
+                for trainer in side.running.values():
+                    trainer.set_learning_rate_factor(1 - step / EQUILIBRIUM_ITERATIONS)
+                if not self.advance():
+                    break
+            for trainer in side.trainers.values():
+                trainer.set_learning_rate_factor(trainer.learning_rate_factor)
         if panel in ("b", "d"):
             side.update_all("discriminator", OPTIMUM_UPDATES)
         if panel == "c":
@@ -130,9 +215,9 @@ class TheorySession:
     # ----- commands from the page's process ---------------------------------------------------
     def handle(self, command: str, argument):
         if command == "play":
-            if not self.finished and not self.side.all_diverged:
+            if not self.finished and not self.all_diverged:
                 self.playing = True
-                self.rate.restart(self.side.iteration)
+                self.rate.restart(self.iteration)
         elif command == "pause":
             self.playing = False
             self.measure()
@@ -141,6 +226,8 @@ class TheorySession:
             self.advance()
             self.measure()
             self.publish()
+        elif command in ("panel", "judges_only") and self.side is None:
+            raise ValueError(f"{command} is for the 1D sections")
         elif command == "panel":
             letter, count = argument
             self.playing = False
@@ -153,6 +240,9 @@ class TheorySession:
             self.side.update_all("discriminator", count)
             self.measure()
             self.panel = {"judges_only": count, "iteration": self.side.iteration}
+            self.publish()
+        elif command == "extend" and self.loop is not None:  # five more rounds
+            self.loop.config = dataclasses.replace(self.loop.config, rounds=self.loop.config.rounds + 5)
             self.publish()
         elif command == "extend":
             iterations = int(argument)

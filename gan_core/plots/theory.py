@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..evaluation.theory import generator_loss_curve, value_lower_bound
+from ..views.theory import where_mass
 from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR, small_chart_layout, titled
 
 LOSS_STYLES = {
@@ -75,7 +76,9 @@ OPTIMUM_COLOUR = "#e66101"
 VARIANT_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
 
-def line_picture_figure(picture, *, before=None, title: str = "", height: int = 430) -> go.Figure:
+def line_picture_figure(
+    picture, *, before=None, title: str = "", height: int = 430, show_legend: bool = True
+) -> go.Figure:
     """Goodfellow et al. (2014), Figure 1, for one run: the data's density (black dots), the
     generator's (green), D(x) (blue dashes) and D*(x) on top; below, the z axis and the lines
     x = G(z). With `before` (panel c), the generator's density and mapping before the G updates
@@ -105,27 +108,30 @@ def line_picture_figure(picture, *, before=None, title: str = "", height: int = 
         go.Scatter(x=x, y=picture.d, name=d_name, line=dict(color=D_COLOUR, width=2.5, dash="dash")), row=1, col=1
     )
     if picture.probabilistic:
+        # D* is a ratio of two densities: where both are ~0 it is 0/0, noise, and is not drawn.
+        d_star = np.where(where_mass(picture, 1e-3), picture.d_star, np.nan)
         figure.add_trace(
-            go.Scatter(x=x, y=picture.d_star, name="D*(x) = p_data / (p_data + p_g)",
+            go.Scatter(x=x, y=d_star, name="D*(x) = p_data / (p_data + p_g)",
                        line=dict(color=OPTIMUM_COLOUR, width=1.5, dash="dot")),
             row=1, col=1,
         )  # fmt: skip
         figure.update_yaxes(title_text="D(x)", range=[-0.02, 1.02], row=1, col=1, secondary_y=False)
     else:
         figure.update_yaxes(title_text="critic f(x)", row=1, col=1, secondary_y=False)
-    figure.update_yaxes(title_text="density", rangemode="tozero", showgrid=False, row=1, col=1, secondary_y=True)
+    # A collapsed generator's spike would flatten the data's density: the axis stops at 3x its peak.
+    top = min(max(picture.p_g.max(), picture.p_data.max()), 3 * picture.p_data.max()) * 1.05
+    figure.update_yaxes(title_text="density", range=[0, top], showgrid=False, row=1, col=1, secondary_y=True)
     _mapping(figure, picture, before)
     figure.update_xaxes(range=[x[0], x[-1]], gridcolor="#eee", row=1, col=1)
     figure.update_xaxes(title_text="x", range=[x[0], x[-1]], row=2, col=1)
     figure.update_yaxes(range=[-0.25, 1.1], showticklabels=False, showgrid=False, zeroline=False, row=2, col=1)
     figure.update_layout(
         height=height, plot_bgcolor="white", margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12),
-        uirevision="line-picture",
+        legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font_size=12),
+        uirevision="line-picture", showlegend=show_legend,
     )  # fmt: skip
     if title:
-        titled(figure, title)
-        figure.update_layout(legend=dict(yanchor="top", y=-0.12, xanchor="left", x=0))
+        figure.update_layout(title=dict(text=title, font_size=14, x=0.01, y=0.98))
     return figure
 
 
@@ -150,9 +156,9 @@ def _mapping(figure: go.Figure, picture, before) -> None:
         row=2, col=1,
     )  # fmt: skip
     figure.add_trace(
-        go.Scatter(x=[zs[0], zs[-1]], y=[0, 0], mode="lines+text", text=[f"z = {picture.z_range[0]:.1f}",
-                   f"z = {picture.z_range[1]:.1f}"], textposition="bottom center", showlegend=False,
-                   line=dict(color="#555", width=2), hoverinfo="skip"),
+        go.Scatter(x=[zs[0], zs[-1]], y=[0, 0], mode="lines+text", text=[f"z={picture.z_range[0]:.1f} ",
+                   f" z={picture.z_range[1]:.1f}"], textposition=["middle left", "middle right"], showlegend=False,
+                   line=dict(color="#555", width=2), hoverinfo="skip", textfont=dict(size=11, color="#555")),
         row=2, col=1,
     )  # fmt: skip
     if before is not None:
@@ -208,7 +214,7 @@ def over_iterations_figure(
         other = (reference or {}).get(name)
         if other and columns.get(other):
             figure.add_trace(
-                go.Scatter(x=columns["iteration"], y=columns[other], name=f"{name}: exact W1", mode="lines",
+                go.Scatter(x=columns["iteration"], y=columns[other], name=f"{name}: exact", mode="lines",
                            line=dict(color=colour, width=1.5, dash="dot")),
             )  # fmt: skip
     small_chart_layout(figure, y_title, height)

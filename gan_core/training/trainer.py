@@ -187,6 +187,12 @@ class Trainer:
         for average_buffer, buffer in zip(self.average.buffers(), self.live_network.buffers()):
             average_buffer.copy_(buffer)
 
+    def set_learning_rate_factor(self, factor: float) -> None:
+        """Multiply every group's configured learning rate by `factor` until the next change (the
+        schedule, if on, sets it again at the next iteration): the theory page's panel (d) anneals
+        the rates by hand."""
+        self._set_learning_rates(factor)
+
     def _set_learning_rates(self, factor: float) -> None:
         for name, optimizer in self.optimizers.items():
             for param_group in optimizer.param_groups:

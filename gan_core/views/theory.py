@@ -62,6 +62,28 @@ def take_line_picture(trainer, probe: LineProbe) -> LinePicture:
     )
 
 
+def where_mass(picture: LinePicture, share: float = 0.05) -> np.ndarray:
+    """The grid points where the data or the generator has mass (`share` of its peak): where D is
+    trained. Far from both, D is never trained and says nothing."""
+    return np.maximum(picture.p_data / picture.p_data.max(), picture.p_g / max(picture.p_g.max(), 1e-12)) > share
+
+
+def _mass_weighted_mean(picture: LinePicture, values: np.ndarray) -> float:
+    """The mean of `values` under (p_data + p_g) / 2: what D is trained on."""
+    weight = picture.p_data / picture.p_data.sum() + picture.p_g / max(picture.p_g.sum(), 1e-12)
+    return float(np.sum(weight * values) / weight.sum())
+
+
+def deviation_from_half(picture: LinePicture) -> float:
+    """The mean |D(x) - 1/2| over the data and the generated samples: 0 at the equilibrium."""
+    return _mass_weighted_mean(picture, np.abs(picture.d - 0.5))
+
+
+def distance_to_optimum(picture: LinePicture) -> float:
+    """The mean |D(x) - D*(x)| over the data and the generated samples."""
+    return _mass_weighted_mean(picture, np.abs(picture.d - picture.d_star))
+
+
 @dataclass(frozen=True)
 class TheorySnapshot:
     section: str
@@ -95,3 +117,17 @@ def take_theory_snapshot(side_by_side, section: str, probes: dict, histories: di
         panel=dict(panel or {}),
         before=before,
     )
+
+
+@dataclass(frozen=True)
+class GenerateSnapshot:
+    """Section 5: the discriminator's loop (its own snapshot) and, trained alongside on the same
+    data with the same D, a GAN; both scored the same way (gan_core.evaluation.discriminator_loop)."""
+
+    section: str
+    iteration: int  # loop steps taken
+    loop: object  # a DiscriminatorLoopSnapshot
+    loop_rows: list[dict]  # per finished round
+    gan_rows: list[dict]  # per GAN evaluation
+    gan_samples: np.ndarray  # the GAN's latest samples (n, 2), drawn over the same view
+    diverged: dict[str, str] = field(default_factory=dict)
