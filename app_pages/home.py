@@ -24,8 +24,9 @@ Train small generative adversarial networks live, and watch them learn.
   a random code and a point halfway between two codes, reconstructions, one table of scores with
   a reading of what they show, pixel L2 against a discriminator's judgement, and the comparison
   at two or three network sizes.
-- **Theory**: the notes' arguments as pictures. So far: why the non-saturating loss, shown as
-  the gradient each generator loss passes back when D rejects the fakes.
+- **Theory**: the notes' arguments, each trained live: the original paper's 1D picture with the
+  optimal discriminator and its four panels, why the non-saturating loss, the k question, WGAN's
+  critic against a saturating discriminator, and "can the discriminator generate?".
 
 Every run can be saved as a checkpoint and loaded back; the same engine trains from the command
 line (`python -m gan_core train --preset ring --out run.pt`).
