@@ -442,19 +442,21 @@ def generate_section(runner) -> None:
             help="The last finished round's ascended points (3 std, as the 2D lab).",
         )
         top[3].metric("GAN: modes, HQ", _quality(last_gan), help=f"At {last_gan['d_updates']:,} D updates.")
-        left, right = st.columns([1.25, 1])
+        left, right = st.columns([1.2, 1])
         with left:
             st.plotly_chart(loop_plots.loop_figure(snapshot.loop, height=470), key=key("generate_loop"))
         with right:
-            st.plotly_chart(
-                loop_plots.quality_figure(snapshot.loop_rows, snapshot.gan_rows, against="d_updates", height=230),
-                key=key("generate_updates"),
+            st.caption(loop_reading(snapshot))
+            st.caption(
+                "Seconds: the loop's D updates and ascents; the GAN's iterations (10 for every step of the loop)."
             )
-            st.plotly_chart(
-                loop_plots.quality_figure(snapshot.loop_rows, snapshot.gan_rows, against="seconds", height=230),
-                key=key("generate_seconds"),
-            )
-        st.caption(loop_reading(snapshot))
+        columns = st.columns(2)
+        for column, against in zip(columns, ("d_updates", "seconds")):
+            with column:
+                st.plotly_chart(
+                    loop_plots.quality_figure(snapshot.loop_rows, snapshot.gan_rows, against=against, height=290),
+                    key=key(f"generate_{against}"),
+                )
 
     live(runner, draw)
     st.subheader("On the digits: what a trained discriminator thinks a digit is", anchor=False)

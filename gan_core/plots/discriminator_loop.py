@@ -18,7 +18,7 @@ ASCENT_COLOUR = "#e66101"
 PATH_COLOUR = "rgba(230, 97, 1, 0.45)"
 LOOP_COLOUR = "#e66101"  # the loop's curves: the colour of its ascended points
 GAN_COLOUR = "#762a83"  # the GAN's curves: the 2D lab's colour of generated samples
-AGAINST = {"d_updates": "D updates", "seconds": "seconds (the loop: D updates and ascent; the GAN: its iterations)"}
+AGAINST = {"d_updates": "D updates", "seconds": "seconds of training"}
 
 
 def loop_figure(snapshot, *, height: int = 520) -> go.Figure:
@@ -125,12 +125,12 @@ def quality_figure(loop_rows: list[dict], gan_rows: list[dict], *, against: str 
     n_modes = next((row["n_modes"] for row in [*loop_rows, *gan_rows] if row.get("n_modes")), None)
     figure.update_yaxes(range=[0, (n_modes or 1) + 0.3], row=1, col=1, gridcolor="#eee")
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2, gridcolor="#eee")
-    figure.update_xaxes(title_text=AGAINST[against], gridcolor="#eee")
+    figure.update_xaxes(title_text=AGAINST[against], title_standoff=4, gridcolor="#eee")
     figure.update_layout(
         height=height,
         plot_bgcolor="white",
         margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.12, xanchor="left", x=0),
     )
     return figure
 
