@@ -123,6 +123,8 @@ class TheorySession:
             )
             return
         self.side.flush()
+        if any(self.histories[n].get("iteration", [None])[-1] != self.side.iteration for n in self.side.running):
+            self.measure()  # the numbers on screen are those of the pictures beside them
         self.snapshot = take_theory_snapshot(
             self.side, self.config.section, self.probes, self.histories, self.panel, self.before
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ..evaluation.theory import EPSILON, LineProbe, generated, interpolate_gradient_norms, kde, measure_line_run
+from ..evaluation.theory import EPSILON, LineProbe, generated, interpolate_gradient_norms, kde
 from ..objectives import losses
 
 VIEW_POINTS = 241
@@ -98,11 +98,12 @@ class TheorySnapshot:
 
 
 def take_theory_snapshot(side_by_side, section: str, probes: dict, histories: dict, panel=None, before=None):
-    """The pictures and measurements of every variant now (histories are the session's)."""
+    """The pictures of every variant now and its latest measurements: the last row of the
+    session's histories, which the session takes at the snapshot's iteration (not measured twice)."""
     pictures, latest, norms = {}, {}, {}
     for name, trainer in side_by_side.trainers.items():
         pictures[name] = take_line_picture(trainer, probes[name])
-        latest[name] = measure_line_run(trainer, probes[name])
+        latest[name] = {key: values[-1] for key, values in histories[name].items() if values}
         if section == "wgan":
             norms[name] = interpolate_gradient_norms(trainer, probes[name])
     diverged = {name: t.diverged for name, t in side_by_side.trainers.items() if t.diverged}
