@@ -5,6 +5,7 @@
     python -m gan_core train --resume run.pt --iterations 30000 --out longer.pt
     python -m gan_core sample --checkpoint run.pt --n 2500 --out samples.npy
     python -m gan_core evaluate --checkpoint run.pt
+    python -m gan_core compare --preset ring --vary loss=nsgan,minimax,wgan_gp --iterations 5000
 
 Every config field is a flag (`--g-lr`, `--d-steps`, ...); with --preset, flags override the
 preset. Bad values and bad files end with one clear line and exit status 2, never a traceback.
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..config import ConfigError
 from ..objectives import objective_class, settings_needing_reset
+from .compare import add_compare_parser
 from .flags import CLIError, add_config_flags, check_output, config_from_args, flag_name, given_settings
 
 
@@ -337,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_drs_flag(evaluate)
     evaluate.set_defaults(handler=command_evaluate)
+    add_compare_parser(commands)
     presets = commands.add_parser("presets", help="list the shipped presets")
     presets.set_defaults(handler=command_presets)
     classifier = commands.add_parser("train-classifier", help="train the classifier behind the image metrics")

@@ -1,0 +1,141 @@
+"""What a comparison varies: one setting over up to 8 values ("loss=nsgan,minimax,wgan_gp"), or up
+to 8 presets. Turns a person's choice into one RunConfig per variant, named after what differs.
+
+The CLI's `compare --vary` and the 2D lab's Compare mode both go through here, so a value is
+read the same way in both (gan_core.config.coerce_setting) and a bad one is refused with a
+sentence naming it.
+"""
+
+from __future__ import annotations
+
+from ..config import ConfigError, RunConfig, TrainConfig, check_kind, coerce_setting
+from ..presets import PRESETS, get_preset
+from .batched import MAX_VARIANTS
+
+# What a person may vary, by the name they use -> the config fields it sets (section, field).
+VARIABLE_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "loss": (("train", "loss"),),
+    "k": (("train", "d_steps"),),
+    "m": (("train", "g_steps"),),
+    "km": (("train", "d_steps"), ("train", "g_steps")),  # "5:1": k = 5, m = 1
+    "lr": (("train", "d_lr"), ("train", "g_lr")),
+    "d_lr": (("train", "d_lr"),),
+    "g_lr": (("train", "g_lr"),),
+    "optimizer": (("train", "d_optimizer"), ("train", "g_optimizer")),
+    "d_optimizer": (("train", "d_optimizer"),),
+    "g_optimizer": (("train", "g_optimizer"),),
+    "beta1": (("train", "beta1"),),
+    "gp_weight": (("train", "gp_weight"),),
+    "r1_gamma": (("train", "r1_gamma"),),
+    "clip": (("train", "clip"),),
+    "label_smoothing": (("train", "label_smoothing"),),
+    "ema": (("train", "ema"),),
+    "seed": (("train", "seed"),),
+    "g_width": (("model", "g_width"),),
+    "d_width": (("model", "d_width"),),
+    "g_layers": (("model", "g_layers"),),
+    "d_layers": (("model", "d_layers"),),
+    "noise_dim": (("model", "noise_dim"),),
+}
+SETTING_LABELS = {
+    "loss": "loss",
+    "k": "k (D updates per iteration)",
+    "m": "m (G updates per iteration)",
+    "km": "k:m together",
+    "lr": "both learning rates",
+    "d_lr": "D's learning rate",
+    "g_lr": "G's learning rate",
+    "optimizer": "both optimisers",
+    "d_optimizer": "D's optimiser",
+    "g_optimizer": "G's optimiser",
+    "beta1": "Adam's beta1",
+    "gp_weight": "gradient penalty weight",
+    "r1_gamma": "R1 penalty gamma",
+    "clip": "WGAN clip",
+    "label_smoothing": "label smoothing",
+    "ema": "weight average (EMA)",
+    "seed": "seed",
+    "g_width": "G width",
+    "d_width": "D width",
+    "g_layers": "G layers",
+    "d_layers": "D layers",
+    "noise_dim": "noise dimension",
+}
+# Values offered first on the page for a setting, e.g. the losses GAN Lab offers and WGAN-GP.
+SUGGESTED_VALUES = {
+    "loss": "nsgan, minimax, lsgan, wgan_gp",
+    "km": "1:1, 5:1, 1:5",
+    "k": "1, 5",
+    "lr": "0.0001, 0.001, 0.01",
+    "d_lr": "0.0001, 0.001, 0.01",
+    "g_lr": "0.0001, 0.001, 0.01",
+    "optimizer": "adam, sgd, momentum, rmsprop",
+    "beta1": "0, 0.5, 0.9",
+    "seed": "0, 1, 2, 3",
+    "gp_weight": "0.1, 1, 10",
+    "r1_gamma": "0, 0.1, 1",
+}
+
+
+def _check_count(count: int) -> None:
+    if not 1 <= count <= MAX_VARIANTS:
+        raise ConfigError(f"compare 1 to {MAX_VARIANTS} variants, got {count}")
+
+
+def split_values(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def parse_vary(spec: str) -> tuple[str, list[str]]:
+    """ "loss=nsgan,minimax" -> ("loss", ["nsgan", "minimax"])."""
+    setting, equals, values = spec.partition("=")
+    setting = setting.strip().replace("-", "_")
+    if not equals or not values.strip():
+        raise ConfigError(f"--vary takes SETTING=VALUE,VALUE,... (e.g. loss=nsgan,minimax), got {spec!r}")
+    return setting, split_values(values)
+
+
+def vary_configs(base: RunConfig, setting: str, values: list[str]) -> dict[str, RunConfig]:
+    """One config per value of `setting`, everything else as in `base`; named "setting=value"."""
+    if setting not in VARIABLE_SETTINGS:
+        raise ConfigError(f"cannot vary {setting!r}; choose one of {', '.join(VARIABLE_SETTINGS)}")
+    _check_count(len(values))
+    if len(set(values)) != len(values):
+        raise ConfigError(f"each value of {setting} once, got {', '.join(values)}")
+    fields = VARIABLE_SETTINGS[setting]
+    configs = {}
+    for raw in values:
+        parts = raw.split(":") if setting == "km" else [raw] * len(fields)
+        if len(parts) != len(fields):
+            raise ConfigError(f"km values are k:m pairs such as 5:1, got {raw!r}")
+        changes: dict[str, dict] = {}
+        try:
+            for (section, name), part in zip(fields, parts):
+                changes.setdefault(section, {})[name] = coerce_setting(section, name, part)
+            config = base.replace(**changes)
+        except ConfigError as error:
+            raise ConfigError(f"{setting}={raw}: {error}") from None
+        configs[f"{setting}={raw}"] = config
+    return configs
+
+
+def preset_configs(names: list[str], overrides: dict | None = None) -> dict[str, RunConfig]:
+    """One config per preset name (a 2D/1D preset), each with `overrides` ({section: {field:
+    value}}) applied."""
+    _check_count(len(names))
+    if len(set(names)) != len(names):
+        raise ConfigError(f"each preset once, got {', '.join(names)}")
+    configs = {}
+    for name in names:
+        if name not in PRESETS:
+            raise ConfigError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
+        config = get_preset(name).replace(**(overrides or {}))
+        check_kind(config, "toy", f"the preset {name}")
+        configs[name] = config
+    return configs
+
+
+def differing_settings(configs: dict[str, RunConfig]) -> list[str]:
+    """The training settings in which the variants differ (for a table's heading)."""
+    trains = [config.train for config in configs.values()]
+    return [name for name in TrainConfig.__dataclass_fields__ if len({getattr(t, name) for t in trains}) > 1]
