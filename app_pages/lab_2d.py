@@ -18,8 +18,10 @@ from gan_core.live import LiveRunner
 from gan_core.plots import charts
 from gan_core.plots import toy as plots
 from gan_core.presets import get_preset
+from ui import compare_mode, draw_data
 from ui.config_widgets import PageFields
 from ui.live_page import LIVE_PAGE_CSS, LivePage, page_runner, release_runner
+from ui.slow_motion import slow_motion_panel
 
 FIELDS = PageFields(
     prefix="lab_",
@@ -72,6 +74,7 @@ def session_runner() -> LiveRunner:
 page = LivePage(fields=FIELDS, kind="toy", session_runner=session_runner, default_preset=DEFAULT_PRESET)
 page.init_state(points=DEFAULT_POINTS, layers=["real", "fake", "heatmap", "manifold"], points_error=None)
 runner, state, key = page.runner, page.state, page.key
+draw_data.init_state(state, key)
 linked_layers = page.apply_link(("layers",)).get("layers")
 if linked_layers is not None:
     unknown = [name for name in linked_layers.split(",") if name and name not in LAYERS]
@@ -132,7 +135,9 @@ with st.sidebar:
             )
         if name not in WITHOUT_STD:
             number("Noise std", "std", min_value=0.001, max_value=5.0, step=0.005, format="%.3f")
-        if name == "points":
+        if name == "points" and draw_data.drawing_chosen(state, key):
+            draw_data.use_drawing(state, key)
+        elif name == "points":
             st.file_uploader(
                 "Your points (CSV, two numeric columns)",
                 type=["csv", "txt"],
@@ -141,6 +146,7 @@ with st.sidebar:
             )
             if state[key("points_error")]:
                 st.error(state[key("points_error")])
+        if name == "points":
             st.caption(f"{len(state[key('points')])} points in use.")
     with st.expander("Networks"):
         number("Noise dimension", "noise_dim", min_value=1, max_value=128, step=1)
@@ -172,6 +178,9 @@ desired = page.desired_config(reset_notice, data=dict(points=points))
 # ----- toolbar -----------------------------------------------------------------------------------
 st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)
 st.title("2D lab", anchor=False)
+if compare_mode.mode_switch(runner) == "compare":
+    compare_mode.compare_page(page, desired, LAYERS)
+    st.stop()
 page.toolbar(
     desired,
     [
@@ -182,6 +191,8 @@ page.toolbar(
     widths=[1.2, 1.2, 1, 1, 1.2, 1.4],
 )
 page.show_message()
+if state[key("name")] == "points" and state[key("points_source")] == "Draw":
+    draw_data.draw_panel(state, key)
 layers = {name: name in (state[key("layers")] or []) for name in LAYERS}
 
 
@@ -277,9 +288,11 @@ with view:
 with side:
     side_charts()
 
-charts_tab, timeline_tab, files_tab = st.tabs(["Metrics", "Timeline", "Save & load"])
+charts_tab, slow_tab, timeline_tab, files_tab = st.tabs(["Metrics", "Slow motion", "Timeline", "Save & load"])
 with charts_tab:
     metric_charts()
+with slow_tab:
+    slow_motion_panel(page)
 with timeline_tab:
     timeline()
 with files_tab:

@@ -91,7 +91,7 @@ SETTING_LABELS = {
     "n_modes": "number of modes",
     "radius": "radius / spacing",
     "std": "mode std",
-    "points": "uploaded points",
+    "points": "your points",
     "image_size": "image size",
     "root": "data folder",
     "noise_dim": "noise dimension",

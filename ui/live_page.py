@@ -36,6 +36,7 @@ LIVE_PAGE_CSS = """<style>
 
 
 WAITING_POLL_SECONDS = 2.0  # how often a page waiting for its turn looks whether it came
+NOT_SETTINGS = ("mode",)  # query parameters that open a part of a page, not a setup (the 2D lab's ?mode=compare)
 CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
 
 
@@ -102,7 +103,7 @@ class LivePage:
         """Open the setup a shared link describes (its query parameters), once per link: a fresh
         run with its settings. A bad or unknown value leaves the defaults, with a message naming it.
         Returns the link's page-specific extras (e.g. the 2D lab's layers) for the page to apply."""
-        query = st.query_params.to_dict()
+        query = {name: value for name, value in st.query_params.to_dict().items() if name not in NOT_SETTINGS}
         marker = self.key("link")
         if not query or self.state.get(marker) == query:
             return {}

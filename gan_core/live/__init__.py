@@ -2,7 +2,15 @@
 process's loop (worker.py), what it sends the page by run kind (publishers.py), and the
 timeline of kept snapshots (timeline.py)."""
 
-from .runner import ComparisonRunner, LiveRunner, LiveRunnerError, TheoryRunner
+from .runner import ComparisonRunner, LiveRunner, LiveRunnerError, LockstepRunner, TheoryRunner
 from .timeline import TIMELINE_MILESTONES, Timeline
 
-__all__ = ["TIMELINE_MILESTONES", "ComparisonRunner", "LiveRunner", "LiveRunnerError", "TheoryRunner", "Timeline"]
+__all__ = [
+    "TIMELINE_MILESTONES",
+    "ComparisonRunner",
+    "LiveRunner",
+    "LiveRunnerError",
+    "LockstepRunner",
+    "TheoryRunner",
+    "Timeline",
+]

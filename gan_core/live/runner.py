@@ -42,6 +42,7 @@ from ..config import ConfigError, RunConfig, TrainConfig
 from ..training.checkpoint import CheckpointError
 from ..training.comparison import ComparisonConfig
 from ..training.theory import TheoryConfig
+from ..training.variants import CompareConfig
 from .worker import serve
 
 REQUEST_TIMEOUT = 120.0  # seconds; a checkpoint load or the first snapshot on a busy machine
@@ -288,6 +289,14 @@ class LiveRunner:
         message for a person (e.g. a loss without a density ratio)."""
         return self._request("rejection_demo", percentile)
 
+    def slow_motion_next(self):
+        """Slow motion: pause, then the next sub-step of one iteration (a new iteration after the
+        last one), as a gan_core.views.slow_motion.SlowMotionView. Raises ValueError with a message
+        for a person when the run cannot be walked through (diverged, not a GAN)."""
+        if self.turns is not None:
+            self.turns.leave(self)  # paused by the training process: out of the line too
+        return self._request("slow_motion_next")
+
     def stop(self, timeout: float | None = 5.0) -> None:
         """End the training process (idempotent)."""
         if self.turns is not None:
@@ -432,6 +441,23 @@ class TheoryRunner(LiveRunner):
         self._request("extend", int(iterations))
 
 
+class LockstepRunner(LiveRunner):
+    """The 2D lab's Compare mode (gan_core.live.lockstep): up to 8 variants trained in lockstep
+    in one training process; `config` is a CompareConfig and the snapshots are
+    LockstepSnapshots."""
+
+    def __init__(self, config: CompareConfig, *, publish_every: float = 0.5, **options):
+        super().__init__(config, kind="toy", session="lockstep", publish_every=publish_every, **options)
+
+    def evaluate(self) -> None:
+        """Score every variant now, not at the next due iteration."""
+        self._request("evaluate")
+
+    def variant_checkpoint(self, name: str) -> bytes:
+        """Variant `name` as a checkpoint: to continue it alone in the lab."""
+        return self._request("variant_checkpoint", name)
+
+
 @contextlib.contextmanager
 def _plain_main():
     """multiprocessing imports the parent's __main__ again in a new process; inside Streamlit
@@ -474,6 +500,11 @@ def provisional_snapshot(config, snapshot_options: dict, session: str = "single"
         from .theory import TheorySession
 
         return TheorySession(config).snapshot
+    if session == "lockstep":
+        from ..training.batched import BatchedTrainer
+        from ..views.lockstep import take_lockstep_snapshot
+
+        return take_lockstep_snapshot(BatchedTrainer(config.configs(), device="cpu"), {})
     if session == "comparison":
         from ..training.comparison import Comparison
         from ..views.comparison import take_comparison_snapshot

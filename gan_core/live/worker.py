@@ -14,8 +14,12 @@ from ..config import ConfigError, RunConfig, TrainConfig, check_kind
 from ..evaluation.image_run import rejection_demo
 from ..training import Trainer, checkpoint
 from ..training.comparison import ComparisonConfig
+from ..training.slow_motion import SlowMotion
 from ..training.theory import TheoryConfig
+from ..training.variants import CompareConfig
+from ..views.slow_motion import slow_motion_view
 from .comparison import ComparisonSession
+from .lockstep import LockstepSession
 from .publishers import publisher_for
 from .rate import RateMeter
 from .theory import TheorySession
@@ -23,6 +27,8 @@ from .timeline import Timeline
 
 CHUNK_SECONDS = 0.02  # iterations run between two looks at the pipe
 TRAINING_NICENESS = 10
+# Commands that leave a slow-motion walk half done; every other command finishes its iteration first.
+KEEP_SLOW_MOTION = {"pause", "history", "metric_history", "timeline_iterations", "timeline_snapshot"}
 
 
 class TrainingSession:
@@ -140,6 +146,10 @@ class TrainingSession:
     # ----- commands from the page's process --------------------------------------------------
     def handle(self, command: str, argument):
         """Do `command`; its return value goes back to the caller."""
+        if command == "slow_motion_next":
+            return self.slow_motion_next()
+        if command not in KEEP_SLOW_MOTION:
+            self.finish_slow_motion()
         trainer = self.trainer
         if command == "play":
             if not trainer.diverged:
@@ -183,6 +193,32 @@ class TrainingSession:
             raise ValueError(f"unknown command {command!r}")
         return None
 
+    # ----- slow motion: one iteration as its sub-steps (gan_core.training.slow_motion) ----------
+    def slow_motion_next(self):
+        """Pause, do the next sub-step of the iteration being walked through (starting one when
+        none is), publish a snapshot and return its SlowMotionView."""
+        self.playing = False
+        walk = getattr(self, "_slow_motion", None)
+        if walk is None or walk.trainer is not self.trainer:
+            walk = self._slow_motion = SlowMotion(self.trainer)
+        before = self.snapshot
+        step = walk.next()
+        self.trainer.flush()
+        if not (step.finished and self.after_iteration()):
+            self.publish()
+        return slow_motion_view(step, self.snapshot, before)
+
+    def finish_slow_motion(self) -> None:
+        """Before the run trains, steps or changes otherwise: finish a half-walked iteration, so
+        the trainer is where step() would have left it."""
+        walk = getattr(self, "_slow_motion", None)
+        if walk is None or walk.trainer is not self.trainer or not walk.in_progress:
+            return
+        walk.finish()
+        self.trainer.flush()
+        if not self.after_iteration():
+            self.publish()
+
 
 def _single_session(config_json: str, **options) -> TrainingSession:
     return TrainingSession(Trainer(RunConfig.from_json(config_json)), **options)
@@ -196,9 +232,19 @@ def _theory_session(config_json: str, **options) -> TheorySession:
     return TheorySession(TheoryConfig.from_json(config_json), **options)
 
 
-# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.comparison) or the
-# theory page's side-by-side 1D runs (gan_core.live.theory).
-SESSIONS = {"single": _single_session, "comparison": _comparison_session, "theory": _theory_session}
+def _lockstep_session(config_json: str, **options) -> LockstepSession:
+    return LockstepSession(CompareConfig.from_json(config_json), **options)
+
+
+# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.comparison), the
+# theory page's side-by-side 1D runs (gan_core.live.theory) or the 2D lab's Compare mode
+# (gan_core.live.lockstep).
+SESSIONS = {
+    "single": _single_session,
+    "comparison": _comparison_session,
+    "theory": _theory_session,
+    "lockstep": _lockstep_session,
+}
 
 
 def serve(connection, config_json: str, options: dict) -> None:

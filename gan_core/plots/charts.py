@@ -12,6 +12,8 @@ import plotly.graph_objects as go
 
 D_LOSS_COLOUR = "#1f77b4"
 G_LOSS_COLOUR = "#d62728"
+# One colour per variant of runs side by side (the theory page, Compare mode): up to 8.
+VARIANT_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 # st.plotly_chart(config=...) / fig.show(config=...): the modebar camera saves the view as PNG in
 # the browser (no kaleido/Chrome needed on the server).
@@ -120,3 +122,31 @@ def _csv_value(value) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
+
+
+def over_iterations_figure(
+    histories: dict[str, dict], key: str, *, title: str, y_title: str, log: bool = False, height: int = 260,
+    reference: dict[str, str] | None = None,
+) -> go.Figure:  # fmt: skip
+    """One line per variant of `key` over iterations; `reference` maps a variant to a second
+    key drawn dotted in the same colour (a critic's estimate against the exact W1)."""
+    figure = go.Figure()
+    for index, (name, columns) in enumerate(histories.items()):
+        colour = VARIANT_COLOURS[index % len(VARIANT_COLOURS)]
+        if columns.get(key):
+            values = np.asarray(columns[key], dtype=float)
+            if log:
+                values = np.maximum(values, 1e-8)
+            figure.add_trace(
+                go.Scatter(x=columns["iteration"], y=values, name=name, mode="lines", line=dict(color=colour, width=2))
+            )
+        other = (reference or {}).get(name)
+        if other and columns.get(other):
+            figure.add_trace(
+                go.Scatter(x=columns["iteration"], y=columns[other], name=f"{name}: exact", mode="lines",
+                           line=dict(color=colour, width=1.5, dash="dot")),
+            )  # fmt: skip
+    small_chart_layout(figure, y_title, height)
+    if log:
+        figure.update_yaxes(type="log", exponentformat="power")
+    return titled(figure, title)

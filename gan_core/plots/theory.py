@@ -8,7 +8,14 @@ from plotly.subplots import make_subplots
 
 from ..evaluation.theory import generator_loss_curve, value_lower_bound
 from ..views.theory import where_mass
-from .charts import D_LOSS_COLOUR, G_LOSS_COLOUR, small_chart_layout, titled
+from .charts import (  # noqa: F401 - over_iterations_figure is this module's too
+    D_LOSS_COLOUR,
+    G_LOSS_COLOUR,
+    VARIANT_COLOURS,
+    over_iterations_figure,
+    small_chart_layout,
+    titled,
+)
 
 LOSS_STYLES = {
     "minimax": ("minimax: log(1 - D(G(z)))", D_LOSS_COLOUR),
@@ -73,7 +80,6 @@ DATA_COLOUR = "#111111"  # the paper's black dots
 GENERATOR_COLOUR = "#2ca02c"  # green
 D_COLOUR = "#1f5fbf"  # blue dashes
 OPTIMUM_COLOUR = "#e66101"
-VARIANT_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
 
 def line_picture_figure(
@@ -193,34 +199,6 @@ def value_figure(history: dict, height: int = 300) -> go.Figure:
     )  # fmt: skip
     small_chart_layout(figure, "value", height)
     return titled(figure, "The value function measures the JS divergence")
-
-
-def over_iterations_figure(
-    histories: dict[str, dict], key: str, *, title: str, y_title: str, log: bool = False, height: int = 260,
-    reference: dict[str, str] | None = None,
-) -> go.Figure:  # fmt: skip
-    """One line per variant of `key` over iterations; `reference` maps a variant to a second
-    key drawn dotted in the same colour (a critic's estimate against the exact W1)."""
-    figure = go.Figure()
-    for index, (name, columns) in enumerate(histories.items()):
-        colour = VARIANT_COLOURS[index % len(VARIANT_COLOURS)]
-        if columns.get(key):
-            values = np.asarray(columns[key], dtype=float)
-            if log:
-                values = np.maximum(values, 1e-8)
-            figure.add_trace(
-                go.Scatter(x=columns["iteration"], y=values, name=name, mode="lines", line=dict(color=colour, width=2))
-            )
-        other = (reference or {}).get(name)
-        if other and columns.get(other):
-            figure.add_trace(
-                go.Scatter(x=columns["iteration"], y=columns[other], name=f"{name}: exact", mode="lines",
-                           line=dict(color=colour, width=1.5, dash="dot")),
-            )  # fmt: skip
-    small_chart_layout(figure, y_title, height)
-    if log:
-        figure.update_yaxes(type="log", exponentformat="power")
-    return titled(figure, title)
 
 
 def sweep_figure(sweep: dict, height: int = 300) -> go.Figure:

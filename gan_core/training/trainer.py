@@ -133,12 +133,21 @@ class Trainer:
         updates then m generator updates). False, doing nothing, once the run has diverged."""
         if self.diverged:
             return False
-        train = self.config.train
-        if train.lr_decay and train.decay_length > 0:
-            self._set_learning_rates(linear_decay(self.iteration, train.decay_length))
+        self.begin_iteration()
         for group, count in self.objective.schedule():
             for _ in range(count):
                 self.update(group)
+        return self.end_iteration()
+
+    def begin_iteration(self) -> None:
+        """What an iteration does before its updates (the learning-rate schedule). step() and the
+        slow-motion walk through one iteration (gan_core.training.slow_motion) share it."""
+        train = self.config.train
+        if train.lr_decay and train.decay_length > 0:
+            self._set_learning_rates(linear_decay(self.iteration, train.decay_length))
+
+    def end_iteration(self) -> bool:
+        """What an iteration does after its updates: the counter moves on, the losses are kept."""
         self.iteration += 1
         terms = [self._term(name) for name in self.objective.term_names]
         self._pending.append(torch.stack([self._last_loss[name] for name in self.groups] + terms))

@@ -8,6 +8,9 @@ sentence naming it.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 from ..config import ConfigError, RunConfig, TrainConfig, check_kind, coerce_setting
 from ..presets import PRESETS, get_preset
 from .batched import MAX_VARIANTS
@@ -139,3 +142,49 @@ def differing_settings(configs: dict[str, RunConfig]) -> list[str]:
     """The training settings in which the variants differ (for a table's heading)."""
     trains = [config.train for config in configs.values()]
     return [name for name in TrainConfig.__dataclass_fields__ if len({getattr(t, name) for t in trains}) > 1]
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """What Compare mode trains: the base run (the lab's settings) and either one setting with
+    its values or a list of presets. Frozen, round-trips through JSON (it crosses the pipe to the
+    training process)."""
+
+    base: RunConfig = field(default_factory=RunConfig)
+    setting: str = "loss"
+    values: tuple[str, ...] = ("nsgan", "minimax")
+    presets: tuple[str, ...] = ()  # when given: compare these presets instead
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(str(v) for v in self.values))
+        object.__setattr__(self, "presets", tuple(str(p) for p in self.presets))
+        self.configs()  # refuse a bad value now, with its sentence
+
+    @property
+    def kind(self) -> str:
+        return "toy"  # Compare mode lives in the 2D lab
+
+    def configs(self) -> dict[str, RunConfig]:
+        if self.presets:
+            return preset_configs(list(self.presets))
+        return vary_configs(self.base, self.setting, list(self.values))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"base": self.base.to_dict(), "setting": self.setting, "values": self.values, "presets": self.presets}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> CompareConfig:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"compare config is not valid JSON: {error}") from None
+        if not isinstance(raw, dict) or set(raw) - {"base", "setting", "values", "presets"}:
+            raise ConfigError("a compare config is an object with base, setting, values and presets")
+        return cls(
+            base=RunConfig.from_dict(raw.get("base", {})),
+            setting=raw.get("setting", "loss"),
+            values=tuple(raw.get("values", ())),
+            presets=tuple(raw.get("presets", ())),
+        )

@@ -1,0 +1,107 @@
+"""The training process's side of the 2D lab's Compare mode: up to 8 variants trained in lockstep
+(gan_core.training.batched), scored every few hundred iterations, published as one
+LockstepSnapshot. It answers the same pipe protocol as a lab's TrainingSession, so the page side
+is a LiveRunner started with session="lockstep" (LockstepRunner)."""
+
+from __future__ import annotations
+
+import time
+
+from ..config import check_kind
+from ..evaluation import evaluate_run
+from ..evaluation.toy_run import metric_row
+from ..training import checkpoint
+from ..training.batched import BatchedTrainer
+from ..training.variants import CompareConfig
+from ..views.lockstep import take_lockstep_snapshot
+from .rate import RateMeter
+
+METRICS_EVERY = 500  # iterations between two scorings of every variant (~70-120 ms each)
+
+
+class LockstepSession:
+    def __init__(self, config: CompareConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
+        self.metrics_every = metrics_every or METRICS_EVERY
+        self.device = None if device == "auto" else device
+        self.playing = False
+        self.install(config)
+
+    def install(self, config: CompareConfig) -> None:
+        configs = config.configs()
+        for name, run in configs.items():
+            check_kind(run, "toy", f"the variant {name}")
+        self.runs = BatchedTrainer(configs, device=self.device)
+        self.config = config
+        self.playing = False
+        self.rate = RateMeter(0)
+        self.metric_columns: dict[str, dict[str, list]] = {name: {} for name in self.runs.names}
+        self.score()
+        self.publish()
+
+    def score(self) -> None:
+        """One metric row per variant still training (at the lockstep iteration)."""
+        for name in self.runs.running:
+            trainer = self.runs.trainer(name)
+            row = {"iteration": trainer.iteration, **metric_row(evaluate_run(trainer))}
+            columns = self.metric_columns[name]
+            for key, value in row.items():
+                columns.setdefault(key, []).append(value)
+
+    def publish(self) -> None:
+        self.snapshot = take_lockstep_snapshot(self.runs, self.metric_columns)
+
+    def flush(self) -> None:
+        self.runs.flush()
+
+    def status(self) -> dict:
+        all_stopped = not self.runs.running
+        return {
+            "iteration": self.runs.iteration,
+            "playing": self.playing,
+            "rate": self.rate.rate if self.playing else 0.0,
+            "diverged": "every variant diverged" if all_stopped else None,
+            "config": self.config.to_json(),
+        }
+
+    def advance(self) -> bool:
+        if not self.runs.step():
+            return False
+        if self.runs.iteration % self.metrics_every == 0:
+            self.runs.flush()
+            self.score()
+        return True
+
+    def train_for(self, seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if not self.advance():
+                self.playing = False
+                self.publish()
+                return
+
+    def measure_rate(self) -> None:
+        self.rate.measure(self.runs.iteration)
+
+    def handle(self, command: str, argument):
+        if command == "play":
+            if self.runs.running:
+                self.playing = True
+                self.rate.restart(self.runs.iteration)
+        elif command == "pause":
+            self.playing = False
+            self.publish()
+        elif command == "step_iteration":
+            self.advance()
+            self.publish()
+        elif command == "evaluate":
+            self.score()
+            self.publish()
+        elif command == "reset":
+            self.install(CompareConfig.from_json(argument))
+        elif command == "variant_checkpoint":  # "continue this one alone"
+            if argument not in self.runs.names:
+                raise ValueError(f"there is no variant {argument!r}; the variants are {', '.join(self.runs.names)}")
+            return checkpoint.to_bytes(self.runs.trainer(argument))
+        else:
+            raise ValueError(f"unknown command {command!r}")
+        return None

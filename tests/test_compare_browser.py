@@ -1,0 +1,80 @@
+"""Compare mode in a real browser (headless Chromium): /lab?mode=compare opens it with 4 variants
+(four losses on the ring), Play trains them all, and every one of the four views and every metric
+chart changes. Screenshots at 1440x900 and 1280x720 go to test-output/. Skipped where Chromium is
+missing."""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+VARIANTS = 4
+METRIC_CHARTS = 6
+PLAY_TO = 520  # past the second scoring (every 500 iterations)
+
+
+def iteration(page) -> int:
+    text = page.locator('[data-testid="stMetric"]', has_text="Iteration").first.inner_text()
+    return int(re.search(r"([\d,]+)", text.split("\n")[-1]).group(1).replace(",", ""))
+
+
+def charts(page) -> list[bytes]:
+    """A picture of every chart once drawn and settled."""
+    locator = page.locator('[data-testid="stPlotlyChart"]')
+    locator.nth(VARIANTS + METRIC_CHARTS - 1).wait_for(timeout=90_000)
+    time.sleep(2.0)
+    pictures = []
+    for index in range(VARIANTS + METRIC_CHARTS):
+        chart = locator.nth(index)
+        chart.scroll_into_view_if_needed(timeout=10_000)
+        pictures.append(chart.screenshot(timeout=10_000))
+    return pictures
+
+
+def screenshots(page, name: str) -> None:
+    """The top of the page (the controls and the first row of views) and the charts below."""
+    page.locator("h1").first.scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"))
+    page.locator('[data-testid="stPlotlyChart"]').nth(VARIANTS + METRIC_CHARTS - 1).scroll_into_view_if_needed()
+    time.sleep(0.5)
+    page.screenshot(path=str(OUTPUT / f"{name}_charts.png"))
+
+
+def test_compare_plays_four_variants_and_every_view_and_chart_moves():
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app() as url, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{url}/lab?mode=compare")
+            before = charts(page)
+            screenshots(page, "compare_1440")
+            page.get_by_role("button", name="Play").click()
+            deadline = time.monotonic() + 150
+            while iteration(page) < PLAY_TO and time.monotonic() < deadline:
+                time.sleep(1.0)
+            page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+            assert iteration(page) >= PLAY_TO
+            after = charts(page)
+            for index in range(VARIANTS):
+                assert after[index] != before[index], f"variant {index + 1}'s view did not change"
+            for index in range(VARIANTS, VARIANTS + METRIC_CHARTS):
+                assert after[index] != before[index], f"metric chart {index - VARIANTS + 1} did not change"
+            assert not page.locator('[data-testid="stException"]').count()
+            screenshots(page, "compare_played_1440")
+            page.close()
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{url}/lab?mode=compare")
+            charts(page)
+            screenshots(page, "compare_1280")
+            page.close()
+        finally:
+            browser.close()

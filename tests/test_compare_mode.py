@@ -1,0 +1,138 @@
+"""The 2D lab's Compare mode in AppTest and in the training process: variants start from the Vary
+controls on the sidebar's settings, Step and Play act on all of them, a bad value is named and the
+current variants kept, and "Continue alone" hands a variant to the single run exactly where it
+stood."""
+
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from gan_core.live import LockstepRunner
+from gan_core.presets import get_preset
+from gan_core.training import checkpoint
+from gan_core.training.variants import CompareConfig
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+RUNNERS = []
+SMALL = get_preset("ring").replace(model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stop_runners():
+    yield
+    for runner in RUNNERS:
+        runner.stop()
+
+
+@pytest.fixture
+def compare():
+    """The lab page in Compare mode (AppTest shares one session id between tests: the session's
+    runners are handed back paused)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/lab_2d.py")
+    at.run()
+    at.segmented_control(key="lab_mode").set_value("compare").run()
+    for name in ("lab_runner", "lab_compare_runner"):
+        if at.session_state[name] not in RUNNERS:
+            RUNNERS.append(at.session_state[name])
+    yield at
+    for name in ("lab_runner", "lab_compare_runner"):
+        if at.session_state[name].alive:
+            at.session_state[name].pause()
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def wait_for(condition, seconds=60):
+    end = time.time() + seconds
+    while time.time() < end:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_compare_mode_starts_the_chosen_variants_and_steps_them_all(compare):
+    assert not compare.exception
+    lockstep = compare.session_state["lab_compare_runner"]
+    assert compare.session_state["lab_runner"].playing is False
+    assert not [w for w in compare.warning if "Changed" in w.value]  # what is shown is what trains
+    compare.selectbox(key="lab_compare_setting").set_value("km").run()
+    assert compare.text_input(key="lab_compare_values").value == "1:1, 5:1, 1:5"  # the suggestion
+    compare.text_input(key="lab_compare_values").set_value("1:1, 3:1").run()
+    compare.button(key="lab_compare_start").click().run()
+    assert wait_for(lambda: [r.train.d_steps for r in lockstep.config.configs().values()] == [1, 3])
+    assert lockstep.snapshot.names == ("km=1:1", "km=3:1")
+    compare.button(key="lab_compare_step").click().run()
+    assert metric(compare, "Iteration") == "1"
+    assert all(view.iteration == 1 for view in lockstep.snapshot.views.values())
+    assert [view.d_updates for view in lockstep.snapshot.views.values()] == [1, 3]
+    assert not compare.exception
+
+
+def test_a_bad_value_is_named_and_the_variants_kept(compare):
+    lockstep = compare.session_state["lab_compare_runner"]
+    before = lockstep.config
+    compare.selectbox(key="lab_compare_setting").set_value("loss").run()
+    compare.text_input(key="lab_compare_values").set_value("nsgan, best").run()
+    assert any("loss=best: loss must be one of" in e.value for e in compare.error)
+    compare.button(key="lab_compare_start").click().run()
+    assert lockstep.config == before
+    assert not compare.exception
+
+
+def test_continue_alone_hands_the_variant_to_the_single_run(compare):
+    lockstep = compare.session_state["lab_compare_runner"]
+    compare.selectbox(key="lab_compare_setting").set_value("loss").run()
+    compare.text_input(key="lab_compare_values").set_value("nsgan, lsgan").run()
+    compare.button(key="lab_compare_start").click().run()
+    assert wait_for(lambda: lockstep.snapshot.names == ("loss=nsgan", "loss=lsgan"))
+    for _ in range(3):
+        compare.button(key="lab_compare_step").click().run()
+    compare.button(key="lab_compare_alone_1").click().run()
+    single = compare.session_state["lab_runner"]
+    assert compare.session_state["lab_mode"] == "single"
+    assert single.iteration == 3 and single.config.train.loss == "lsgan"
+    assert compare.session_state["lab_loss"] == "lsgan"  # the sidebar shows the variant's settings
+    assert any("Continuing **loss=lsgan** alone from iteration 3" in s.value for s in compare.success)
+    assert not compare.exception
+
+
+def test_the_training_process_plays_every_variant_and_scores_them():
+    config = CompareConfig(base=SMALL, setting="loss", values=("nsgan", "minimax", "wgan_gp"))
+    runner = LockstepRunner(config, metrics_every=50)
+    RUNNERS.append(runner)
+    first = runner.snapshot
+    runner.play()
+    assert wait_for(lambda: runner.iteration >= 120)
+    runner.pause()
+    snapshot = runner.snapshot
+    for name in snapshot.names:
+        assert not (snapshot.views[name].fake == first.views[name].fake).all()  # every view moved
+        assert snapshot.metrics[name]["iteration"][:3] == [0, 50, 100]
+        assert len(snapshot.losses[name]["iteration"]) >= 100
+    alone = checkpoint.load_trainer(runner.variant_checkpoint("loss=minimax"), kind="toy")
+    assert alone.iteration == snapshot.iteration and alone.config.train.loss == "minimax"
+    assert all(torch.isfinite(p).all() for p in alone.objective.parameters())
+    with pytest.raises(ValueError, match="there is no variant 'nope'"):
+        runner.variant_checkpoint("nope")
+
+
+def test_a_diverging_variant_is_marked_while_the_others_play_on():
+    config = CompareConfig(base=SMALL.replace(train=dict(loss="lsgan", d_optimizer="sgd", g_optimizer="sgd")),
+                           setting="lr", values=("0.01", "100"))  # fmt: skip
+    runner = LockstepRunner(config, metrics_every=50)
+    RUNNERS.append(runner)
+    runner.play()
+    assert wait_for(lambda: runner.iteration >= 60)
+    runner.pause()
+    snapshot = runner.snapshot
+    assert list(snapshot.diverged) == ["lr=100"] and "training diverged at iteration" in snapshot.diverged["lr=100"]
+    assert snapshot.views["lr=0.01"].iteration >= 60 > snapshot.views["lr=100"].iteration
+    assert runner.diverged is None  # one variant still trains: Play stays available

@@ -1,0 +1,284 @@
+"""Drawing your own 2D data: strokes and clicks of the canvas become sample points
+(gan_core.data.drawn), the 2D lab's "Draw" turns them into the run's data on Reset (AppTest with a
+stand-in canvas result), undo and clear follow, the data survives a checkpoint, and in headless
+Chromium a stroke drawn with the mouse changes the points in use (screenshots at 1440x900 and
+1280x720 go to test-output/; skipped where Chromium is missing)."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.data.drawn import MAX_DRAWN_POINTS, drawn_locations, drawn_sample_count, strokes_to_points
+from gan_core.presets import get_preset
+from gan_core.training import checkpoint
+from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+OUTPUT = ROOT / "test-output"
+RUNNERS = []
+
+
+def stroke(*points, left=None, top=None):
+    """A freedraw stroke as fabric 7 writes it (checked in the browser): absolute canvas
+    coordinates in the path, the object placed by its centre (originX/Y "center")."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    path = [["M", *points[0]]] + [["Q", *a, *b] for a, b in zip(points[1:-1], points[2:])] + [["L", *points[-1]]]
+    if len(points) == 2:
+        path = [["M", *points[0]], ["L", *points[1]]]
+    return {
+        "type": "Path",
+        "originX": "center",
+        "originY": "center",
+        "left": (min(xs) + max(xs)) / 2 if left is None else left,
+        "top": (min(ys) + max(ys)) / 2 if top is None else top,
+        "width": max(xs) - min(xs),
+        "height": max(ys) - min(ys),
+        "strokeWidth": 4,
+        "scaleX": 1,
+        "scaleY": 1,
+        "angle": 0,
+        "path": path,
+    }
+
+
+def click(x, y, radius=5, stroke_width=4):
+    """A click in point mode: a circle whose (left, top) is its left edge, vertically centred."""
+    return {
+        "type": "Circle",
+        "radius": radius,
+        "originX": "left",
+        "originY": "center",
+        "left": x - radius - stroke_width / 2,
+        "top": y,
+        "width": 2 * radius,
+        "height": 2 * radius,
+        "strokeWidth": stroke_width,
+        "scaleX": 1,
+        "scaleY": 1,
+        "angle": 0,
+    }
+
+
+# A horizontal line through the middle of a 360 px canvas, from x = 90 to 270 px: y = 0 in the
+# plane, x from -1 to 1 (the canvas spans [-2, 2]).
+LINE = {"version": "7.4.0", "objects": [stroke((90, 180), (180, 180), (270, 180))]}
+
+
+# ----- the conversion ----------------------------------------------------------------------------
+def test_a_line_stroke_gives_points_along_the_line_with_the_spread():
+    strokes, clicks = drawn_locations(LINE)
+    assert len(clicks) == 0
+    assert np.allclose(strokes[:, 1], 0) and strokes[0, 0] == pytest.approx(-1) and strokes[-1, 0] == pytest.approx(1)
+    assert np.all(np.diff(strokes[:, 0]) > 0)  # walked from start to end, evenly
+    points = np.array(strokes_to_points(LINE, spread=0.05, per_point=10))
+    assert len(points) == 10 * len(strokes)
+    assert abs(points[:, 1].mean()) < 0.02 and 0.035 < points[:, 1].std() < 0.065
+    assert -1.2 < points[:, 0].min() < -0.9 and 0.9 < points[:, 0].max() < 1.2
+    flat = np.array(strokes_to_points(LINE, spread=0.0))
+    assert np.allclose(flat[:, 1], 0)
+
+
+def test_y_points_up_and_a_click_gives_a_cluster():
+    drawing = {"objects": [click(270, 90)]}  # upper right quarter: (1, 1) in the plane
+    strokes, clicks = drawn_locations(drawing)
+    assert len(strokes) == 0 and np.allclose(clicks, [[1.0, 1.0]])
+    points = np.array(strokes_to_points(drawing, spread=0.1, per_click=40))
+    assert len(points) == 40
+    assert np.allclose(points.mean(axis=0), [1, 1], atol=0.06)
+    assert np.all(np.linalg.norm(points - [1, 1], axis=1) < 0.5)
+
+
+def test_a_moved_stroke_follows_its_object():
+    moved = stroke((90, 180), (180, 180), (270, 180), left=180, top=90)  # dragged up by 90 px
+    strokes, _ = drawn_locations({"objects": [moved]})
+    assert np.allclose(strokes[:, 1], 1.0)
+
+
+def test_an_empty_canvas_gives_nothing():
+    assert strokes_to_points(None, spread=0.1) == ()
+    assert strokes_to_points({}, spread=0.1) == ()
+    assert strokes_to_points({"version": "7.4.0", "objects": []}, spread=0.1) == ()
+
+
+def test_the_seed_makes_the_points_repeatable():
+    drawing = {"objects": [*LINE["objects"], click(100, 300)]}
+    first = strokes_to_points(drawing, spread=0.1, seed=3)
+    assert first == strokes_to_points(drawing, spread=0.1, seed=3)
+    assert first != strokes_to_points(drawing, spread=0.1, seed=4)
+
+
+def test_a_big_drawing_is_capped():
+    scribble = {"objects": [stroke((10, 20 + i), (350, 20 + i)) for i in range(0, 300, 10)]}
+    total = drawn_sample_count(scribble)
+    assert total > MAX_DRAWN_POINTS
+    assert len(strokes_to_points(scribble, spread=0.05)) == MAX_DRAWN_POINTS
+
+
+@pytest.mark.parametrize(
+    ("json_data", "message"),
+    [
+        ("not a drawing", "not a JSON object"),
+        ({"objects": {"a": 1}}, "'objects' is not a list"),
+        ({"objects": [3]}, "object 0 of the drawing is not a JSON object"),
+        ({"objects": [{"type": "Rect", "left": 1, "top": 1}]}, "only strokes"),
+        ({"objects": [{"type": "Path", "left": 1, "top": 1, "path": []}]}, "stroke 0 has no path commands"),
+        ({"objects": [{"type": "Path", "left": 1, "top": 1, "path": [["Z"]]}]}, "path command 'Z'"),
+        ({"objects": [{"type": "Path", "left": 1, "top": 1, "path": [["M", 1]]}]}, "needs 2 numbers, got 1"),
+        ({"objects": [{"type": "Path", "left": 1, "top": 1, "path": [["M", "x", 2]]}]}, "not a finite number"),
+        ({"objects": [{"type": "Circle", "left": None, "top": 1}]}, "object 0 left is not a finite number"),
+    ],
+)
+def test_bad_json_is_refused_with_a_clear_message(json_data, message):
+    with pytest.raises(ValueError, match=message):
+        strokes_to_points(json_data, spread=0.1)
+
+
+# ----- the page ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module", autouse=True)
+def stop_runners():
+    yield
+    for runner in RUNNERS:
+        runner.stop()
+
+
+@pytest.fixture
+def lab():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/lab_2d.py")
+    at.run()
+    runner = at.session_state["lab_runner"]
+    if runner not in RUNNERS:
+        RUNNERS.append(runner)
+    yield at
+    if runner.alive:
+        runner.pause()
+        runner.reset(get_preset("ring"))
+
+
+def drawn_lab(lab, drawing):
+    lab.selectbox(key="lab_name").set_value("points").run()
+    lab.radio(key="lab_points_source").set_value("Draw").run()
+    assert any(e.label == "Draw your data" for e in lab.expander)
+    lab.session_state["lab_canvas_stand_in"] = drawing
+    lab.run()
+    assert not lab.exception
+    return lab
+
+
+def test_drawn_points_become_the_data_and_survive_a_checkpoint(lab):
+    drawing = {"version": "7.4.0", "objects": [*LINE["objects"], click(90, 90)]}
+    expected = strokes_to_points(drawing, spread=0.05, seed=0)
+    drawn_lab(lab, drawing)
+    assert lab.session_state["lab_points"] == expected
+    assert any(c.value == f"{len(expected)} points in use." for c in lab.caption)
+    assert any("your points" in w.value and "Reset" in w.value for w in lab.warning)
+    runner = lab.session_state["lab_runner"]
+    assert runner.config.data.name == "ring"  # not before Reset
+    lab.button(key="lab_reset").click().run()
+    assert runner.config.data.name == "points" and runner.config.data.points == expected
+    assert not any("your points" in w.value for w in lab.warning)
+    lab.button(key="lab_step_iteration").click().run()
+    assert runner.iteration == 1
+    trainer = checkpoint.load_trainer(runner.checkpoint_bytes(), device="cpu")
+    assert trainer.config.data.points == expected
+    # A wider spread is new data, waiting for Reset like any other change.
+    lab.slider(key="lab_draw_spread").set_value(0.2).run()
+    assert lab.session_state["lab_points"] == strokes_to_points(drawing, spread=0.2, seed=0)
+    assert any("your points" in w.value for w in lab.warning)
+
+
+def test_undo_and_clear_follow_the_drawing(lab):
+    drawing = {"objects": [*LINE["objects"], click(90, 90)]}
+    drawn_lab(lab, drawing)
+    del lab.session_state["lab_canvas_stand_in"]  # from here on the real component (it runs no JavaScript here)
+    lab.run()
+    assert lab.session_state["lab_drawing"]["objects"] == drawing["objects"]
+    lab.button(key="lab_draw_undo").click().run()
+    assert not lab.exception
+    assert lab.session_state["lab_drawing"]["objects"] == drawing["objects"][:1]
+    assert lab.session_state["lab_points"] == strokes_to_points(LINE, spread=0.05, seed=0)
+    lab.button(key="lab_draw_clear").click().run()
+    assert lab.session_state["lab_drawing"]["objects"] == []
+    assert lab.button(key="lab_draw_undo").disabled
+    assert any("Nothing drawn yet" in c.value for c in lab.caption)
+    assert lab.session_state["lab_points"] == strokes_to_points(LINE, spread=0.05, seed=0)  # kept until you draw
+
+
+def test_a_bad_drawing_keeps_the_points_with_a_message(lab):
+    lab.selectbox(key="lab_name").set_value("points").run()
+    before = lab.session_state["lab_points"]
+    drawn_lab(lab, {"objects": [{"type": "Rect", "left": 1, "top": 1}]})
+    assert any("Could not read the drawing" in e.value and "'Rect'" in e.value for e in lab.error)
+    assert lab.session_state["lab_points"] == before
+
+
+# ----- in the browser ----------------------------------------------------------------------------
+def points_in_use(page) -> int:
+    text = page.locator('[data-testid="stSidebar"]').get_by_text("points in use.").inner_text()
+    return int(text.split()[0].replace(",", ""))
+
+
+def wait_for_points(page, condition, timeout=20.0) -> int:
+    deadline = time.monotonic() + timeout
+    while not condition(points_in_use(page)) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert condition(points_in_use(page)), points_in_use(page)
+    return points_in_use(page)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
+def test_a_stroke_drawn_in_the_browser_becomes_the_data():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app() as url, playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width, height in ((1440, 900), (1280, 720)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                draw_in_the_lab(page, url, clicks=width == 1440)
+                page.screenshot(path=str(OUTPUT / f"lab_draw_{width}.png"))
+                page.get_by_role("button", name="Undo last stroke").click()
+                page.get_by_text("Nothing drawn yet").wait_for(timeout=20_000)
+                page.close()
+        finally:
+            browser.close()
+
+
+def draw_in_the_lab(page, url: str, clicks: bool) -> None:
+    """Open the lab, choose points / Draw, draw a wave: the points in use change and the sidebar
+    asks for Reset. With `clicks`, a click adds a cluster and Undo takes it back."""
+    open_from_navigation(page, url, "2D lab")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Distribution").click()
+    page.get_by_role("option", name="points", exact=True).click()
+    sidebar.get_by_text("Draw", exact=True).click()
+    page.get_by_text("Draw your data").wait_for(timeout=30_000)
+    canvas = page.locator('[data-testid="stMain"] canvas').last
+    canvas.wait_for(timeout=30_000)
+    time.sleep(1)
+    before = points_in_use(page)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box["width"] == pytest.approx(360, abs=2) and box["height"] == pytest.approx(360, abs=2)
+    page.mouse.move(box["x"] + 60, box["y"] + 200)
+    page.mouse.down()
+    for step in range(1, 25):  # a wave across the canvas
+        page.mouse.move(box["x"] + 60 + step * 10, box["y"] + 200 - 60 * np.sin(step / 4))
+    page.mouse.up()
+    drawn = wait_for_points(page, lambda n: n != before)
+    # Distribution and points both changed: the sidebar says they apply on Reset.
+    sidebar.locator('[data-testid="stAlert"]').filter(has_text="your points").wait_for(timeout=10_000)
+    assert not page.locator('[data-testid="stException"]').count()
+    if clicks:
+        page.locator('[data-testid="stMain"]').get_by_text("Clicks", exact=True).click()
+        time.sleep(1)
+        page.mouse.click(box["x"] + 270, box["y"] + 90)  # (1, 1) in the plane
+        wait_for_points(page, lambda n: n > drawn)
+        page.screenshot(path=str(OUTPUT / "lab_draw_clicks_1440.png"))
+        page.get_by_role("button", name="Undo last stroke").click()
+        wait_for_points(page, lambda n: n == drawn)

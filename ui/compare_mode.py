@@ -1,0 +1,314 @@
+"""The 2D lab's Compare mode: the sidebar's settings as the base, one setting varied over up to 8
+values (or up to 8 presets), every variant trained in lockstep on the same batches and noise in
+the session's own training process (gan_core.live.lockstep). Small multiples of the main view,
+one chart per metric with a line per variant, and "continue this one alone", which hands a
+variant to the lab's single run exactly where it stands."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.config import ConfigError
+from gan_core.live import LiveRunnerError, LockstepRunner
+from gan_core.plots import lockstep as plots
+from gan_core.presets import presets_for
+from gan_core.training.checkpoint import CheckpointError
+from gan_core.training.variants import SETTING_LABELS, SUGGESTED_VALUES, CompareConfig, split_values
+from ui.config_widgets import changed_settings
+from ui.live_page import loss_text, page_runner, release_runner
+
+MODES = {"single": "Single run", "compare": "Compare"}
+PRESETS_CHOICE = "presets"  # the Vary box's entry for comparing presets instead of one setting
+VIEW_EVERY = 0.5  # seconds between redraws while playing (8 small views and 6 charts)
+COLUMNS = 4  # small multiples per row
+DEFAULT_VALUES = {"setting": "loss", "values": ("nsgan", "minimax", "lsgan", "wgan_gp")}
+state = st.session_state
+
+
+def key(name: str) -> str:
+    return f"lab_compare_{name}"
+
+
+def initial_config() -> CompareConfig:
+    """The first comparison of a session: the lab's current run as the base, four losses."""
+    single = state.get("lab_runner")
+    base = single.config if single is not None else None
+    return CompareConfig(**({"base": base} if base is not None else {}), **DEFAULT_VALUES)
+
+
+@st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
+def session_runner() -> LockstepRunner:
+    """This session's Compare runs: their training process starts when Compare is first opened
+    and ends with the session."""
+    return page_runner(initial_config(), LockstepRunner)
+
+
+def runner() -> LockstepRunner:
+    found = session_runner()
+    if not found.alive:
+        session_runner.clear()
+        found = session_runner()
+    state[key("runner")] = found  # for tests
+    return found
+
+
+# ----- the mode switch ------------------------------------------------------------------------------
+def mode_switch(single_runner) -> str:
+    """Single run or Compare (a link with ?mode=compare opens Compare); switching pauses the mode
+    left behind (two trainings would halve each other's speed)."""
+    if "lab_mode" not in state:
+        linked = st.query_params.get("mode", "single")
+        state["lab_mode"] = linked if linked in MODES else "single"
+    st.segmented_control(
+        "Mode",
+        list(MODES),
+        format_func=MODES.get,
+        key="lab_mode",
+        on_change=on_mode_change,
+        args=(single_runner,),
+        label_visibility="collapsed",
+    )
+    return state["lab_mode"] or "single"
+
+
+def on_mode_change(single_runner) -> None:
+    if (state.get("lab_mode") or "single") == "compare":
+        if single_runner.playing:
+            single_runner.pause()
+    elif key("runner") in state and state[key("runner")].alive and state[key("runner")].playing:
+        state[key("runner")].pause()
+
+
+# ----- actions ---------------------------------------------------------------------------------------
+def say(kind: str, text: str) -> None:
+    state[key("message")] = (kind, text)
+
+
+def ask(action, *args) -> None:
+    try:
+        action(*args)
+    except (ConfigError, ValueError, LiveRunnerError) as error:
+        say("error", str(error))
+
+
+def desired_config(base) -> CompareConfig | None:
+    """What the Vary controls describe, on the sidebar's settings; None (with the reason shown)
+    when a value is bad."""
+    setting = state.get(key("setting"), "loss")
+    try:
+        if setting == PRESETS_CHOICE:
+            return CompareConfig(base=base, presets=tuple(state.get(key("presets")) or ()))
+        return CompareConfig(base=base, setting=setting, values=tuple(split_values(state.get(key("values"), ""))))
+    except ConfigError as error:
+        st.error(f"Cannot compare these: {error}. The current variants are kept.")
+        return None
+
+
+def on_start(lockstep: LockstepRunner, config: CompareConfig | None) -> None:
+    if config is None:
+        return
+    try:
+        lockstep.reset(config)
+    except (ConfigError, ValueError, LiveRunnerError) as error:
+        say("error", f"Could not start these variants: {error}. The current ones are kept.")
+
+
+def on_continue_alone(lockstep: LockstepRunner, page, name: str) -> None:
+    """Hand variant `name` to the lab's single run, at its iteration, with its optimiser state and
+    streams; the lab shows its settings and opens."""
+    try:
+        if lockstep.playing:
+            lockstep.pause()
+        page.runner.load_checkpoint(lockstep.variant_checkpoint(name))
+    except (CheckpointError, ConfigError, ValueError, LiveRunnerError) as error:
+        say("error", f"Could not continue {name} alone: {error}")
+        return
+    page.show_config(page.runner.config)
+    state["lab_mode"] = "single"
+    page.say(
+        "success",
+        f"Continuing **{name}** alone from iteration {page.runner.iteration:,}: the same weights, optimiser "
+        "state and random streams it had in Compare. Press Play.",
+    )
+
+
+# ----- the page ----------------------------------------------------------------------------------------
+def settings(base, lockstep: LockstepRunner) -> CompareConfig | None:
+    current = lockstep.config
+    state.setdefault(key("setting"), PRESETS_CHOICE if current.presets else current.setting)
+    state.setdefault(key("values"), ", ".join(current.values))
+    state.setdefault(key("presets"), list(current.presets) or list(presets_for("toy"))[:2])
+    choices = [*SETTING_LABELS, PRESETS_CHOICE]
+    left, right = st.columns([1, 2.2], vertical_alignment="bottom")
+    setting = left.selectbox(
+        "Vary",
+        choices,
+        key=key("setting"),
+        format_func=lambda name: "presets (whole settings)" if name == PRESETS_CHOICE else SETTING_LABELS[name],
+        on_change=on_setting_change,
+    )
+    if setting == PRESETS_CHOICE:
+        right.multiselect("Presets", list(presets_for("toy")), key=key("presets"), max_selections=8)
+    else:
+        right.text_input(
+            "Values (comma-separated, up to 8)",
+            key=key("values"),
+            help="Everything else comes from the sidebar. e.g. " + SUGGESTED_VALUES.get(setting, "1, 2"),
+        )
+    return desired_config(base)
+
+
+def on_setting_change() -> None:
+    setting = state.get(key("setting"))
+    if setting in SUGGESTED_VALUES:
+        state[key("values")] = SUGGESTED_VALUES[setting]
+
+
+def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
+    playing = lockstep.playing
+    waiting = lockstep.place_in_line > 0
+    changed = desired is not None and differs(desired, lockstep.config)
+    columns = st.columns([1.5, 1.2, 1, 1, 2.3], vertical_alignment="bottom")
+    columns[0].button(
+        "Start these variants" if changed else "Restart",
+        key=key("start"),
+        on_click=on_start,
+        args=(lockstep, desired or lockstep.config),
+        type="primary" if changed else "secondary",
+        icon=":material/restart_alt:",
+        width="stretch",
+        help="Fresh variants with the settings above and on the left, paused at iteration 0.",
+    )
+    columns[1].button(
+        "Pause" if playing else "Waiting" if waiting else "Play",
+        key=key("pause" if playing or waiting else "play"),
+        on_click=ask,
+        args=(lockstep.pause if playing or waiting else lockstep.play,),
+        type="secondary" if changed else "primary",
+        icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
+        width="stretch",
+        disabled=bool(lockstep.diverged),
+        help="Every variant diverged: Restart." if lockstep.diverged else "Play and pause act on every variant.",
+    )
+    columns[2].button(
+        "Step", key=key("step"), on_click=ask, args=(lockstep.step_iteration,), disabled=playing, width="stretch",
+        help="One iteration of every variant.",
+    )  # fmt: skip
+    columns[3].button(
+        "Score", key=key("score"), on_click=ask, args=(lockstep.evaluate,), disabled=playing, width="stretch",
+        help="Compute every variant's metrics now (they are computed every 500 iterations while playing).",
+    )  # fmt: skip
+    if changed:
+        columns[4].warning("Changed: press **Start these variants**.", icon=":material/info:")
+
+
+def differs(desired: CompareConfig, current: CompareConfig) -> bool:
+    """Whether Start would train something else (the base compared with defaults filled in: the
+    widgets say "8 modes" where a preset says "the data set's default")."""
+    if (desired.setting, desired.values, desired.presets) != (current.setting, current.values, current.presets):
+        return True
+    return not desired.presets and bool(changed_settings(current.base, desired.base))
+
+
+def describe(snapshot) -> str:
+    how = (
+        "stacked into one batched model, stepped in one call"
+        if snapshot.engine == "stacked"
+        else f"stepped one after another ({snapshot.why_sequential})"
+    )
+    return (
+        f"{len(snapshot.names)} variants, {how}. Each variant draws the real batches and noise its own single "
+        "run would: variants with the same seed, k and m see the very same ones."
+    )
+
+
+def compare_page(page, base, layer_names: dict[str, str]) -> None:
+    """Compare mode's body, under the lab's title and mode switch (`base`: the sidebar's config)."""
+    st.caption(
+        "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
+        "trains on the same batches and noise, so the differences come from that setting alone."
+    )
+    lockstep = runner()
+    desired = settings(base if base is not None else lockstep.config.base, lockstep)
+    toolbar(lockstep, desired)
+    message = state.pop(key("message"), None)
+    if message:
+        {"error": st.error, "warning": st.warning}.get(message[0], st.success)(message[1])
+    state.setdefault(key("layers"), ["real", "fake", "heatmap"])
+    st.pills(
+        "Layers", list(layer_names), format_func=layer_names.get, selection_mode="multi", key=key("layers"),
+        label_visibility="collapsed",
+    )  # fmt: skip
+    layers = {name: name in (state[key("layers")] or []) for name in layer_names}
+    state[key("view_playing")] = lockstep.playing
+
+    was_ready = lockstep.ready  # False until the training process's first answer
+
+    @st.fragment(run_every=VIEW_EVERY if lockstep.playing else 0.5 if lockstep.place_in_line or not was_ready else None)
+    def live() -> None:
+        if lockstep.playing != state[key("view_playing")] or lockstep.ready != was_ready:
+            st.rerun(scope="app")  # paused itself (every variant stopped), its turn came, or its first answer
+        snapshot = lockstep.snapshot
+        if not hasattr(snapshot, "views"):  # the provisional snapshot of an older runner
+            st.info("Starting the variants…")
+            return
+        top = st.columns([1, 1, 4], vertical_alignment="center")
+        top[0].metric("Iteration", f"{snapshot.iteration:,}")
+        top[1].metric("Speed", f"{lockstep.iterations_per_second:,.0f} it/s" if lockstep.playing else "paused")
+        top[2].caption(describe(snapshot))
+        for name, text in snapshot.diverged.items():
+            st.warning(f"**{name}** stopped (the others go on): {text}", icon=":material/warning:")
+        grid(snapshot, layers, lockstep, page)
+        charts(snapshot)
+
+    try:
+        live()
+    except LiveRunnerError as error:
+        st.error(f"The Compare runs' training process stopped: {error}. Reload the page to start a new one.")
+
+
+def grid(snapshot, layers: dict[str, bool], lockstep: LockstepRunner, page) -> None:
+    names = list(snapshot.names)
+    for row in range(0, len(names), COLUMNS):
+        columns = st.columns(COLUMNS, gap="small")
+        for column, name in zip(columns, names[row : row + COLUMNS]):
+            index = names.index(name)
+            with column:
+                view = snapshot.views[name]
+                st.plotly_chart(
+                    plots.variant_figure(
+                        view, name, index, layers=layers, diverged=snapshot.diverged.get(name), height=290
+                    ),
+                    key=key(f"view_{index}"),
+                    config={"displayModeBar": False},
+                )
+                latest = {k: v[-1] for k, v in snapshot.metrics.get(name, {}).items() if v}
+                modes = (
+                    f"{latest['modes_covered']:.0f}/{latest['n_modes']:.0f} modes · "
+                    if "modes_covered" in latest and "n_modes" in latest
+                    else ""
+                )
+                hq = f"HQ {latest['high_quality']:.0%} · " if "high_quality" in latest else ""
+                scored = f" (at {latest['iteration']:,.0f})" if "iteration" in latest else ""
+                st.caption(f"{modes}{hq}D loss {loss_text(view.d_loss)} · G loss {loss_text(view.g_loss)}{scored}")
+                st.button(
+                    "Continue alone", key=key(f"alone_{index}"), on_click=on_continue_alone,
+                    args=(lockstep, page, name), icon=":material/open_in_new:", width="stretch",
+                    help=f"Open {name} in the lab's single run, exactly where it stands.",
+                )  # fmt: skip
+
+
+def charts(snapshot) -> None:
+    st.markdown(plots.legend_html(snapshot.names, snapshot.diverged), unsafe_allow_html=True)
+    for row in range(0, len(plots.METRIC_CHARTS), 3):
+        columns = st.columns(3, gap="small")
+        for column, (metric, title, y_title, source) in zip(columns, plots.METRIC_CHARTS[row : row + 3]):
+            with column:
+                st.plotly_chart(
+                    plots.metric_figure(snapshot, metric, title, y_title, source, height=250),
+                    key=key(f"chart_{metric}"),
+                )
+    st.caption(
+        "Metrics on 2,500 samples of each variant's generator (its weight average when EMA is on), every "
+        "500 iterations; losses every iteration."
+    )
