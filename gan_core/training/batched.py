@@ -297,6 +297,10 @@ class BatchedTrainer:
             self._count_masks[key] = torch.tensor([j < c for c in counts], device=self.device)
         return self._active & self._count_masks[key]
 
+    @staticmethod
+    def _all_update(mask: torch.Tensor) -> bool:
+        return bool(mask.all())
+
     def _learning_rate_factors(self) -> torch.Tensor | float:
         if not self.any_decay:
             return 1.0
@@ -372,7 +376,9 @@ class BatchedTrainer:
                 (grad,) = torch.autograd.grad(discriminators(real_in).sum(), real_in, create_graph=True)
                 penalty = grad.pow(2).flatten(2).sum(2).mean(1)
                 loss = loss + torch.where(self.r1_gamma > 0, self.r1_gamma / 2 * penalty, 0.0)
-            (grad,) = torch.autograd.grad(torch.where(mask, loss, 0.0).sum(), discriminators.flat)
+            (grad,) = torch.autograd.grad(
+                (loss.sum() if self._all_update(mask) else torch.where(mask, loss, 0.0).sum()), discriminators.flat
+            )
             self.d_optimizer.step(grad, mask, self.d_lr * factors)
             with torch.no_grad():
                 if self.any_clipping:  # WGAN's weight clipping, after each of its updates
@@ -389,7 +395,9 @@ class BatchedTrainer:
             _, noise, _ = self._draws(j, "generator")
             f = discriminators(generators(noise), d_weights)
             loss = self._generator_losses(f)
-            (grad,) = torch.autograd.grad(torch.where(mask, loss, 0.0).sum(), generators.flat)
+            (grad,) = torch.autograd.grad(
+                (loss.sum() if self._all_update(mask) else torch.where(mask, loss, 0.0).sum()), generators.flat
+            )
             self.g_optimizer.step(grad, mask, self.g_lr * factors)
             self._update_averages(mask)
             self._last["generator"] = torch.where(mask, loss.detach(), self._last["generator"])

@@ -127,6 +127,9 @@ class StackedOptimizer:
         """grad (V, P); mask (V,) bool; lr (V,) the learning rates now."""
         mask = mask.unsqueeze(1)  # (V, 1)
         lr = lr.unsqueeze(1)
+        if self.kinds[0] == "adam" and len(self.kind_masks) == 1 and bool(mask.all()):
+            self._adam_in_place(grad, lr)  # the common case: the same arithmetic, a third of the operations
+            return
         steps = self.steps + 1
         p = self.params
         new = p.clone()
@@ -153,6 +156,16 @@ class StackedOptimizer:
             self.state["square_avg"] = torch.where(use, square_avg, self.state["square_avg"])
         p.copy_(new)
         self.steps = torch.where(mask, steps, self.steps)
+
+    def _adam_in_place(self, grad: torch.Tensor, lr: torch.Tensor) -> None:
+        """Every variant Adam and updating: `step`'s Adam branch without the masking."""
+        self.steps += 1
+        exp_avg, exp_avg_sq = self.state["exp_avg"], self.state["exp_avg_sq"]
+        exp_avg.lerp_(grad, 1 - self.beta1)
+        exp_avg_sq.mul_(self.beta2).add_((1 - self.beta2) * grad * grad)
+        step_size = lr / (1 - self.beta1**self.steps)
+        denom = exp_avg_sq.sqrt() / (1 - self.beta2**self.steps).sqrt() + ADAM_EPS
+        self.params.sub_(step_size * exp_avg / denom)
 
     def torch_state(self, v: int, sizes: list[int], shapes: list[tuple]) -> dict:
         """Variant v's state as its torch.optim optimiser's state_dict()["state"], per parameter."""
