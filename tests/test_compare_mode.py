@@ -115,7 +115,8 @@ def test_the_training_process_plays_every_variant_and_scores_them():
     snapshot = runner.snapshot
     for name in snapshot.names:
         assert not (snapshot.views[name].fake == first.views[name].fake).all()  # every view moved
-        assert snapshot.metrics[name]["iteration"][:3] == [0, 50, 100]
+        scored = snapshot.metrics[name]["iteration"]
+        assert scored[0] == 0 and len(scored) >= 2 and all(i % 50 == 0 for i in scored), scored
         assert len(snapshot.losses[name]["iteration"]) >= 100
     alone = checkpoint.load_trainer(runner.variant_checkpoint("loss=minimax"), kind="toy")
     assert alone.iteration == snapshot.iteration and alone.config.train.loss == "minimax"

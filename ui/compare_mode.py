@@ -196,7 +196,7 @@ def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
     )  # fmt: skip
     columns[3].button(
         "Score", key=key("score"), on_click=ask, args=(lockstep.evaluate,), disabled=playing, width="stretch",
-        help="Compute every variant's metrics now (they are computed every 500 iterations while playing).",
+        help="Compute every variant's metrics now (while playing they are computed every 500 iterations or more).",
     )  # fmt: skip
     if changed:
         columns[4].warning("Changed: press **Start these variants**.", icon=":material/info:")
@@ -310,5 +310,6 @@ def charts(snapshot) -> None:
                 )
     st.caption(
         "Metrics on 2,500 samples of each variant's generator (its weight average when EMA is on), every "
-        "500 iterations; losses every iteration."
+        "500 iterations, or every 1,000 or more where scoring would take over a tenth of the time; losses "
+        "every iteration."
     )

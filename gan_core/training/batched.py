@@ -24,7 +24,6 @@ marked (`diverged[name]`); the others go on.
 
 from __future__ import annotations
 
-import copy
 import math
 
 import torch
@@ -164,13 +163,14 @@ class BatchedTrainer:
             return
         self._flush_stacked()
 
-    def trainer(self, name: str) -> Trainer:
+    def trainer(self, name: str, with_history: bool = True) -> Trainer:
         """Variant `name` as an ordinary Trainer, up to date: weights, optimiser state, weight
-        average, counters, history and random streams. Sample, measure or checkpoint it; to go on
-        training it alone, copy it (`checkpoint.to_bytes`): the lockstep run keeps its own."""
+        average, counters, random streams and (unless `with_history` is False: a live view reads
+        `history(name)` instead of copying it) its loss history. Sample, measure or checkpoint it;
+        to go on training it alone, copy it (`checkpoint.to_bytes`): the lockstep run keeps its own."""
         if self.engine == "stacked":
             self._flush_stacked()
-            self._write_back(self.names.index(name))
+            self._write_back(self.names.index(name), with_history)
         return self.trainers[name]
 
     def last_losses(self) -> dict[str, dict[str, float]]:
@@ -502,7 +502,7 @@ class BatchedTrainer:
         return self._diverged_at.get(name)
 
     @torch.no_grad()
-    def _write_back(self, v: int) -> None:
+    def _write_back(self, v: int, with_history: bool = True) -> None:
         """Variant v's stacked state into its Trainer (see `trainer`)."""
         name = self.names[v]
         trainer = self.trainers[name]
@@ -525,7 +525,8 @@ class BatchedTrainer:
             trainer.noise_rng.set_state(leader.noise_rng.get_state())
         trainer.iteration = self._iterations[v]
         trainer.updates = {"discriminator": int(self._updates[v, 0]), "generator": int(self._updates[v, 1])}
-        trainer.history = copy.deepcopy(self._histories[v])
+        if with_history:
+            trainer.history.load_state_dict(self._histories[v].state_dict())
         trainer._pending.clear()
         trainer._last_losses = dict(self._last_losses[v])
         trainer.diverged = self._diverged.get(name)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .toy import Snapshot, take_snapshot
 
 VIEW_OPTIONS = dict(n_points=200, heat_resolution=32, manifold_resolution=12)  # ~4 ms a variant
+CHART_POINTS = 500  # loss points per variant sent to the page: a 250 px chart shows no more
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,8 @@ def take_lockstep_snapshot(runs, metric_columns: dict[str, dict[str, list]]) -> 
     """Every variant's view and curves now (`runs` a BatchedTrainer)."""
     views, loss_columns = {}, {}
     for name in runs.names:
-        trainer = runs.trainer(name)
-        views[name] = take_snapshot(trainer, **VIEW_OPTIONS)
-        loss_columns[name] = trainer.history.columns()
+        views[name] = take_snapshot(runs.trainer(name, with_history=False), **VIEW_OPTIONS)
+        loss_columns[name] = thinned(runs.history(name).columns())
     return LockstepSnapshot(
         iteration=runs.iteration,
         names=tuple(runs.names),
@@ -40,3 +40,13 @@ def take_lockstep_snapshot(runs, metric_columns: dict[str, dict[str, list]]) -> 
         engine=runs.engine,
         why_sequential=runs.why_sequential,
     )
+
+
+def thinned(columns: dict[str, list], most: int = CHART_POINTS) -> dict[str, list]:
+    """Every k-th row of history columns so that at most `most` remain (the last one kept)."""
+    count = len(columns.get("iteration", []))
+    if count <= most:
+        return columns
+    stride = -(-count // most)
+    keep = list(range(count - 1, -1, -stride))[::-1]
+    return {key: [values[i] for i in keep] for key, values in columns.items()}
