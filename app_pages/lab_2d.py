@@ -18,10 +18,9 @@ from gan_core.live import LiveRunner
 from gan_core.plots import charts
 from gan_core.plots import toy as plots
 from gan_core.presets import get_preset
-from ui import compare_mode, draw_data
+from ui import compare_mode, draw_data, slow_motion
 from ui.config_widgets import PageFields
 from ui.live_page import LIVE_PAGE_CSS, LivePage, page_runner, release_runner
-from ui.slow_motion import slow_motion_panel
 
 FIELDS = PageFields(
     prefix="lab_",
@@ -75,6 +74,7 @@ page = LivePage(fields=FIELDS, kind="toy", session_runner=session_runner, defaul
 page.init_state(points=DEFAULT_POINTS, layers=["real", "fake", "heatmap", "manifold"], points_error=None)
 runner, state, key = page.runner, page.state, page.key
 draw_data.init_state(state, key)
+compare_mode.hand_over_pending(page)  # "Continue alone" pressed in Compare: before the sidebar shows its settings
 linked_layers = page.apply_link(("layers",)).get("layers")
 if linked_layers is not None:
     unknown = [name for name in linked_layers.split(",") if name and name not in LAYERS]
@@ -173,7 +173,8 @@ with st.sidebar:
             )
 
 points = tuple(state[key("points")]) if state[key("name")] == "points" else ()
-desired = page.desired_config(reset_notice, data=dict(points=points))
+notice = compare_mode.BaseNotice(reset_notice) if state.get("lab_mode") == "compare" else reset_notice
+desired = page.desired_config(notice, data=dict(points=points))
 
 # ----- toolbar -----------------------------------------------------------------------------------
 st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)
@@ -181,15 +182,17 @@ st.title("2D lab", anchor=False)
 if compare_mode.mode_switch(runner) == "compare":
     compare_mode.compare_page(page, desired, LAYERS)
     st.stop()
-page.toolbar(
+toolbar_end = page.toolbar(
     desired,
     [
         ("D step", "discriminator", "One discriminator update."),
         ("G step", "generator", "One generator update."),
         ("Iteration", "iteration", "One iteration: k D updates, then m G updates."),
     ],
-    widths=[1.2, 1.2, 1, 1, 1.2, 1.4],
+    widths=[1.2, 1.2, 1, 1, 1.2, 1.6],
 )
+with toolbar_end[0]:
+    slow = slow_motion.toggle(page)
 page.show_message()
 if state[key("name")] == "points" and state[key("points_source")] == "Draw":
     draw_data.draw_panel(state, key)
@@ -273,26 +276,27 @@ def timeline() -> None:
         )
 
 
-view, side = st.columns([3, 2], gap="medium")
-with view:
-    st.pills(
-        "Layers",
-        list(LAYERS),
-        format_func=LAYERS.get,
-        selection_mode="multi",
-        key=key("layers"),
-        label_visibility="collapsed",
-        width="stretch",
-    )
-    main_view()
-with side:
-    side_charts()
+if slow:  # the walk through one iteration takes the main view's place
+    slow_motion.slow_motion_view(page)
+else:
+    view, side = st.columns([3, 2], gap="medium")
+    with view:
+        st.pills(
+            "Layers",
+            list(LAYERS),
+            format_func=LAYERS.get,
+            selection_mode="multi",
+            key=key("layers"),
+            label_visibility="collapsed",
+            width="stretch",
+        )
+        main_view()
+    with side:
+        side_charts()
 
-charts_tab, slow_tab, timeline_tab, files_tab = st.tabs(["Metrics", "Slow motion", "Timeline", "Save & load"])
+charts_tab, timeline_tab, files_tab = st.tabs(["Metrics", "Timeline", "Save & load"])
 with charts_tab:
     metric_charts()
-with slow_tab:
-    slow_motion_panel(page)
 with timeline_tab:
     timeline()
 with files_tab:

@@ -1,7 +1,7 @@
 """Compare mode in a real browser (headless Chromium): /lab?mode=compare opens it with 4 variants
-(four losses on the ring), Play trains them all, and every one of the four views and every metric
-chart changes. Screenshots at 1440x900 and 1280x720 go to test-output/. Skipped where Chromium is
-missing."""
+(four losses on the ring), Play trains them all, every one of the four views and every metric
+chart changes, and "Continue alone" opens a variant in the single run where it stood.
+Screenshots at 1440x900 and 1280x720 go to test-output/. Skipped where Chromium is missing."""
 
 import re
 import time
@@ -70,6 +70,15 @@ def test_compare_plays_four_variants_and_every_view_and_chart_moves():
                 assert after[index] != before[index], f"metric chart {index - VARIANTS + 1} did not change"
             assert not page.locator('[data-testid="stException"]').count()
             screenshots(page, "compare_played_1440")
+            stopped_at = iteration(page)
+            page.get_by_role("button", name="Continue alone").nth(1).click()  # loss=minimax
+            page.get_by_text("Continuing loss=minimax alone").wait_for(timeout=60_000)
+            page.get_by_role("button", name="D step").wait_for(timeout=30_000)  # the single run's toolbar
+            assert iteration(page) == stopped_at
+            page.screenshot(path=str(OUTPUT / "compare_continue_alone_1440.png"))
+            loss_box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Loss")
+            shown = loss_box.evaluate("e => e.querySelector('input')?.value || e.innerText")
+            assert "minimax" in shown, shown  # the sidebar shows the variant's settings
             page.close()
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(f"{url}/lab?mode=compare")

@@ -236,6 +236,7 @@ def lab():
 
 def test_the_lab_page_walks_through_one_iteration(lab):
     assert not lab.exception
+    lab.toggle(key="lab_slow_mode").set_value(True).run()  # the walk takes the main view's place
     texts = lambda: " ".join(m.value for m in lab.markdown)  # noqa: E731
     assert "not started" in texts()
     lab.button(key="lab_slow_next").click().run()
@@ -256,3 +257,11 @@ def test_the_lab_page_walks_through_one_iteration(lab):
     assert numbers["G's loss"] != "—" and numbers["D's loss"] != "—"
     runner = lab.session_state["lab_runner"]
     assert runner.iteration == 1 and runner.updates == {"discriminator": 1, "generator": 1}
+    lab.button(key="lab_slow_play").click().run()  # Play walks on: the first sub-step at once
+    assert lab.session_state["lab_slow_playing"] and runner.iteration == 1
+    assert ":orange-background[**Sample real points**]" in texts()
+    lab.button(key="lab_slow_pause").click().run()
+    assert not lab.session_state["lab_slow_playing"]
+    lab.button(key="lab_play").click().run()  # the live Play ends slow motion: the live view returns
+    assert runner.playing and lab.session_state["lab_slow_mode"] is False
+    assert not lab.exception

@@ -1,5 +1,5 @@
-"""Slow motion in real headless Chromium: on the 2D lab's Slow motion tab, Next moves the
-highlighted sub-step and its sentence on. Screenshots go to test-output/ (look at them)."""
+"""Slow motion in real headless Chromium: with the 2D lab's Slow motion switch on, Next moves the
+highlighted sub-step and its sentence on, and Play walks on by itself. Screenshots go to test-output/ (look at them)."""
 
 import time
 from pathlib import Path
@@ -27,7 +27,7 @@ def test_next_moves_the_highlighted_sub_step_and_its_sentence():
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(f"{url}/lab")
             page.wait_for_selector(".js-plotly-plot", timeout=90_000)
-            page.get_by_role("tab", name="Slow motion").click()
+            page.get_by_text("Slow motion", exact=True).click()  # the toolbar's switch
             next_button = page.get_by_role("button", name="Next")
             seen = []
             for _ in range(2):
@@ -37,10 +37,14 @@ def test_next_moves_the_highlighted_sub_step_and_its_sentence():
                 time.sleep(0.5)
                 sentence = page.locator(".stMain [data-testid='stAlertContentInfo']").last.inner_text()
                 seen.append((page.evaluate(HIGHLIGHTED), sentence))
-            page.get_by_role("tab", name="Slow motion").evaluate("e => e.scrollIntoView({block: 'start'})")
             page.screenshot(path=str(OUTPUT / "slow_motion_browser_1280x720.png"))
             (first, first_sentence), (second, second_sentence) = seen
             assert "Sample real points" in first and "map it through G" in second, seen
             assert "real points is drawn" in first_sentence and "noise vectors" in second_sentence, seen
+            page.get_by_role("button", name="Autoplay").click()  # walks on by itself at 2 s a sub-step
+            page.wait_for_function(f"() => ({HIGHLIGHTED})()?.includes('Sample real points')", timeout=30_000)
+            page.wait_for_function(f"() => ({HIGHLIGHTED})()?.includes('map it through G')", timeout=30_000)
+            page.screenshot(path=str(OUTPUT / "slow_motion_playing_1280x720.png"))
+            page.get_by_role("button", name="Stop").click()
         finally:
             browser.close()

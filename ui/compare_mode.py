@@ -52,6 +52,25 @@ def runner() -> LockstepRunner:
     return found
 
 
+class BaseNotice:
+    """What the sidebar says about changed settings while Compare is open: they are the variants'
+    base and apply on Start, not on the single run's Reset."""
+
+    def __init__(self, container):
+        self.container = container
+
+    def warning(self, text: str, **options) -> None:
+        if options.get("icon") == ":material/speed:":  # how fast such networks would train: said as is
+            self.container.warning(text, **options)
+            return
+        self.container.warning(
+            "Changed settings are the variants' base: they apply on **Start these variants**.", **options
+        )
+
+    def error(self, text: str, **options) -> None:
+        self.container.error(text, **options)
+
+
 # ----- the mode switch ------------------------------------------------------------------------------
 def mode_switch(single_runner) -> str:
     """Single run or Compare (a link with ?mode=compare opens Compare); switching pauses the mode
@@ -113,6 +132,14 @@ def on_start(lockstep: LockstepRunner, config: CompareConfig | None) -> None:
         say("error", f"Could not start these variants: {error}. The current ones are kept.")
 
 
+def hand_over_pending(page) -> None:
+    """Called by the lab before its sidebar: a "Continue alone" pressed in the last run."""
+    name = state.pop(key("hand_over"), None)
+    lockstep = state.get(key("runner"))
+    if name is not None and lockstep is not None and lockstep.alive:
+        on_continue_alone(lockstep, page, name)
+
+
 def on_continue_alone(lockstep: LockstepRunner, page, name: str) -> None:
     """Hand variant `name` to the lab's single run, at its iteration, with its optimiser state and
     streams; the lab shows its settings and opens."""
@@ -160,8 +187,7 @@ def settings(base, lockstep: LockstepRunner) -> CompareConfig | None:
 
 def on_setting_change() -> None:
     setting = state.get(key("setting"))
-    if setting in SUGGESTED_VALUES:
-        state[key("values")] = SUGGESTED_VALUES[setting]
+    state[key("values")] = SUGGESTED_VALUES.get(setting, "")
 
 
 def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
@@ -170,14 +196,17 @@ def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
     changed = desired is not None and differs(desired, lockstep.config)
     columns = st.columns([1.5, 1.2, 1, 1, 2.3], vertical_alignment="bottom")
     columns[0].button(
-        "Start these variants" if changed else "Restart",
+        "Start these variants" if changed or desired is None else "Restart",
         key=key("start"),
         on_click=on_start,
-        args=(lockstep, desired or lockstep.config),
+        args=(lockstep, desired),
         type="primary" if changed else "secondary",
         icon=":material/restart_alt:",
         width="stretch",
-        help="Fresh variants with the settings above and on the left, paused at iteration 0.",
+        disabled=desired is None,
+        help="Fix the values above first: the current variants are kept."
+        if desired is None
+        else "Fresh variants with the settings above and on the left, paused at iteration 0.",
     )
     columns[1].button(
         "Pause" if playing else "Waiting" if waiting else "Play",
@@ -224,11 +253,17 @@ def describe(snapshot) -> str:
 
 def compare_page(page, base, layer_names: dict[str, str]) -> None:
     """Compare mode's body, under the lab's title and mode switch (`base`: the sidebar's config)."""
-    st.caption(
-        "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
-        "trains on the same batches and noise, so the differences come from that setting alone."
-    )
     lockstep = runner()
+    if state.get(key("setting"), lockstep.config.setting) == PRESETS_CHOICE:
+        st.caption(
+            "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "
+            "with the others."
+        )
+    else:
+        st.caption(
+            "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
+            "trains on the same batches and noise, so the differences come from that setting alone."
+        )
     desired = settings(base if base is not None else lockstep.config.base, lockstep)
     toolbar(lockstep, desired)
     message = state.pop(key("message"), None)
@@ -282,20 +317,29 @@ def grid(snapshot, layers: dict[str, bool], lockstep: LockstepRunner, page) -> N
                     key=key(f"view_{index}"),
                     config={"displayModeBar": False},
                 )
-                latest = {k: v[-1] for k, v in snapshot.metrics.get(name, {}).items() if v}
-                modes = (
-                    f"{latest['modes_covered']:.0f}/{latest['n_modes']:.0f} modes · "
-                    if "modes_covered" in latest and "n_modes" in latest
-                    else ""
-                )
-                hq = f"HQ {latest['high_quality']:.0%} · " if "high_quality" in latest else ""
-                scored = f" (at {latest['iteration']:,.0f})" if "iteration" in latest else ""
-                st.caption(f"{modes}{hq}D loss {loss_text(view.d_loss)} · G loss {loss_text(view.g_loss)}{scored}")
-                st.button(
-                    "Continue alone", key=key(f"alone_{index}"), on_click=on_continue_alone,
-                    args=(lockstep, page, name), icon=":material/open_in_new:", width="stretch",
+                st.caption(variant_caption(view, snapshot.metrics.get(name, {}), name in snapshot.diverged))
+                if st.button(
+                    "Continue alone", key=key(f"alone_{index}"), icon=":material/open_in_new:", width="stretch",
                     help=f"Open {name} in the lab's single run, exactly where it stands.",
-                )  # fmt: skip
+                ):  # fmt: skip
+                    # Handed over at the top of the next full run, before the sidebar's widgets
+                    # are drawn, so that they show the variant's settings.
+                    state[key("hand_over")] = name
+                    st.rerun(scope="app")
+
+
+def variant_caption(view, metrics: dict[str, list], stopped: bool) -> str:
+    """Under a variant's view: its losses now (or where it stopped), then its latest scores with
+    the iteration they were taken at."""
+    if stopped:
+        now = f"stopped; its networks are back at iteration {view.iteration:,}"
+    else:
+        now = f"now: D loss {loss_text(view.d_loss)} · G loss {loss_text(view.g_loss)}"
+    latest = {k: v[-1] for k, v in metrics.items() if v}
+    if "modes_covered" not in latest:
+        return now
+    scores = f"{latest['modes_covered']:.0f}/{latest['n_modes']:.0f} modes, HQ {latest['high_quality']:.0%}"
+    return f"{now}  \nscored at {latest['iteration']:,.0f}: {scores}"
 
 
 def charts(snapshot) -> None:

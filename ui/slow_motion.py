@@ -1,7 +1,8 @@
 """The 2D lab's slow motion: one iteration walked through as its sub-steps, each highlighted on
-its own main view with a sentence of what happens and why and the numbers at that moment. Next
-does one sub-step; Play goes on by itself at a chosen pace. Either pauses the live training first
-(the walk is the run's own iteration: gan_core.training.slow_motion)."""
+the main view (which it replaces while the toolbar's Slow motion switch is on) with a sentence of
+what happens and why and the numbers at that moment. Next does one sub-step; Play goes on by
+itself at a chosen pace. Either pauses the live training first (the walk is the run's own
+iteration: gan_core.training.slow_motion)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,36 @@ NUMBERS = (  # (label, SubStep field, when it is first known)
 )
 
 
-def slow_motion_panel(page) -> None:
-    """The Slow motion tab of a live page (`page`: its ui.live_page.LivePage)."""
+def toggle(page) -> bool:
+    """The toolbar's Slow motion switch. Turning it on pauses the live training; the live Play
+    turns it off (the walk and the live run are the same run)."""
     runner, state, key = page.runner, page.state, page.key
-    for name, default in (("slow_view", None), ("slow_previous", None), ("slow_playing", False),
-                          ("slow_error", None), ("slow_last", 0.0)):  # fmt: skip
-        state.setdefault(key(name), default)
-    if state[key("slow_playing")] and runner.playing:  # the live run was started: slow play gives way
+    if runner.playing and state.get(key("slow_mode")):
+        state[key("slow_mode")] = False
         state[key("slow_playing")] = False
-    timer_pace = pace(state, key)
+    st.toggle(
+        "Slow motion",
+        key=key("slow_mode"),
+        on_change=on_toggle,
+        args=(page,),
+        help="Walk through one iteration sub-step by sub-step: what D and G do, with the numbers.",
+    )
+    return bool(state[key("slow_mode")])
+
+
+def on_toggle(page) -> None:
+    if page.state.get(page.key("slow_mode")) and page.runner.playing:
+        page.runner.pause()
+    page.state[page.key("slow_playing")] = False
+
+
+def slow_motion_view(page) -> None:
+    """In place of the main view and its side charts while Slow motion is on: Next, Play at a
+    pace, the highlighted figure on the left, the sub-steps, their sentence and numbers on the right."""
+    runner, state, key = page.runner, page.state, page.key
+    for name, default in (("slow_view", None), ("slow_previous", None), ("slow_playing", False), ("slow_error", None)):
+        state.setdefault(key(name), default)
+    playing = state[key("slow_playing")]
 
     def current():
         """The latest sub-step's view while the run is still where it left it, else None."""
@@ -62,48 +84,42 @@ def slow_motion_panel(page) -> None:
         state[key("slow_last")] = time.monotonic()
 
     def toggle_play() -> None:
-        playing = not state[key("slow_playing")]
-        state[key("slow_playing")] = playing
-        if playing:
-            state[key("slow_last")] = 0.0  # the first sub-step at once
+        state[key("slow_playing")] = not state[key("slow_playing")]
+        if state[key("slow_playing")]:
+            advance()  # the first sub-step at once, the next ones at the pace
 
-    @st.fragment(run_every=timer_pace if state[key("slow_playing")] else None)
-    def panel() -> None:
-        playing = state[key("slow_playing")]
-        if playing and pace(state, key) != timer_pace:
-            st.rerun(scope="app")  # a new pace needs a new timer
-        if playing and time.monotonic() - state[key("slow_last")] >= 0.8 * pace(state, key):
+    controls = st.columns([1, 1, 2.4, 3], vertical_alignment="bottom")
+    controls[0].button(
+        "Next",
+        key=key("slow_next"),
+        on_click=advance,
+        type="primary",
+        icon=":material/skip_next:",
+        width="stretch",
+        help="Do the next sub-step of the iteration (pauses the live training).",
+    )
+    controls[1].button(
+        "Stop" if playing else "Autoplay",
+        key=key("slow_pause" if playing else "slow_play"),
+        on_click=toggle_play,
+        icon=":material/pause:" if playing else ":material/slow_motion_video:",
+        width="stretch",
+        help="Stop walking." if playing else "Walk on by itself, one sub-step at the pace chosen.",
+    )
+    controls[2].select_slider(
+        "Seconds per sub-step", PACES, value=DEFAULT_PACE, key=key("slow_pace"), format_func=lambda s: f"{s:g} s"
+    )
+    every = pace(state, key)
+
+    @st.fragment(run_every=every if playing else None)
+    def walk() -> None:
+        due = time.monotonic() - state.get(key("slow_last"), 0.0) >= 0.8 * every
+        if state[key("slow_playing")] and due:  # a tick of the pace (not a rerun just after a step)
             advance()
-            playing = state[key("slow_playing")]
         view = current()
-        controls = st.columns([1, 1, 2.2, 3.2], vertical_alignment="bottom")
-        controls[0].button(
-            "Next",
-            key=key("slow_next"),
-            on_click=advance,
-            type="primary",
-            icon=":material/skip_next:",
-            width="stretch",
-            help="Do the next sub-step of the iteration (pauses the live training).",
-        )
-        if controls[1].button(
-            "Pause" if playing else "Play",
-            key=key("slow_pause" if playing else "slow_play"),
-            on_click=toggle_play,
-            icon=":material/pause:" if playing else ":material/slow_motion_video:",
-            width="stretch",
-            help="Stop walking." if playing else "Walk on by itself, one sub-step at the pace chosen.",
-        ):
-            st.rerun(scope="app")  # the fragment's timer starts or stops with a full run
-        controls[2].select_slider(
-            "Seconds per sub-step", PACES, value=DEFAULT_PACE, key=key("slow_pace"), format_func=lambda s: f"{s:g} s"
-        )
         if state[key("slow_error")]:
             st.error(state[key("slow_error")])
-        _numbers(view, state[key("slow_previous")])
         figure_column, info_column = st.columns([3, 2], gap="medium")
-        with info_column:
-            _steps(view, runner)
         with figure_column:
             if view is not None:
                 figure = slow_motion_figure(view, height=FIGURE_HEIGHT)
@@ -113,12 +129,11 @@ def slow_motion_panel(page) -> None:
                     title=f"Iteration {runner.iteration:,}: press Next to walk through it",
                 )  # fmt: skip
             st.plotly_chart(figure, key=key("slow_figure"), config=charts.PNG_DOWNLOAD_CONFIG)
+        with info_column:
+            _numbers(view, state[key("slow_previous")])
+            _steps(view, runner)
 
-    st.caption(
-        "One iteration, slowed down: each **Next** does one sub-step of the run's own training and shows what "
-        "it changed; the live training pauses."
-    )
-    panel()
+    walk()
 
 
 def pace(state, key) -> float:
@@ -153,7 +168,7 @@ def _steps(view, runner) -> None:
 
 def _numbers(view, previous) -> None:
     """The losses and D's mean outputs after the sub-step, with their change since the previous one."""
-    columns = st.columns(len(NUMBERS))
+    columns = [column for _ in range(2) for column in st.columns(2)]  # 2 x 2: the labels fit a side column
     for column, (label, field, when) in zip(columns, NUMBERS):
         value = getattr(view.step, field) if view is not None else float("nan")
         before = getattr(previous, field) if previous is not None else float("nan")

@@ -12,6 +12,7 @@ from ..evaluation import evaluate_run
 from ..evaluation.toy_run import metric_row
 from ..training import checkpoint
 from ..training.batched import BatchedTrainer
+from ..training.history import BoundedHistory
 from ..training.variants import CompareConfig
 from ..views.lockstep import take_lockstep_snapshot
 from .rate import RateMeter
@@ -124,7 +125,12 @@ class LockstepSession:
         elif command == "variant_checkpoint":  # "continue this one alone"
             if argument not in self.runs.names:
                 raise ValueError(f"there is no variant {argument!r}; the variants are {', '.join(self.runs.names)}")
-            return checkpoint.to_bytes(self.runs.trainer(argument))
+            trainer = self.runs.trainer(argument)
+            trainer.metric_history = BoundedHistory(trainer.metric_history.capacity)  # its scores come along
+            columns = self.metric_columns[argument]
+            for index in range(len(columns.get("iteration", []))):
+                trainer.metric_history.offer({key: values[index] for key, values in columns.items()})
+            return checkpoint.to_bytes(trainer)
         else:
             raise ValueError(f"unknown command {command!r}")
         return None

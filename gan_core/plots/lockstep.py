@@ -50,8 +50,17 @@ def metric_figure(snapshot, key: str, title: str, y_title: str, source: str, hei
         trace.line.width = 1.5 if source == "losses" else 2
     if source == "metrics":
         figure.update_traces(mode="lines+markers", marker_size=5)
+        # From 0 to at least the next scoring, so that one point at iteration 0 sits at the left.
+        figure.update_xaxes(range=[0, max(snapshot.iteration, 500) * 1.03])
     if key == "high_quality":
-        figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
+        figure.update_yaxes(tickformat=".0%", range=[-0.02, 1.02])
+    elif key == "modes_covered":
+        most = max((max(c.get("n_modes") or [0]) for c in columns.values()), default=0)
+        figure.update_yaxes(range=[-0.3, max(most, 1) + 0.3])
+    elif key == "js":  # at most log 2: a flat line at log 2 must not be drawn as rounding noise
+        figure.update_yaxes(range=[-0.01, 0.71], tickformat=".2f")
+    elif key == "kl":
+        figure.update_yaxes(rangemode="tozero")
     figure.update_layout(showlegend=False)
     return figure
 

@@ -77,6 +77,17 @@ SUGGESTED_VALUES = {
     "seed": "0, 1, 2, 3",
     "gp_weight": "0.1, 1, 10",
     "r1_gamma": "0, 0.1, 1",
+    "m": "1, 3",
+    "d_optimizer": "adam, sgd, rmsprop",
+    "g_optimizer": "adam, sgd, rmsprop",
+    "clip": "0.01, 0.1",
+    "label_smoothing": "0, 0.1, 0.2",
+    "ema": "0, 0.99, 0.999",
+    "g_width": "32, 64, 128",
+    "d_width": "32, 64, 128",
+    "g_layers": "1, 2, 3",
+    "d_layers": "1, 2, 3",
+    "noise_dim": "1, 2, 8",
 }
 
 
