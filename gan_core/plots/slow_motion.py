@@ -11,13 +11,13 @@ import plotly.graph_objects as go
 
 from .charts import as_float32
 from .toy import (
-    D_COLOURSCALE,
     FAKE_COLOUR,
     MANIFOLD_COLOUR,
     REAL_COLOUR,
     arrow_segments,
     d_colour_range,
     gradient_arrows_trace,
+    heatmap_trace,
     mesh_lines,
 )
 
@@ -83,23 +83,7 @@ def _figure_2d(view) -> go.Figure:
     snapshot, step = view.snapshot, view.step
     low, high = snapshot.bounds
     figure = go.Figure()
-    zmin, zmax = d_colour_range(snapshot)
-    label = "D(x)" if snapshot.d_is_probability else "D score"
-    figure.add_trace(
-        go.Heatmap(
-            x=as_float32(snapshot.grid_axis),
-            y=as_float32(snapshot.grid_axis),
-            z=as_float32(snapshot.d_grid),
-            zmin=zmin,
-            zmax=zmax,
-            zmid=snapshot.d_neutral,
-            colorscale=D_COLOURSCALE,
-            name="Discriminator",
-            zsmooth="fast",
-            colorbar=dict(title=dict(text=label, side="right"), thickness=14, len=0.85),
-            hovertemplate="x %{x:.2f}, y %{y:.2f}<br>" + label + " %{z:.3f}<extra></extra>",
-        )
-    )
+    figure.add_trace(heatmap_trace(snapshot, colorbar_length=0.85))
     if step.kind == "d_update":
         if view.previous_d_grid is not None:
             figure.add_trace(_neutral_line(snapshot, view.previous_d_grid, "D could not tell, before", "dash"))

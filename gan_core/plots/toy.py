@@ -150,28 +150,31 @@ def main_figure(
     return figure
 
 
+def heatmap_trace(snapshot, *, showlegend: bool = False, colorbar_length: float = 0.9) -> go.Heatmap:
+    """D's output over the plane, "cannot tell" white in the middle of the colour scale."""
+    zmin, zmax = d_colour_range(snapshot)
+    label = "D(x)" if snapshot.d_is_probability else "D score"
+    return go.Heatmap(
+        x=as_float32(snapshot.grid_axis),
+        y=as_float32(snapshot.grid_axis),
+        z=as_float32(snapshot.d_grid),
+        zmin=zmin,
+        zmax=zmax,
+        zmid=snapshot.d_neutral,
+        colorscale=D_COLOURSCALE,
+        name="Discriminator",
+        showlegend=showlegend,
+        zsmooth="fast",  # "best" interpolates per pixel in JS: slow
+        colorbar=dict(title=dict(text=label, side="right"), thickness=14, len=colorbar_length),
+        hovertemplate="x %{x:.2f}, y %{y:.2f}<br>" + label + " %{z:.3f}<extra></extra>",
+    )
+
+
 def _main_figure_2d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go.Figure:
     low, high = snapshot.bounds
     figure = go.Figure()
     if heatmap:
-        zmin, zmax = d_colour_range(snapshot)
-        label = "D(x)" if snapshot.d_is_probability else "D score"
-        figure.add_trace(
-            go.Heatmap(
-                x=as_float32(snapshot.grid_axis),
-                y=as_float32(snapshot.grid_axis),
-                z=as_float32(snapshot.d_grid),
-                zmin=zmin,
-                zmax=zmax,
-                zmid=snapshot.d_neutral,
-                colorscale=D_COLOURSCALE,
-                name="Discriminator",
-                showlegend=True,
-                zsmooth="fast",  # "best" interpolates per pixel in JS: slow
-                colorbar=dict(title=dict(text=label, side="right"), thickness=14, len=0.9),
-                hovertemplate="x %{x:.2f}, y %{y:.2f}<br>" + label + " %{z:.3f}<extra></extra>",
-            )
-        )
+        figure.add_trace(heatmap_trace(snapshot, showlegend=True))
     if manifold:
         mx, my = mesh_lines(snapshot.manifold)
         figure.add_trace(
