@@ -110,7 +110,9 @@ def format_table(rows: list[dict]) -> str:
         cells.append("diverged" if row.get("diverged") else "ok")
         body.append(cells)
     widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)) for line in [header, *body]]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *body]
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     notes = [f"{row['variant']}: {row['diverged']}" for row in rows if row.get("diverged")]
     return "\n".join(lines + notes)
