@@ -312,7 +312,7 @@ def grid(snapshot, layers: dict[str, bool], lockstep: LockstepRunner, page) -> N
                 view = snapshot.views[name]
                 st.plotly_chart(
                     plots.variant_figure(
-                        view, name, index, layers=layers, diverged=snapshot.diverged.get(name), height=290
+                        view, name, index, layers=layers, diverged=snapshot.diverged.get(name), height=250
                     ),
                     key=key(f"view_{index}"),
                     config={"displayModeBar": False},
