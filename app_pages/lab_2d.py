@@ -110,7 +110,8 @@ def on_points_upload() -> None:
 number = page.number
 with st.sidebar:
     page.preset_box()
-    page.share_button({"layers": ",".join(state[key("layers")] or [])})
+    link_extras = {"layers": ",".join(state[key("layers")] or [])}
+    page.share_button(link_extras | (compare_mode.link_extras() if state.get("lab_mode") == "compare" else {}))
     reset_notice = st.container()
     with st.expander("Data", expanded=True):
         name = st.selectbox(

@@ -13,7 +13,7 @@ from gan_core.config import ConfigError
 from gan_core.presets import get_preset
 from gan_core.training import Trainer, checkpoint
 from gan_core.training.batched import BatchedTrainer
-from gan_core.training.variants import parse_vary, preset_configs, vary_configs
+from gan_core.training.variants import CompareConfig, parse_vary, preset_configs, vary_configs
 
 SMALL = get_preset("ring").replace(
     model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32), train=dict(batch_size=64, device="cpu")
@@ -185,6 +185,16 @@ def test_vary_specs_become_named_configs():
             vary_configs(SMALL, *parse_vary(bad))
     with pytest.raises(ConfigError, match="open it in the image lab"):
         preset_configs(["ring", "digits-mlp"])
+
+
+def test_a_comparison_travels_as_a_vary_spec():
+    """What a shared link carries (?vary=) and rebuilds."""
+    config = CompareConfig.from_vary(SMALL, "km=1:1,5:1")
+    assert config.vary_spec == "km=1:1,5:1"
+    assert CompareConfig.from_vary(SMALL, config.vary_spec) == config
+    assert CompareConfig(base=SMALL, presets=("ring", "grid")).vary_spec is None
+    with pytest.raises(ConfigError, match="k:m pairs"):
+        CompareConfig.from_vary(SMALL, "km=5")
 
 
 def test_compare_command_prints_a_table_per_variant(root, tmp_path):

@@ -37,12 +37,12 @@ def charts(page) -> list[bytes]:
     return pictures
 
 
-def screenshots(page, name: str) -> None:
+def screenshots(page, name: str, last_chart: int = VARIANTS + METRIC_CHARTS - 1) -> None:
     """The top of the page (the controls and the first row of views) and the charts below."""
     page.locator("h1").first.scroll_into_view_if_needed()
     time.sleep(0.5)
     page.screenshot(path=str(OUTPUT / f"{name}.png"))
-    page.locator('[data-testid="stPlotlyChart"]').nth(VARIANTS + METRIC_CHARTS - 1).scroll_into_view_if_needed()
+    page.locator('[data-testid="stPlotlyChart"]').nth(last_chart).scroll_into_view_if_needed()
     time.sleep(0.5)
     page.screenshot(path=str(OUTPUT / f"{name}_charts.png"))
 
@@ -81,9 +81,11 @@ def test_compare_plays_four_variants_and_every_view_and_chart_moves():
             assert "minimax" in shown, shown  # the sidebar shows the variant's settings
             page.close()
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(f"{url}/lab?mode=compare")
-            charts(page)
-            screenshots(page, "compare_1280")
+            page.goto(f"{url}/lab?mode=compare&vary=km=1:1,5:1")  # a shared link's comparison
+            page.get_by_text("km=5:1").first.wait_for(timeout=90_000)
+            page.locator('[data-testid="stPlotlyChart"]').nth(2 + METRIC_CHARTS - 1).wait_for(timeout=90_000)
+            time.sleep(2.0)
+            screenshots(page, "compare_1280", last_chart=2 + METRIC_CHARTS - 1)
             page.close()
         finally:
             browser.close()

@@ -30,10 +30,17 @@ def key(name: str) -> str:
 
 
 def initial_config() -> CompareConfig:
-    """The first comparison of a session: the lab's current run as the base, four losses."""
+    """The first comparison of a session: the lab's current run as the base, and what the link
+    says to vary (?vary=km=1:1,5:1), or four losses."""
     single = state.get("lab_runner")
-    base = single.config if single is not None else None
-    return CompareConfig(**({"base": base} if base is not None else {}), **DEFAULT_VALUES)
+    base = {"base": single.config} if single is not None else {}
+    linked = st.query_params.get("vary")
+    if linked:
+        try:
+            return CompareConfig.from_vary(base.get("base", CompareConfig().base), linked)
+        except ConfigError as error:
+            say("error", f"This link's comparison could not be used ({error}); four losses are compared instead.")
+    return CompareConfig(**base, **DEFAULT_VALUES)
 
 
 @st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
@@ -96,6 +103,13 @@ def on_mode_change(single_runner) -> None:
             single_runner.pause()
     elif key("runner") in state and state[key("runner")].alive and state[key("runner")].playing:
         state[key("runner")].pause()
+
+
+def link_extras() -> dict[str, str]:
+    """What "Copy link to this setup" adds in Compare mode: the mode and what is varied."""
+    lockstep = state.get(key("runner"))
+    spec = lockstep.config.vary_spec if lockstep is not None else None
+    return {"mode": "compare", **({"vary": spec} if spec else {})}
 
 
 # ----- actions ---------------------------------------------------------------------------------------

@@ -36,7 +36,9 @@ LIVE_PAGE_CSS = """<style>
 
 
 WAITING_POLL_SECONDS = 2.0  # how often a page waiting for its turn looks whether it came
-NOT_SETTINGS = ("mode",)  # query parameters that open a part of a page, not a setup (the 2D lab's ?mode=compare)
+# Query parameters that open a part of a page rather than set up its run: the 2D lab's
+# ?mode=compare&vary=loss=nsgan,minimax.
+NOT_SETTINGS = ("mode", "vary")
 CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
 
 

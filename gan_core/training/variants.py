@@ -180,6 +180,17 @@ class CompareConfig:
             return preset_configs(list(self.presets))
         return vary_configs(self.base, self.setting, list(self.values))
 
+    @classmethod
+    def from_vary(cls, base: RunConfig, spec: str) -> CompareConfig:
+        """From a --vary spec or a link's ?vary= ("km=1:1,5:1")."""
+        setting, values = parse_vary(spec)
+        return cls(base=base, setting=setting, values=tuple(values))
+
+    @property
+    def vary_spec(self) -> str | None:
+        """The --vary spec of this comparison (None for presets): what a link carries."""
+        return None if self.presets else f"{self.setting}={','.join(self.values)}"
+
     def to_json(self) -> str:
         return json.dumps(
             {"base": self.base.to_dict(), "setting": self.setting, "values": self.values, "presets": self.presets}
