@@ -18,7 +18,7 @@ from gan_core.training.comparison import (
     ComparisonConfig,
 )
 from ui import comparison_views as views
-from ui.live_page import LIVE_PAGE_CSS, WAITING_POLL_SECONDS, page_runner, release_runner
+from ui.live_page import LIVE_PAGE_CSS, WAITING_POLL_SECONDS, page_runner, play_pause_button, release_runner
 
 KEY = "cmp_"
 DEFAULT_PRESET = "ring"
@@ -196,13 +196,10 @@ waiting = runner.place_in_line > 0
 state[key("view_playing")] = playing
 finished = runner.finished
 toolbar = st.columns([1.3, 1.3, 1, 1.5, 1.2], vertical_alignment="bottom")  # fits 1024 px
-toolbar[0].button(
-    "Pause" if playing else "Waiting" if waiting else "Play",
-    key=key("pause" if playing or waiting else "play"),
-    on_click=runner.pause if playing or waiting else runner.play,
-    type="primary",
-    icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
-    width="stretch",
+play_pause_button(
+    toolbar[0],
+    runner,
+    key,
     disabled=finished and not playing,
     help=f"Every model trained its {runner.config.iterations:,} iterations: extend or reset." if finished else None,
 )

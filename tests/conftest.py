@@ -31,3 +31,15 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
         timeout=300,
         env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
     )
+
+
+def open_lab():
+    """The app in Streamlit's AppTest, on the 2D lab. AppTest gives every test the same session
+    id, so the lab's session-scoped runner (a training process) is shared between tests."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/lab_2d.py")
+    at.run()
+    return at

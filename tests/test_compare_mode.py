@@ -4,18 +4,16 @@ current variants kept, and "Continue alone" hands a variant to the single run ex
 stood."""
 
 import time
-from pathlib import Path
 
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
+from conftest import open_lab
 
 from gan_core.live import LockstepRunner
 from gan_core.presets import get_preset
 from gan_core.training import checkpoint
 from gan_core.training.variants import CompareConfig
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RUNNERS = []
 SMALL = get_preset("ring").replace(model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32))
 
@@ -31,10 +29,7 @@ def stop_runners():
 def compare():
     """The lab page in Compare mode (AppTest shares one session id between tests: the session's
     runners are handed back paused)."""
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
+    at = open_lab()
     at.segmented_control(key="lab_mode").set_value("compare").run()
     for name in ("lab_runner", "lab_compare_runner"):
         if at.session_state[name] not in RUNNERS:

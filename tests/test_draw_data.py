@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_lab
 
 from gan_core.data.drawn import MAX_DRAWN_POINTS, drawn_locations, drawn_sample_count, strokes_to_points
 from gan_core.presets import get_preset
@@ -17,7 +17,6 @@ from gan_core.training import checkpoint
 from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 OUTPUT = ROOT / "test-output"
 RUNNERS = []
 
@@ -147,10 +146,7 @@ def stop_runners():
 
 @pytest.fixture
 def lab():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
+    at = open_lab()
     runner = at.session_state["lab_runner"]
     if runner not in RUNNERS:
         RUNNERS.append(runner)

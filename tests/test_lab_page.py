@@ -2,16 +2,14 @@
 CSV upload while keeping the previous points, and asks for a reset for non-live settings."""
 
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_lab
 
 from gan_core.data.points import read_points_bytes
 from gan_core.presets import get_preset
 from gan_core.training import Trainer, checkpoint
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 RUNNERS = []
 
 
@@ -26,10 +24,7 @@ def stop_runners():
 def lab():
     """The lab page in a fresh AppTest. AppTest gives every test the same session id, so the
     session-scoped runner (a training process) is shared: each test hands it back reset."""
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
+    at = open_lab()
     runner = at.session_state["lab_runner"]
     if runner not in RUNNERS:
         RUNNERS.append(runner)

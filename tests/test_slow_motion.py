@@ -4,13 +4,12 @@ trainer exactly where Trainer.step() would, the numbers are right, Next past the
 next iteration; the live command and the lab page's Slow motion tab."""
 
 import math
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
+from conftest import open_lab
 
 from gan_core.live import LiveRunner
 from gan_core.objectives import losses
@@ -20,8 +19,6 @@ from gan_core.training import Trainer
 from gan_core.training.slow_motion import SHOWN_POINTS, SlowMotion, plan_titles, walk_plan
 from gan_core.views.slow_motion import SlowMotionView
 from gan_core.views.toy import take_snapshot
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def config(**train):
@@ -222,10 +219,7 @@ def test_the_live_command_walks_the_training_process_and_pauses_it():
 # ----- the lab page ------------------------------------------------------------------------------
 @pytest.fixture
 def lab():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
+    at = open_lab()
     runner = at.session_state["lab_runner"]
     yield at
     if runner.alive:

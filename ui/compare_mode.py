@@ -15,7 +15,7 @@ from gan_core.presets import presets_for
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.variants import SETTING_LABELS, SUGGESTED_VALUES, CompareConfig, split_values
 from ui.config_widgets import changed_settings
-from ui.live_page import loss_text, page_runner, release_runner
+from ui.live_page import loss_text, page_runner, play_pause_button, release_runner
 
 MODES = {"single": "Single run", "compare": "Compare"}
 PRESETS_CHOICE = "presets"  # the Vary box's entry for comparing presets instead of one setting
@@ -206,7 +206,6 @@ def on_setting_change() -> None:
 
 def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
     playing = lockstep.playing
-    waiting = lockstep.place_in_line > 0
     changed = desired is not None and differs(desired, lockstep.config)
     columns = st.columns([1.5, 1.2, 1, 1, 2.3], vertical_alignment="bottom")
     columns[0].button(
@@ -222,14 +221,12 @@ def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
         if desired is None
         else "Fresh variants with the settings above and on the left, paused at iteration 0.",
     )
-    columns[1].button(
-        "Pause" if playing else "Waiting" if waiting else "Play",
-        key=key("pause" if playing or waiting else "play"),
-        on_click=ask,
-        args=(lockstep.pause if playing or waiting else lockstep.play,),
-        type="secondary" if changed else "primary",
-        icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
-        width="stretch",
+    play_pause_button(
+        columns[1],
+        lockstep,
+        key,
+        ask=ask,
+        primary=not changed,
         disabled=bool(lockstep.diverged),
         help="Every variant diverged: Restart." if lockstep.diverged else "Play and pause act on every variant.",
     )

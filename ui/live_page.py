@@ -49,6 +49,27 @@ def page_runner(config, runner_class=LiveRunner, **options):
     return runner_class(config, turns=shared_turns(), wait=False, **options)
 
 
+def play_pause_button(column, runner, key, *, ask=None, disabled: bool = False, help: str | None = None,
+                      primary: bool = True) -> None:  # fmt: skip
+    """Play, Pause, or Waiting (in the server's line: a click leaves it) for a live runner. One
+    key per intent: a click that Streamlit delivers late (during a rerun) can only repeat what its
+    button said, never toggle the run back. `ask(action)` wraps the action (to show its error as
+    a sentence)."""
+    playing, waiting = runner.playing, runner.place_in_line > 0
+    action = runner.pause if playing or waiting else runner.play
+    column.button(
+        "Pause" if playing else "Waiting" if waiting else "Play",
+        key=key("pause" if playing or waiting else "play"),
+        on_click=ask or action,
+        args=(action,) if ask else None,
+        type="primary" if primary else "secondary",
+        icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
+        width="stretch",
+        disabled=disabled,
+        help=help,
+    )
+
+
 def release_runner(runner) -> None:
     """`on_release` of a page's session-scoped runner cache: the training process ends with the session."""
     runner.stop()
@@ -267,15 +288,10 @@ class LivePage:
         waiting = runner.place_in_line > 0
         self.state[self.key("view_playing")] = playing
         columns = st.columns(widths, vertical_alignment="bottom")
-        # One key per intent: a click that Streamlit delivers late (during a rerun) can only repeat
-        # what its button said, never toggle the run back.
-        columns[0].button(
-            "Pause" if playing else "Waiting" if waiting else "Play",
-            key=self.key("pause" if playing or waiting else "play"),
-            on_click=runner.pause if playing or waiting else runner.play,
-            type="primary",
-            icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
-            width="stretch",
+        play_pause_button(
+            columns[0],
+            runner,
+            self.key,
             disabled=bool(runner.diverged),
             help="The run diverged: roll back (below) or Reset."
             if runner.diverged

@@ -17,6 +17,7 @@ from gan_core.plots import discriminator_loop as loop_plots
 from gan_core.plots import theory as plots
 from gan_core.training.theory import DATA_SHAPES, GENERATE_ROUNDS, TheoryConfig, section_data
 from gan_core.views.theory import deviation_from_half, distance_to_optimum
+from ui.live_page import play_pause_button
 
 VIEW_EVERY = 0.4  # seconds between redraws while playing
 state = st.session_state
@@ -85,16 +86,12 @@ def settings(runner, section: str) -> None:
 
 def toolbar(runner) -> None:
     playing, finished = runner.playing, runner.finished
-    waiting = runner.place_in_line > 0
     columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="bottom")
-    columns[0].button(
-        "Pause" if playing else "Waiting" if waiting else "Play",
-        key=key("pause" if playing or waiting else "play"),
-        on_click=ask,
-        args=(runner.pause if playing or waiting else runner.play,),
-        type="primary",
-        icon=":material/pause:" if playing else ":material/hourglass_top:" if waiting else ":material/play_arrow:",
-        width="stretch",
+    play_pause_button(
+        columns[0],
+        runner,
+        key,
+        ask=ask,
         disabled=finished and not playing,
         help=f"Every run trained its {runner.config.iterations:,} iterations: extend or reset." if finished else None,
     )

@@ -173,12 +173,6 @@ class BatchedTrainer:
             self._write_back(self.names.index(name), with_history)
         return self.trainers[name]
 
-    def last_losses(self) -> dict[str, dict[str, float]]:
-        self.flush()
-        if self.engine == "sequential":
-            return {name: t.last_losses for name, t in self.trainers.items()}
-        return {name: dict(self._last_losses[v]) for v, name in enumerate(self.names)}
-
     def history(self, name: str) -> BoundedHistory:
         self.flush()
         if self.engine == "sequential":
@@ -222,7 +216,14 @@ class BatchedTrainer:
         self.any_penalty_draws = any(draw_key(t.config)[3] for t in trainers)
         self.ema_weights = _column(self.ema, device)
         self.with_average = (self.ema_weights > 0).unsqueeze(1)
-        self._count_masks: dict = {}
+        # Which variants make their j-th D / G update: (max k, V) and (max m, V).
+        self._update_masks = {
+            "discriminator": torch.tensor([[j < k for k in self.k] for j in range(max(self.k))], device=device),
+            "generator": torch.tensor([[j < m for m in self.m] for j in range(max(self.m))], device=device),
+        }
+        kinds = sorted(set(self.loss_names))  # each variant's row among the losses computed
+        self._kind_order = kinds
+        self._kind_index = torch.tensor([kinds.index(k) for k in self.loss_names], device=device)
         self.averages = self.generators.flat.detach().clone()  # (V, P): each G's weight average
         # One stream per draw key, kept in its first variant's Trainer (the others' are copied
         # over when they are written back).
@@ -291,24 +292,23 @@ class BatchedTrainer:
         picks = torch.tensor([i if i >= 0 else 0 for i in index], device=self.device)
         return torch.stack(drawn).index_select(0, picks)
 
-    def _masks(self, counts: list[int], j: int) -> torch.Tensor:
-        key = (id(counts), j)
-        if key not in self._count_masks:
-            self._count_masks[key] = torch.tensor([j < c for c in counts], device=self.device)
-        return self._active & self._count_masks[key]
+    def _mask(self, group: str, j: int) -> torch.Tensor:
+        """(V,): the variants still training that make a j-th update of `group`."""
+        return self._active & self._update_masks[group][j]
 
     @staticmethod
-    def _all_update(mask: torch.Tensor) -> bool:
-        return bool(mask.all())
+    def _masked_sum(loss: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The sum of the updating variants' losses: its gradient is each one's own."""
+        return loss.sum() if bool(mask.all()) else torch.where(mask, loss, 0.0).sum()
 
     def _learning_rate_factors(self) -> torch.Tensor | float:
         if not self.any_decay:
             return 1.0
         factors = []
-        for name in self.names:
+        for name, iterations in zip(self.names, self._iterations):
             train = self.configs[name].train
             on = train.lr_decay and train.decay_length > 0
-            factors.append(linear_decay(self._iterations[self.names.index(name)], train.decay_length) if on else 1.0)
+            factors.append(linear_decay(iterations, train.decay_length) if on else 1.0)
         return _column(factors, self.device)
 
     def _discriminator_losses(self, r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
@@ -347,10 +347,6 @@ class BatchedTrainer:
         """(V,): variant v's value from its own loss's row."""
         if len(by_kind) == 1:
             return next(iter(by_kind.values()))
-        if not hasattr(self, "_kind_index"):
-            kinds = sorted(set(self.loss_names))
-            self._kind_order = kinds
-            self._kind_index = torch.tensor([kinds.index(k) for k in self.loss_names], device=self.device)
         rows = torch.stack([by_kind[kind] for kind in self._kind_order])  # (K, V)
         return rows.gather(0, self._kind_index.unsqueeze(0)).squeeze(0)
 
@@ -358,7 +354,7 @@ class BatchedTrainer:
         factors = self._learning_rate_factors()
         discriminators, generators = self.discriminators, self.generators
         for j in range(max(self.k)):
-            mask = self._masks(self.k, j)
+            mask = self._mask("discriminator", j)
             if not mask.any():
                 continue
             real, noise, mixing = self._draws(j, "discriminator")
@@ -376,9 +372,7 @@ class BatchedTrainer:
                 (grad,) = torch.autograd.grad(discriminators(real_in).sum(), real_in, create_graph=True)
                 penalty = grad.pow(2).flatten(2).sum(2).mean(1)
                 loss = loss + torch.where(self.r1_gamma > 0, self.r1_gamma / 2 * penalty, 0.0)
-            (grad,) = torch.autograd.grad(
-                (loss.sum() if self._all_update(mask) else torch.where(mask, loss, 0.0).sum()), discriminators.flat
-            )
+            (grad,) = torch.autograd.grad(self._masked_sum(loss, mask), discriminators.flat)
             self.d_optimizer.step(grad, mask, self.d_lr * factors)
             with torch.no_grad():
                 if self.any_clipping:  # WGAN's weight clipping, after each of its updates
@@ -389,15 +383,13 @@ class BatchedTrainer:
             self._updates[:, 0] += mask.cpu()
         d_weights = discriminators.flat.detach()
         for j in range(max(self.m)):
-            mask = self._masks(self.m, j)
+            mask = self._mask("generator", j)
             if not mask.any():
                 continue
             _, noise, _ = self._draws(j, "generator")
             f = discriminators(generators(noise), d_weights)
             loss = self._generator_losses(f)
-            (grad,) = torch.autograd.grad(
-                (loss.sum() if self._all_update(mask) else torch.where(mask, loss, 0.0).sum()), generators.flat
-            )
+            (grad,) = torch.autograd.grad(self._masked_sum(loss, mask), generators.flat)
             self.g_optimizer.step(grad, mask, self.g_lr * factors)
             self._update_averages(mask)
             self._last["generator"] = torch.where(mask, loss.detach(), self._last["generator"])

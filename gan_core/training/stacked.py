@@ -81,10 +81,6 @@ class StackedNetwork:
             return h.view(h.shape[0], h.shape[1], *self.template.sample_shape)
         return h.squeeze(-1) if h.shape[-1] == 1 else h  # a discriminator: (V, B) logits
 
-    def row(self, v: int) -> list[torch.Tensor]:
-        """Variant v's parameters in the template's order, detached copies."""
-        return [t.detach().clone() for t in self.views(self.flat[v]).values()]
-
     def load_into(self, v: int, network: nn.Module, flat: torch.Tensor | None = None) -> None:
         """Copy variant v's weights (or row v of `flat`) into an ordinary module."""
         source = self.flat if flat is None else flat

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..config import ConfigError, RunConfig, TrainConfig, check_kind, coerce_setting
+from ..config import ConfigError, RunConfig, check_kind, coerce_setting
 from ..presets import PRESETS, get_preset
 from .batched import MAX_VARIANTS
 
@@ -147,12 +147,6 @@ def preset_configs(names: list[str], overrides: dict | None = None) -> dict[str,
         check_kind(config, "toy", f"the preset {name}")
         configs[name] = config
     return configs
-
-
-def differing_settings(configs: dict[str, RunConfig]) -> list[str]:
-    """The training settings in which the variants differ (for a table's heading)."""
-    trains = [config.train for config in configs.values()]
-    return [name for name in TrainConfig.__dataclass_fields__ if len({getattr(t, name) for t in trains}) > 1]
 
 
 @dataclass(frozen=True)
