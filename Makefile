@@ -28,8 +28,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers (pytest-xdist); the browser tests form one group on one worker. The 15 slowest
+# tests are printed at the end of every run.
 test: $(VENV)/.installed browser lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=15
 
 bench: $(VENV)/.installed
 	$(PY) bench/train_speed.py

@@ -31,8 +31,8 @@ from gan_core.evaluation.discriminator_loop import (  # noqa: E402
     run_gan_baseline,
 )
 from gan_core.sampling import sample  # noqa: E402
-from gan_core.sampling.ascent import ascend  # noqa: E402
 from gan_core.training import Trainer  # noqa: E402
+from gan_core.training.ascent import ascend  # noqa: E402
 from gan_core.training.discriminator_loop import DiscriminatorLoop, DiscriminatorLoopConfig  # noqa: E402
 
 

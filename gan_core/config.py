@@ -201,7 +201,6 @@ ARCHITECTURE_NAMES = {"mlp": "MLP", "conditional_mlp": "conditional MLP", "dcgan
 
 
 GAN_ONLY_FIELDS = frozenset({"pack", "d_augment", "d_dropout"})  # what only an adversarial D uses
-AUTOENCODER_FIELDS = frozenset({"likelihood", "decoder_std"})  # what only a VAE / AE decoder uses
 
 
 def applicable_model_fields(model: ModelConfig) -> frozenset[str]:

@@ -1,5 +1,7 @@
 """Shared test settings: small thread count so the suite behaves the same on 2-core CI."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -10,7 +12,11 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-torch.set_num_threads(1)  # tiny models: threads cost more than they give
+# The statistical tests (marked `statistical`: thresholds on learned behaviour) take their seed from
+# GAN_EXPLORER_TEST_SEED and the suite its thread count from GAN_EXPLORER_TEST_THREADS, so that
+# their margins can be re-checked over seeds and thread counts (docs/testing.md).
+TEST_SEED = int(os.environ.get("GAN_EXPLORER_TEST_SEED", "0"))
+torch.set_num_threads(int(os.environ.get("GAN_EXPLORER_TEST_THREADS", "1")))  # tiny models: threads cost more
 # Pages share one line of turns per server process (gan_core.live.turns); the tests' many runners
 # must not wait in it for each other. tests/test_turns.py checks the line itself.
 os.environ.setdefault("GAN_EXPLORER_MAX_TRAINING", "64")
@@ -21,7 +27,28 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def seed() -> int:
+    """The seed of a statistical test's runs: 0 unless GAN_EXPLORER_TEST_SEED says otherwise."""
+    return TEST_SEED
+
+
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """gan_core's command line run in this process, its output captured, as `python -m gan_core
+    ARGS` runs it from the project folder but without the seconds a new interpreter spends
+    importing torch. `run_cli_process` runs the real command for the tests that need a process."""
+    from gan_core.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(root):
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's usage errors
+            code = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 2
+    return subprocess.CompletedProcess(["python", "-m", "gan_core", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(root: Path, *args: str) -> subprocess.CompletedProcess:
     """`python -m gan_core ARGS` in a subprocess, as a person runs it (one thread, a bare PATH)."""
     return subprocess.run(
         [sys.executable, "-m", "gan_core", *args],
@@ -43,3 +70,53 @@ def open_lab():
     at.switch_page("app_pages/lab_2d.py")
     at.run()
     return at
+
+
+# ----- the browser tests: one app server and one Chromium for all of them -------------------------
+# Every browser test opens its own tabs (`new_page`): each tab is a Streamlit session of its own,
+# with its own training process, which ends when the tab closes. A test that must count a server's
+# processes from a clean start can still start its own with tests.app_server.running_app().
+@pytest.fixture(scope="session")
+def app_url():
+    """The base URL of one `serve.py app.py` for the whole session (`.pid`: the server's process
+    id); its log goes to test-output/streamlit.log."""
+    from tests.app_server import OUTPUT, SLOW, running_app
+
+    OUTPUT.mkdir(exist_ok=True)
+    with running_app(timeout=SLOW, log_path=OUTPUT / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Headless Debian Chromium through Playwright, for the whole session; skips where either is missing."""
+    from tests.app_server import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium; `make browser` does it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(chromium_browser):
+    """`new_page(width, height)`: a new tab in a browser context of its own. Whatever the test
+    left open is closed after it (ending those sessions and their training processes)."""
+    from tests.app_server import OUTPUT
+
+    OUTPUT.mkdir(exist_ok=True)
+    contexts = []
+
+    def open_page(width: int, height: int):
+        context = chromium_browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,9 +1,10 @@
 """gan_core is the engine: importing all of it must not pull in Streamlit, its modules must not
 import each other in a circle (lazy imports inside functions included), and each layer imports
-only the layers below it (STYLE.md: data, networks, objectives, training and sampling,
-evaluation, views, plots, live, cli)."""
+only the layers below it (STYLE.md: data, networks, objectives, training, sampling, evaluation,
+views, plots, live, cli), each layer its own rank so that a step up the table is caught."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +18,14 @@ LAYERS = {  # top-level name -> rank; a module may import from its own rank or l
     "networks": 2,
     "objectives": 3,
     "training": 4,
-    "sampling": 4,
-    "evaluation": 5,
-    "views": 6,
-    "plots": 6,
-    "live": 7,
-    "cli": 8,
-    "__main__": 8,
-    "__init__": 8,
+    "sampling": 5,
+    "evaluation": 6,
+    "views": 7,
+    "plots": 8,
+    "live": 9,
+    "cli": 10,
+    "__main__": 10,
+    "__init__": 10,
 }
 
 
@@ -98,15 +99,23 @@ def test_the_cycle_finder_finds_one():
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-def test_each_layer_imports_only_layers_below_it():
+def _upward(graph: dict[str, set[str]]) -> list[str]:
     def rank(module):
         parts = module.split(".")
         return LAYERS[parts[1] if len(parts) > 1 else "__init__"]
 
-    upward = [
-        f"{a} -> {b}" for a, targets in _graph().items() for b in targets if b != "gan_core" and rank(b) > rank(a)
-    ]
-    assert upward == []
+    return [f"{a} -> {b}" for a, targets in graph.items() for b in targets if b != "gan_core" and rank(b) > rank(a)]
+
+
+def test_each_layer_imports_only_layers_below_it():
+    assert _upward(_graph()) == []
+
+
+def test_the_layer_check_catches_a_step_up_between_neighbours():
+    """Training importing sampling, or views importing plots, is a step up: the check must see it."""
+    assert _upward({"gan_core.training.x": {"gan_core.sampling.y"}}) == ["gan_core.training.x -> gan_core.sampling.y"]
+    assert _upward({"gan_core.views.x": {"gan_core.plots.y"}}) == ["gan_core.views.x -> gan_core.plots.y"]
+    assert _upward({"gan_core.plots.x": {"gan_core.views.y"}}) == []
 
 
 def test_gan_core_never_imports_streamlit(root):
@@ -121,3 +130,16 @@ def test_gan_core_never_imports_streamlit(root):
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_only_the_plot_builders_know_plotly(root):
+    """STYLE.md: plot builders are the only code that knows about plotly (pages call st.plotly_chart
+    on the figures they return)."""
+    pattern = re.compile(r"^\s*(import plotly|from plotly)", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("gan_core", "ui", "app_pages")
+        for path in (root / folder).rglob("*.py")
+        if pattern.search(path.read_text()) and "plots" not in path.relative_to(root).parts
+    ]
+    assert offenders == []

@@ -169,8 +169,9 @@ def test_exact_1d_w1_and_the_sweep_js_stays_at_log_2_while_w1_falls():
     np.testing.assert_allclose(sweep["w1"], [6, 4, 2, 0], atol=1e-3)  # W1: the distance
 
 
-def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say():
-    session = TheorySession(TheoryConfig(section="picture"))
+@pytest.mark.statistical
+def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say(seed):
+    session = TheorySession(TheoryConfig(section="picture", seed=seed))
     for _ in range(600):
         session.advance()
     session.measure()
@@ -192,18 +193,20 @@ def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say():
         for a, b in zip(discriminator, copy_state(session.side.trainers["GAN"].objective.discriminator))
     )
     assert session.snapshot.before is not None and session.iteration == 600
-    for _ in range(3):  # each press: 3,000 more iterations with the rates annealed, then D to its optimum
-        session.handle("panel", ("d", None))
+    session.handle("panel", ("d", None))  # train on until p_g is within a JSD of 0.01 of p_data, then D to its optimum
     picture = session.snapshot.pictures["GAN"]
-    assert deviation_from_half(picture) < 0.05 and session.snapshot.latest["GAN"]["jsd"] < 0.03
+    # Checked at seeds 0-4 (fresh and after this sequence), 1 and 2 threads: JSD 0.008-0.010 and
+    # mean |D - 1/2| at most 0.04 (docs/testing.md).
+    assert session.snapshot.latest["GAN"]["jsd"] < 0.02 and deviation_from_half(picture) < 0.05
 
 
 def copy_state(module) -> list:
     return [p.detach().clone() for p in module.parameters()]
 
 
-def test_section_2_minimax_stalls_where_the_non_saturating_loss_learns():
-    session = TheorySession(TheoryConfig(section="losses"))
+@pytest.mark.statistical
+def test_section_2_minimax_stalls_where_the_non_saturating_loss_learns(seed):
+    session = TheorySession(TheoryConfig(section="losses", seed=seed))
     for _ in range(300):
         session.advance()
     session.measure()
@@ -214,8 +217,9 @@ def test_section_2_minimax_stalls_where_the_non_saturating_loss_learns():
     assert np.mean(minimax["g_gradient_norm"][5:]) * 10 < np.mean(nsgan["g_gradient_norm"][5:])
 
 
-def test_section_3_a_large_k_wins_outright_and_g_gets_no_gradient():
-    session = TheorySession(TheoryConfig(section="k", k_values=(1, 20)), measure_every=50)
+@pytest.mark.statistical
+def test_section_3_a_large_k_wins_outright_and_g_gets_no_gradient(seed):
+    session = TheorySession(TheoryConfig(section="k", k_values=(1, 20), seed=seed), measure_every=50)
     for _ in range(600):
         session.advance()
     session.measure()
@@ -224,8 +228,9 @@ def test_section_3_a_large_k_wins_outright_and_g_gets_no_gradient():
     assert k20["d_accuracy"][-1] > 0.99 and k20["g_gradient_norm"][-1] < 1e-3 < k1["g_gradient_norm"][-1]
 
 
-def test_section_4_d_saturates_the_critics_keep_a_slope_and_the_penalised_estimate_is_w1():
-    session = TheorySession(TheoryConfig(section="wgan"))
+@pytest.mark.statistical
+def test_section_4_d_saturates_the_critics_keep_a_slope_and_the_penalised_estimate_is_w1(seed):
+    session = TheorySession(TheoryConfig(section="wgan", seed=seed))
     session.handle("judges_only", 300)  # G held: the judges trained on two separated distributions
     latest = session.snapshot.latest
     assert latest["discriminator"]["d_slope_at_fakes"] < 0.05

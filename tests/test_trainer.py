@@ -74,11 +74,14 @@ def test_manual_updates_touch_only_their_network():
         trainer.update("critic")
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("loss", ["minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp"])
-def test_every_loss_teaches_the_discriminator_to_tell_real_from_generated(loss):
+def test_every_loss_teaches_the_discriminator_to_tell_real_from_generated(loss, seed):
     """With G frozen (m = 0), 150 D updates must make D score real samples above generated ones,
     and lower D's own loss: the loss pushes D the right way."""
-    config = SMALL.replace(train=dict(loss=loss, g_steps=0, d_steps=1, d_lr=5e-3 if loss != "wgan" else 5e-2))
+    config = SMALL.replace(
+        train=dict(loss=loss, g_steps=0, d_steps=1, d_lr=5e-3 if loss != "wgan" else 5e-2, seed=seed)
+    )
     trainer = Trainer(config, device="cpu")
     real = trainer.data.sample(512, torch.Generator().manual_seed(5))
     with torch.no_grad():
@@ -94,7 +97,8 @@ def test_every_loss_teaches_the_discriminator_to_tell_real_from_generated(loss):
         assert max(p.abs().max().item() for p in _discriminator(trainer).parameters()) <= 0.01 + 1e-7
 
 
-def test_r1_and_gradient_penalty_flatten_the_discriminator_at_the_data():
+@pytest.mark.statistical
+def test_r1_and_gradient_penalty_flatten_the_discriminator_at_the_data(seed):
     """The same D training with R1 (gamma 10) must end with smaller input gradients on real data."""
 
     def gradient_norm(config):
@@ -104,7 +108,7 @@ def test_r1_and_gradient_penalty_flatten_the_discriminator_at_the_data():
         (grad,) = torch.autograd.grad(_discriminator(trainer)(x).sum(), x)
         return grad.norm(dim=1).mean().item()
 
-    plain = SMALL.replace(train=dict(g_steps=0, d_lr=5e-3))
+    plain = SMALL.replace(train=dict(g_steps=0, d_lr=5e-3, seed=seed))
     assert gradient_norm(plain.replace(train=dict(r1_gamma=10.0))) < 0.5 * gradient_norm(plain)
 
 
@@ -237,9 +241,10 @@ def test_snapshot_has_what_a_live_view_draws():
     assert (after > before).float().mean() > 0.9
 
 
-def test_ring_preset_learns_the_modes():
+@pytest.mark.statistical
+def test_ring_preset_learns_the_modes(seed):
     """Seeded, shortened ring preset: from a collapsed start to most of the ring."""
-    config = get_preset("ring").replace(train=dict(iterations=6000))
+    config = get_preset("ring").replace(train=dict(iterations=6000, seed=seed))
     trainer = Trainer(config, device="cpu")
     start = evaluate_toy_run(trainer)
     trainer.train(6000)
@@ -277,13 +282,14 @@ def test_instance_noise_and_label_smoothing_change_live_and_refuse_bad_values():
         RunConfig().replace(train=dict(instance_noise=-1.0))
 
 
-def test_early_in_a_run_the_weight_average_scores_like_the_generator_drawn():
+@pytest.mark.statistical
+def test_early_in_a_run_the_weight_average_scores_like_the_generator_drawn(seed):
     """Issue 13: on the ring at iteration ~2,900 the plot showed 8 modes while the average (EMA
     0.999 from the random initial weights) scored 0 of 8. With the warm-up the two agree."""
     from gan_core.evaluation.toy_run import evaluate_toy_run
     from gan_core.presets import get_preset
 
-    trainer = Trainer(get_preset("ring").replace(train=dict(device="cpu")))
+    trainer = Trainer(get_preset("ring").replace(train=dict(device="cpu", seed=seed)))
     trainer.train(2000)
     average, drawn = evaluate_toy_run(trainer), evaluate_toy_run(trainer, live=True)
     assert drawn["modes_covered"] >= 6

@@ -58,12 +58,13 @@ def test_gradients_reach_the_encoder_through_the_code(kind):
 
 
 @pytest.fixture(scope="module")
-def ring_vae():
-    trainer = Trainer(get_preset("ring-vae").replace(train=dict(iterations=3000, device="cpu")))
+def ring_vae(seed):
+    trainer = Trainer(get_preset("ring-vae").replace(train=dict(iterations=3000, device="cpu", seed=seed)))
     trainer.train(3000)
     return trainer
 
 
+@pytest.mark.statistical
 def test_a_seeded_vae_covers_the_ring_and_its_elbo_is_below_a_bound_rising_with_k(ring_vae):
     metrics = evaluate_run(ring_vae)
     assert metrics["modes_covered"] >= 7, metrics["modes_covered"]
@@ -76,8 +77,9 @@ def test_a_seeded_vae_covers_the_ring_and_its_elbo_is_below_a_bound_rising_with_
     assert metrics["likelihood"]["iw_k"] == 128 and metrics["likelihood"]["iw_bound_nats"] > elbo
 
 
-def test_a_seeded_autoencoder_lowers_its_reconstruction_error():
-    trainer = Trainer(SMALL_DIGITS_VAE.replace(model=dict(model_kind="ae")))
+@pytest.mark.statistical
+def test_a_seeded_autoencoder_lowers_its_reconstruction_error(seed):
+    trainer = Trainer(SMALL_DIGITS_VAE.replace(model=dict(model_kind="ae"), train=dict(seed=seed)))
     before = likelihood_bounds(trainer)["reconstruction_nats"]
     trainer.train(400)
     after = likelihood_bounds(trainer)["reconstruction_nats"]

@@ -24,6 +24,7 @@ import io
 import streamlit as st
 
 from gan_core.data.drawn import CANVAS_SIZE, EXTENT, MAX_DRAWN_POINTS, drawn_sample_count, strokes_to_points
+from gan_core.plots.toy import drawn_points_figure
 
 SOURCES = ("Upload a CSV", "Draw")
 MODES = {"Strokes": "freedraw", "Clicks": "point"}
@@ -150,19 +151,7 @@ def canvas_drawing(state, key, drawing_mode: str):
 
 
 def _preview(points) -> None:
-    import plotly.graph_objects as go
-
-    xs, ys = zip(*points) if points else ((), ())
-    figure = go.Figure(go.Scattergl(x=xs, y=ys, mode="markers", marker=dict(size=3, color=DRAW_COLOUR, opacity=0.5)))
-    axis = dict(range=[-EXTENT, EXTENT], zeroline=True, showgrid=True, constrain="domain", fixedrange=True)
-    figure.update_layout(
-        height=300,
-        margin=dict(l=10, r=10, t=30, b=10),
-        title=dict(text=f"Points in use: {len(points):,}", font=dict(size=14)),
-        xaxis=axis,
-        yaxis=dict(axis, scaleanchor="x"),
-        showlegend=False,
-    )
+    figure = drawn_points_figure(points, EXTENT, DRAW_COLOUR)
     st.plotly_chart(figure, config={"displayModeBar": False}, width="stretch")
 
 

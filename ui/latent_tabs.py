@@ -244,36 +244,10 @@ def _midpoint_reading(found, d_values, norms, typical) -> str:
 
 
 def _toy_interpolation(model, outputs, ends, mid_linear, pixel_average, norms, typical) -> None:
-    import plotly.graph_objects as go
-
-    plane = latent.data_plane(model)
-    figure = pictures.data_plane_figure(plane)
-    for method, dash in (("linear", "solid"), ("spherical", "dash")):
-        points = outputs[method].numpy()
-        figure.add_trace(
-            go.Scatter(
-                x=points[:, 0],
-                y=points[:, 1],
-                mode="lines+markers",
-                name=f"G({method} path)",
-                line=dict(dash=dash, width=2),
-            )
-        )
+    paths = {method: outputs[method].numpy() for method in ("linear", "spherical")}
     marks = {"G(a), G(b)": ends.numpy(), "G(0.5a+0.5b)": mid_linear.numpy(), "0.5G(a)+0.5G(b)": pixel_average.numpy()}
-    for (name, points), symbol in zip(marks.items(), ("circle", "star", "x")):
-        figure.add_trace(
-            go.Scatter(
-                x=points[:, 0],
-                y=points[:, 1],
-                mode="markers",
-                name=name,
-                marker=dict(size=14, symbol=symbol, line=dict(width=1, color="black")),
-            )
-        )
+    figure = pictures.interpolation_plane_figure(latent.data_plane(model), paths, marks)
     left, right = st.columns([3, 2])
-    figure.update_layout(
-        showlegend=True, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"), height=460, margin=dict(b=90)
-    )
     left.plotly_chart(figure, key="lat_toy_interpolation")
     with right:
         _toy_midpoint_reading(model, mid_linear, pixel_average, norms, typical)

@@ -12,7 +12,13 @@ from gan_core.data.toy import make_toy_distribution
 from gan_core.evaluation.digits_ascent import ascend_digits, load_digits_gan
 from gan_core.evaluation.theory import js_and_w1_sweep, value_lower_bound
 from gan_core.live import LiveRunnerError
-from gan_core.live.theory import OPTIMUM_UPDATES, PANEL_ITERATIONS
+from gan_core.live.theory import (
+    EQUILIBRIUM_ITERATIONS,
+    EQUILIBRIUM_JSD,
+    EQUILIBRIUM_K,
+    OPTIMUM_UPDATES,
+    PANEL_ITERATIONS,
+)
 from gan_core.plots import discriminator_loop as loop_plots
 from gan_core.plots import theory as plots
 from gan_core.training.theory import DATA_SHAPES, GENERATE_ROUNDS, TheoryConfig, section_data
@@ -156,8 +162,9 @@ PANELS = {
     "c": ("(c) G follows D", "Updates of G against that D, D held fixed: the arrows show where G(z) moved."),
     "d": (
         "(d) Equilibrium",
-        "3,000 more iterations with the learning rates annealed to 0, then D to its optimum: where p_g = p_data, "
-        "D = 1/2.",
+        f"Train on with {EQUILIBRIUM_K} D updates per G update (D near its optimum, the paper's Proposition 2) "
+        f"until p_g is within a JSD of {EQUILIBRIUM_JSD} of p_data (at most {EQUILIBRIUM_ITERATIONS:,} iterations), "
+        "then D to its optimum: where p_g = p_data, D = 1/2.",
     ),
 }
 
@@ -233,9 +240,11 @@ def panel_reading(panel: str, snapshot, picture) -> str:
             "average (arrows), towards where D scores higher: up D's slope."
         )
     if panel == "d":
+        jsd = snapshot.latest["GAN"]["jsd"]
+        reached = "p_g reached p_data" if jsd < EQUILIBRIUM_JSD else "p_g is not yet at p_data (press (d) again)"
         return (
-            f"(d): with D trained to its optimum, D(x) is within {deviation_from_half(picture):.2f} of ½ on average "
-            f"over the data and the generated samples, and the JSD is {snapshot.latest['GAN']['jsd']:.3f} nats."
+            f"(d): {reached}, JSD {jsd:.3f} nats; with D trained to its optimum, D(x) is within "
+            f"{deviation_from_half(picture):.2f} of ½ on average over the data and the generated samples."
         )
     jsd = snapshot.latest["GAN"]["jsd"]
     return f"(a): after {PANEL_ITERATIONS:,} iterations of training the JSD is {jsd:.3f} nats."

@@ -36,6 +36,11 @@ def normalize_to_neg_one_to_one(images: torch.Tensor) -> torch.Tensor:
     return images * 2 - 1
 
 
+def to_unit(images: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] -> [0, 1] intensities (errors and ink are reported on this scale)."""
+    return (images + 1) / 2
+
+
 def resize_images(images: torch.Tensor, size: int) -> torch.Tensor:
     """(N, C, h, w) -> (N, C, size, size); bilinear up, area-averaged down, clamped to [-1, 1]."""
     if images.shape[-1] == size and images.shape[-2] == size:

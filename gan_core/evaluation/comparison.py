@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..data.images import to_unit
 from ..networks import eval_mode
 from ..objectives import losses
 from ..sampling import sample
@@ -192,8 +193,8 @@ def size_reading(members: list[dict], key: str, label: str) -> list[str]:
 # ----- structured learning: L2 to the nearest training image versus the discriminator --------------
 def nearest_l2(images: torch.Tensor, train_images: torch.Tensor) -> torch.Tensor:
     """Pixel L2 distance (pixels in [0, 1]) from each image to its nearest training image."""
-    a = ((images.flatten(1) + 1) / 2).double()
-    b = ((train_images.flatten(1) + 1) / 2).double()
+    a = to_unit(images.flatten(1)).double()
+    b = to_unit(train_images.flatten(1)).double()
     return torch.cdist(a, b).min(dim=1).values.float()
 
 

@@ -13,8 +13,8 @@ import torch
 from ..networks import eval_mode, sample_shape
 from ..networks.classifier import ClassifierUnavailableError
 from ..sampling import sample
-from ..sampling.ascent import ascend
 from ..training import checkpoint
+from ..training.ascent import ascend
 from ..training.shipped import shipped_run
 from .image_run import classifier_for, classify
 
@@ -44,7 +44,7 @@ def ascend_digits(
     trainer=None, *, n: int = 16, steps: int = 100, step_size: float = 0.5, seed: int = 0
 ) -> DigitsAscent:
     """Ascend D's logit from n uniform noise images (seeded) for `steps` normalised steps of
-    `step_size` pixel-space L2 at first (sampling.ascent), clamped to [-1, 1]; draw n samples of
+    `step_size` pixel-space L2 at first (training.ascent), clamped to [-1, 1]; draw n samples of
     the generator with the same seed. `trainer`: a loaded image GAN, the shipped digits DCGAN
     when None. About 0.5 s on one CPU thread once the model is loaded."""
     trainer = trainer or load_digits_gan()

@@ -39,13 +39,6 @@ def loop_records(loop: DiscriminatorLoop) -> list[dict]:
     return rows
 
 
-def run_loop(config: DiscriminatorLoopConfig | None = None, rounds: int | None = None) -> list[dict]:
-    """The loop run headless for `rounds` rounds (the config's by default): its scored records."""
-    loop = DiscriminatorLoop(config)
-    loop.run_rounds(rounds)
-    return loop_records(loop)
-
-
 def gan_baseline_config(config: DiscriminatorLoopConfig, iterations: int) -> RunConfig:
     """The ring preset's GAN on the loop's data with the loop's D (shape, learning rate, batch,
     seed). No learning-rate decay: it matters only late, and without it a curve does not depend

@@ -91,8 +91,8 @@ class AutoEncoderObjective(Objective):
         return mean + torch.exp(0.5 * log_var) * noise
 
     # ----- what the trainer asks ------------------------------------------------------------------
-    def loss(self, group: str, iteration: int) -> torch.Tensor:
-        x, labels = self.sources.real_batch(self.config.train.batch_size)
+    def loss(self, group: str, iteration: int, batches: dict | None = None) -> torch.Tensor:
+        x, labels = (batches or {}).get("real") or self.sources.real_batch(self.config.train.batch_size)
         mean, log_var = self.encode(x, labels)
         z = self.reparameterise(mean, log_var) if self.variational else mean
         log_px = self.log_likelihood(x, self.decode(z, labels))

@@ -86,8 +86,10 @@ class Objective(nn.Module):
         """(group name, updates) in order: one iteration."""
         raise NotImplementedError
 
-    def loss(self, group: str, iteration: int) -> torch.Tensor:
-        """The scalar to minimise for one update of `group`, at `iteration`."""
+    def loss(self, group: str, iteration: int, batches: dict | None = None) -> torch.Tensor:
+        """The scalar to minimise for one update of `group`, at `iteration`. `batches` may hold
+        inputs drawn beforehand (slow motion shows them first): "real" (x, labels), "noise" z;
+        whatever it lacks is drawn fresh."""
         raise NotImplementedError
 
     def after_update(self, group: str) -> None:

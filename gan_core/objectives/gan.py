@@ -70,10 +70,11 @@ class GANObjective(Objective):
         train = self.config.train
         return (("discriminator", train.d_steps), ("generator", train.g_steps))
 
-    def loss(self, group: str, iteration: int) -> torch.Tensor:
+    def loss(self, group: str, iteration: int, batches: dict | None = None) -> torch.Tensor:
+        batches = batches or {}
         if group == "discriminator":
-            return self.discriminator_loss(iteration)
-        return self.generator_loss(iteration)
+            return self.discriminator_loss(iteration, batches.get("real"), batches.get("noise"))
+        return self.generator_loss(iteration, batches.get("noise"))
 
     def after_update(self, group: str) -> None:
         train = self.config.train
@@ -129,14 +130,14 @@ class GANObjective(Objective):
         return x + std * torch.randn(x.shape, generator=self.sources.noise_rng, device=x.device)
 
     # ----- losses -------------------------------------------------------------------------------
-    def discriminator_loss(self, iteration: int) -> torch.Tensor:
-        """On a fresh real batch and a fresh generated batch, with the configured regularisers."""
+    def discriminator_loss(self, iteration: int, real_batch=None, noise: torch.Tensor | None = None) -> torch.Tensor:
+        """On a real batch and a generated batch (fresh unless given), with the configured regularisers."""
         train = self.config.train
         batch = train.batch_size
-        real, real_labels = self.sources.real_batch(batch)
+        real, real_labels = real_batch if real_batch is not None else self.sources.real_batch(batch)
         labels = self.fake_labels(batch)
         with torch.no_grad():
-            fake = self.generator(self.noise(batch), labels)
+            fake = self.generator(noise if noise is not None else self.noise(batch), labels)
         if not self.conditional:
             real_labels = None
         real, fake = self.with_instance_noise(real, iteration), self.with_instance_noise(fake, iteration)
@@ -163,14 +164,15 @@ class GANObjective(Objective):
             loss = loss + train.r1_gamma / 2 * penalty
         return loss
 
-    def generator_loss(self, iteration: int) -> torch.Tensor:
-        """On a fresh noise batch, against the current discriminator (whose weights do not ask
-        for gradients meanwhile: they would be thrown away)."""
+    def generator_loss(self, iteration: int, noise: torch.Tensor | None = None) -> torch.Tensor:
+        """On a noise batch (fresh unless given), against the current discriminator (whose weights
+        do not ask for gradients meanwhile: they would be thrown away)."""
         train = self.config.train
         labels = self.fake_labels(train.batch_size)
         self.discriminator.requires_grad_(False)
         try:
-            fake = self.with_instance_noise(self.generator(self.noise(train.batch_size), labels), iteration)
+            z = noise if noise is not None else self.noise(train.batch_size)
+            fake = self.with_instance_noise(self.generator(z, labels), iteration)
             return losses.GENERATOR_LOSSES[train.loss](self.discriminator(fake, labels))
         finally:
             self.discriminator.requires_grad_(True)

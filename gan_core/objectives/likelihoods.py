@@ -12,6 +12,8 @@ import math
 
 import torch
 
+from ..data.images import to_unit
+
 LOG_2PI = math.log(2 * math.pi)
 BERNOULLI_EPS = 1e-6  # keeps log p finite where tanh saturates
 
@@ -28,8 +30,8 @@ def gaussian_log_likelihood(x: torch.Tensor, mean: torch.Tensor, log_std: torch.
 
 def bernoulli_log_likelihood(x: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
     """sum_i [t_i log p_i + (1 - t_i) log(1 - p_i)], t = (x + 1) / 2, p = (output + 1) / 2  (B,)."""
-    t = ((x + 1) / 2).reshape(len(x), -1)
-    p = ((output + 1) / 2).reshape(len(output), -1).clamp(BERNOULLI_EPS, 1 - BERNOULLI_EPS)
+    t = to_unit(x).reshape(len(x), -1)
+    p = to_unit(output).reshape(len(output), -1).clamp(BERNOULLI_EPS, 1 - BERNOULLI_EPS)
     return (t * torch.log(p) + (1 - t) * torch.log1p(-p)).sum(dim=1)
 
 

@@ -12,7 +12,6 @@ import torch
 import torch.nn.functional as F
 
 PROBABILISTIC_LOSSES = ("minimax", "nsgan")  # D's output is a probability sigmoid(logit)
-BOUNDED_TARGET_LOSSES = ("lsgan",)  # D's raw output is pushed to 1 on real, 0 on fake
 CRITIC_LOSSES = ("hinge", "wgan", "wgan_gp")  # an unbounded score: higher means more real
 
 

@@ -340,3 +340,33 @@ def with_marks(base: PlaneCanvas, point=None, path=None) -> bytes:
     if point is not None:
         canvas.star(*point)
     return canvas.png()
+
+
+def interpolation_plane_figure(plane, paths: dict[str, np.ndarray], marks: dict[str, np.ndarray]) -> go.Figure:
+    """The data plane with G along each interpolation path (linear solid, spherical dashed) and the
+    marked points (the ends, the straight midpoint's image, the average of the two images)."""
+    figure = data_plane_figure(plane)
+    for (method, points), dash in zip(paths.items(), ("solid", "dash")):
+        figure.add_trace(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="lines+markers",
+                name=f"G({method} path)",
+                line=dict(dash=dash, width=2),
+            )
+        )
+    for (name, points), symbol in zip(marks.items(), ("circle", "star", "x")):
+        figure.add_trace(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="markers",
+                name=name,
+                marker=dict(size=14, symbol=symbol, line=dict(width=1, color="black")),
+            )
+        )
+    figure.update_layout(
+        showlegend=True, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"), height=460, margin=dict(b=90)
+    )
+    return figure

@@ -396,3 +396,19 @@ def d_output_figure(snapshot, height: int = 260) -> go.Figure:
     if snapshot.d_is_probability:
         figure.update_xaxes(range=[0, 1])
     return figure
+
+
+def drawn_points_figure(points, extent: float, colour: str) -> go.Figure:
+    """The points a person drew (the 2D lab's "Draw your data" preview), on the canvas's square."""
+    xs, ys = zip(*points) if points else ((), ())
+    figure = go.Figure(go.Scattergl(x=xs, y=ys, mode="markers", marker=dict(size=3, color=colour, opacity=0.5)))
+    axis = dict(range=[-extent, extent], zeroline=True, showgrid=True, constrain="domain", fixedrange=True)
+    figure.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=30, b=10),
+        title=dict(text=f"Points in use: {len(points):,}", font=dict(size=14)),
+        xaxis=axis,
+        yaxis=dict(axis, scaleanchor="x"),
+        showlegend=False,
+    )
+    return figure

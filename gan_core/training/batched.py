@@ -515,12 +515,12 @@ class BatchedTrainer:
         if leader is not trainer:
             trainer.data_rng.set_state(leader.data_rng.get_state())
             trainer.noise_rng.set_state(leader.noise_rng.get_state())
-        trainer.iteration = self._iterations[v]
-        trainer.updates = {"discriminator": int(self._updates[v, 0]), "generator": int(self._updates[v, 1])}
         if with_history:
             trainer.history.load_state_dict(self._histories[v].state_dict())
-        trainer._pending.clear()
-        trainer._last_losses = dict(self._last_losses[v])
-        trainer.diverged = self._diverged.get(name)
-        trainer.diverged_at = self._diverged_at.get(name)
-        trainer._set_learning_rates(trainer.learning_rate_factor)
+        trainer.continue_from(
+            iteration=self._iterations[v],
+            updates={"discriminator": int(self._updates[v, 0]), "generator": int(self._updates[v, 1])},
+            last_losses=self._last_losses[v],
+            diverged=self._diverged.get(name),
+            diverged_at=self._diverged_at.get(name),
+        )

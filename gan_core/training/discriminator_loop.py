@@ -25,7 +25,7 @@ from ..config import ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfi
 from ..data.toy import make_toy_distribution
 from ..device import configure_cpu_threads
 from ..networks import build_discriminator
-from ..sampling.ascent import ascent_step
+from .ascent import ascent_step
 from .optimizers import make_optimizer
 
 ASCENT_SEED_OFFSET = 1  # ascent starts are drawn from seed + 1, batches and negatives from the seed

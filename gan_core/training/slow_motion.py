@@ -16,7 +16,6 @@ arrows) is computed in eval mode without gradients for the weights, touching no 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,8 +200,7 @@ class SlowMotion:
 
     def _step_d_update(self) -> dict:
         before_real, before_fake = self._mean_output(self._real_x), self._mean_output(self._fake_x)
-        with self._handing_back(real=(self._real_x, self._real_labels), noise=self._noise):
-            loss = self.trainer.update("discriminator")
+        loss = self.trainer.update("discriminator", {"real": (self._real_x, self._real_labels), "noise": self._noise})
         self._numbers["d_loss"] = float(loss)
         after_real, after_fake = self._mean_output(self._real_x), self._mean_output(self._fake_x)
         words = D_LOSS_WORDS[_loss_family(self._loss)]
@@ -234,8 +232,7 @@ class SlowMotion:
         )
 
     def _step_g_update(self) -> dict:
-        with self._handing_back(noise=self._g_noise):
-            loss = self.trainer.update("generator")
+        loss = self.trainer.update("generator", {"noise": self._g_noise})
         self._numbers["g_loss"] = float(loss)
         previous, moved = self._g_fake, self._generate(self._g_noise)
         distance = float((moved - previous).norm(dim=1).mean())
@@ -300,31 +297,6 @@ class SlowMotion:
             loss = losses.GENERATOR_LOSSES[self._loss](discriminator(x))
             (grad,) = torch.autograd.grad(loss, x)
         return float(loss.detach()), (-grad * len(x)).cpu().numpy()
-
-    @contextlib.contextmanager
-    def _handing_back(self, real=None, noise=None):
-        """While the trainer makes its update, the objective's next real batch and next noise draw
-        are the ones this walk already drew (and showed), so the update is exactly step()'s."""
-        objective = self.trainer.objective
-        sources = objective.sources
-        waiting = {}
-        if real is not None:
-            waiting["real"] = real
-            draw_real = sources.real_batch
-            sources.real_batch = lambda n: waiting.pop("real") if "real" in waiting else draw_real(n)
-        if noise is not None:
-            waiting["noise"] = noise
-            draw_noise = objective.noise
-            objective.noise = lambda n: waiting.pop("noise") if "noise" in waiting else draw_noise(n)
-        try:
-            yield
-        finally:
-            if real is not None:
-                del sources.real_batch
-            if noise is not None:
-                del objective.noise
-        if waiting:  # the objective drew differently from what this walk expects
-            raise RuntimeError(f"slow motion's {', '.join(waiting)} batch was not used by the update")
 
 
 def _loss_family(loss: str) -> str:

@@ -21,13 +21,6 @@ from ..config import ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfi
 from .trainer import Trainer
 
 SECTIONS = ("picture", "losses", "k", "wgan", "generate")
-SECTION_TITLES = {
-    "picture": "1. The 1D picture",
-    "losses": "2. Minimax against non-saturating",
-    "k": "3. The k question",
-    "wgan": "4. WGAN's critic",
-    "generate": "5. Can the discriminator generate?",
-}
 GENERATE_ROUNDS = 10  # section 5: rounds of the discriminator's loop before it pauses
 DATA_SHAPES = {1: "one Gaussian", 2: "two Gaussians", 3: "three Gaussians"}
 MAX_K_VALUES = 4

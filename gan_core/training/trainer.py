@@ -102,12 +102,13 @@ class Trainer:
         return [p for name in names for p in getattr(self.objective, name).parameters()]
 
     # ----- updates -----------------------------------------------------------------------------
-    def update(self, group: str) -> torch.Tensor:
-        """One optimiser update of `group` (e.g. "discriminator"); the iteration count stays."""
+    def update(self, group: str, batches: dict | None = None) -> torch.Tensor:
+        """One optimiser update of `group` (e.g. "discriminator"); the iteration count stays.
+        `batches`: inputs drawn beforehand (see Objective.loss)."""
         if group not in self.groups:
             raise ValueError(f"unknown update {group!r}; this run has {', '.join(self.groups)}")
         with self._own_global_rng() if self._global_rng_state is not None else contextlib.nullcontext():
-            loss = self.objective.loss(group, self.iteration)
+            loss = self.objective.loss(group, self.iteration, batches)
             optimizer = self.optimizers[group]
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -213,6 +214,25 @@ class Trainer:
         """What the schedule multiplies the learning rates by now (1 without decay)."""
         train = self.config.train
         return linear_decay(self.iteration, train.decay_length) if train.lr_decay and train.decay_length > 0 else 1.0
+
+    def continue_from(
+        self,
+        *,
+        iteration: int,
+        updates: dict[str, int],
+        last_losses: dict[str, float],
+        diverged: str | None,
+        diverged_at: int | None,
+    ) -> None:
+        """Take over counters reached elsewhere (a variant handed back by the stacked engine, whose
+        weights, optimiser states and history were loaded already): nothing is pending, the given
+        losses are the last ones, and the rates follow the schedule at `iteration`."""
+        self.iteration = int(iteration)
+        self.updates = {name: int(updates[name]) for name in self.groups}
+        self._pending.clear()
+        self._last_losses = dict(last_losses)
+        self.diverged, self.diverged_at = diverged, diverged_at
+        self._set_learning_rates(self.learning_rate_factor)
 
     def flush(self) -> None:
         """Read pending losses back into the history and stop the run if any is NaN or inf."""

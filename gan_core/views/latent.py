@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from ..config import ConfigError, RunConfig
+from ..data.images import to_unit
 from ..evaluation.image_run import classifier_for
 from ..evaluation.mixture import nearest_modes
 from ..networks.classifier import ClassifierUnavailableError
@@ -118,8 +119,8 @@ def direction_effects(model: LatentModel, vectors: np.ndarray, seed: int = 0) ->
     low, high = generator.generate(minus, both), generator.generate(plus, both)
     lines = []
     if model.kind == "image":
-        ink = ((high + 1) / 2).reshape(k, n, -1).mean(dim=(1, 2)) - ((low + 1) / 2).reshape(k, n, -1).mean(dim=(1, 2))
-        base_ink = float(((generator.generate(z, labels) + 1) / 2).mean())
+        ink = to_unit(high).reshape(k, n, -1).mean(dim=(1, 2)) - to_unit(low).reshape(k, n, -1).mean(dim=(1, 2))
+        base_ink = float(to_unit(generator.generate(z, labels)).mean())
         if model.classifier is not None:
             p_low = torch.softmax(model.classifier(low), dim=1).reshape(k, n, -1).mean(dim=1)
             p_high = torch.softmax(model.classifier(high), dim=1).reshape(k, n, -1).mean(dim=1)
