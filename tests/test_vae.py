@@ -70,9 +70,12 @@ def test_a_seeded_vae_covers_the_ring_and_its_elbo_is_below_a_bound_rising_with_
     assert metrics["modes_covered"] >= 7, metrics["modes_covered"]
     history = ring_vae.history.columns()
     assert {"loss", "recon", "kl", "elbo"} <= set(history)
-    bounds = {k: likelihood_bounds(ring_vae, k=k, limit=1000) for k in (1, 10, 100)}
+    bounds = {k: likelihood_bounds(ring_vae, k=k, limit=1000) for k in (10, 100)}
     elbo = bounds[100]["elbo_nats"]
-    assert abs(bounds[1]["iw_bound_nats"] - elbo) < 0.1  # k = 1 is a one-sample ELBO estimate
+    # k = 1 is a one-sample ELBO estimate: on the same points and codes the two differ only by
+    # log p(z) - log q(z|x) + KL, zero on average (8,000 points: a standard error near 0.01).
+    one = likelihood_bounds(ring_vae, k=1, limit=8000)
+    assert abs(one["iw_bound_nats"] - one["elbo_nats"]) < 0.1
     assert elbo < bounds[10]["iw_bound_nats"] < bounds[100]["iw_bound_nats"]
     assert metrics["likelihood"]["iw_k"] == 128 and metrics["likelihood"]["iw_bound_nats"] > elbo
 

@@ -13,6 +13,7 @@ from ..config import ConfigError
 from ..evaluation.comparison import evaluate_comparison
 from ..training.comparison import Comparison, ComparisonConfig
 from ..views.comparison import take_comparison_snapshot
+from .commands import CommandTable
 from .rate import RateMeter
 
 # Iterations between two scorings of every member: a 2D scoring takes ~0.1 s per member, an image
@@ -20,7 +21,7 @@ from .rate import RateMeter
 METRICS_EVERY = {"toy": 500, "image": 1000}
 
 
-class ComparisonSession:
+class ComparisonSession(CommandTable):
     """Play / pause / step / reset for every member at once; pauses itself at the comparison's
     iteration count (every member has then trained the same number of iterations)."""
 
@@ -84,38 +85,45 @@ class ComparisonSession:
     def measure_rate(self) -> None:
         self.rate.measure(self.comparison.iteration)
 
-    def handle(self, command: str, argument):
-        comparison = self.comparison
-        if command == "play":
-            if not comparison.finished and not comparison.all_diverged:
-                self.playing = True
-                self.rate.restart(comparison.iteration)
-        elif command == "pause":
-            self.playing = False
+    def commands(self) -> dict:
+        return {
+            "play": lambda _: self.play(),
+            "pause": lambda _: self.pause(),
+            "step_iteration": lambda _: self.step_iteration(),
+            "histories": lambda _: self.member_histories(),
+            "evaluate": lambda _: self.evaluate(),
+            "extend": lambda iterations: self.install_extended(int(iterations)),  # rates decay over the new length
+            "reset": lambda text: self.install(Comparison(ComparisonConfig.from_json(text), self.device)),
+        }
+
+    def play(self) -> None:
+        if not self.comparison.finished and not self.comparison.all_diverged:
+            self.playing = True
+            self.rate.restart(self.comparison.iteration)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.flush()
+        self.publish()
+
+    def step_iteration(self) -> None:
+        if not self.comparison.all_diverged:
+            self.comparison.step()
             self.flush()
+            self.after_iteration()
             self.publish()
-        elif command == "step_iteration":
-            if not comparison.all_diverged:
-                comparison.step()
-                self.flush()
-                self.after_iteration()
-                self.publish()
-        elif command == "histories":  # per member: losses per iteration, scores per evaluation
-            self.flush()
-            return {
-                name: {"losses": t.history.columns(), "metrics": t.metric_history.columns()}
-                for name, t in comparison.trainers.items()
-            }
-        elif command == "evaluate":
-            self.flush()
-            self.publish(force_metrics=True)
-        elif command == "extend":  # more iterations for every member (their rates decay over the new length)
-            self.install_extended(int(argument))
-        elif command == "reset":
-            self.install(Comparison(ComparisonConfig.from_json(argument), self.device))
-        else:
-            raise ValueError(f"unknown command {command!r}")
-        return None
+
+    def member_histories(self) -> dict:
+        """Per member: losses per iteration, scores per evaluation."""
+        self.flush()
+        return {
+            name: {"losses": t.history.columns(), "metrics": t.metric_history.columns()}
+            for name, t in self.comparison.trainers.items()
+        }
+
+    def evaluate(self) -> None:
+        self.flush()
+        self.publish(force_metrics=True)
 
     def install_extended(self, iterations: int) -> None:
         comparison = self.comparison

@@ -15,13 +15,14 @@ from ..training.batched import BatchedTrainer
 from ..training.history import BoundedHistory
 from ..training.variants import CompareConfig
 from ..views.lockstep import take_lockstep_snapshot
+from .commands import CommandTable
 from .rate import RateMeter
 
 METRICS_EVERY = 500  # iterations between two scorings of every variant (~70-120 ms each), at least
 SCORING_SHARE = 0.1  # ...and more when scoring would take more than this share of the time
 
 
-class LockstepSession:
+class LockstepSession(CommandTable):
     def __init__(self, config: CompareConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
         self.metrics_every = metrics_every or METRICS_EVERY
         self.device = None if device == "auto" else device
@@ -106,31 +107,40 @@ class LockstepSession:
     def measure_rate(self) -> None:
         self.rate.measure(self.runs.iteration)
 
-    def handle(self, command: str, argument):
-        if command == "play":
-            if self.runs.running:
-                self.playing = True
-                self.rate.restart(self.runs.iteration)
-        elif command == "pause":
-            self.playing = False
-            self.publish()
-        elif command == "step_iteration":
-            self.advance()
-            self.publish()
-        elif command == "evaluate":
-            self.score()
-            self.publish()
-        elif command == "reset":
-            self.install(CompareConfig.from_json(argument))
-        elif command == "variant_checkpoint":  # "continue this one alone"
-            if argument not in self.runs.names:
-                raise ValueError(f"there is no variant {argument!r}; the variants are {', '.join(self.runs.names)}")
-            trainer = self.runs.trainer(argument)
-            trainer.metric_history = BoundedHistory(trainer.metric_history.capacity)  # its scores come along
-            columns = self.metric_columns[argument]
-            for index in range(len(columns.get("iteration", []))):
-                trainer.metric_history.offer({key: values[index] for key, values in columns.items()})
-            return checkpoint.to_bytes(trainer)
-        else:
-            raise ValueError(f"unknown command {command!r}")
-        return None
+    def commands(self) -> dict:
+        return {
+            "play": lambda _: self.play(),
+            "pause": lambda _: self.pause(),
+            "step_iteration": lambda _: self.step_iteration(),
+            "evaluate": lambda _: self.evaluate(),
+            "reset": lambda text: self.install(CompareConfig.from_json(text)),
+            "variant_checkpoint": lambda name: self.variant_checkpoint(name),  # "continue this one alone"
+        }
+
+    def play(self) -> None:
+        if self.runs.running:
+            self.playing = True
+            self.rate.restart(self.runs.iteration)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.publish()
+
+    def step_iteration(self) -> None:
+        self.advance()
+        self.publish()
+
+    def evaluate(self) -> None:
+        self.score()
+        self.publish()
+
+    def variant_checkpoint(self, name: str) -> bytes:
+        """One variant as a run of its own, its scores so far included."""
+        if name not in self.runs.names:
+            raise ValueError(f"there is no variant {name!r}; the variants are {', '.join(self.runs.names)}")
+        trainer = self.runs.trainer(name)
+        trainer.metric_history = BoundedHistory(trainer.metric_history.capacity)  # its scores come along
+        columns = self.metric_columns[name]
+        for index in range(len(columns.get("iteration", []))):
+            trainer.metric_history.offer({key: values[index] for key, values in columns.items()})
+        return checkpoint.to_bytes(trainer)

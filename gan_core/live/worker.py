@@ -18,6 +18,7 @@ from ..training.slow_motion import SlowMotion
 from ..training.theory import TheoryConfig
 from ..training.variants import CompareConfig
 from ..views.slow_motion import slow_motion_view
+from .commands import CommandTable
 from .comparison import ComparisonSession
 from .lockstep import LockstepSession
 from .publishers import publisher_for
@@ -31,7 +32,7 @@ TRAINING_NICENESS = 10
 KEEP_SLOW_MOTION = {"pause", "history", "metric_history", "timeline_iterations", "timeline_snapshot"}
 
 
-class TrainingSession:
+class TrainingSession(CommandTable):
     """A trainer plus what the live page needs around it (snapshots, metrics, timeline, speed).
     `kind` ("toy" or "image") is the kind of run the page shows: a reset or a checkpoint of the
     other kind is refused and the current run kept."""
@@ -144,54 +145,64 @@ class TrainingSession:
         self.rate.measure(self.trainer.iteration)
 
     # ----- commands from the page's process --------------------------------------------------
-    def handle(self, command: str, argument):
-        """Do `command`; its return value goes back to the caller."""
-        if command == "slow_motion_next":
-            return self.slow_motion_next()
-        if command not in KEEP_SLOW_MOTION:
-            self.finish_slow_motion()
+    def commands(self) -> dict:
         trainer = self.trainer
-        if command == "play":
-            if not trainer.diverged:
-                self.playing = True
-                self.rate.restart(trainer.iteration)
-        elif command == "pause":
-            self.playing = False
-            trainer.flush()
-            self.publish()
-        elif command == "update":
-            self.manual(lambda t: t.manual_update(argument))
-        elif command == "step_iteration":
-            self.manual(lambda t: t.step())
-        elif command == "roll_back":
-            trainer.roll_back()
-            self.publish()
-        elif command == "apply_train_changes":
-            trainer.apply_train_changes(TrainConfig(**argument))
-            self.publish()
-        elif command == "reset":
-            config = RunConfig.from_json(argument)
-            check_kind(config, self.kind, "this configuration")
-            self.install(Trainer(config))
-        elif command == "load_checkpoint":
-            self.install(checkpoint.load_trainer(argument, device=str(trainer.device), kind=self.kind))
-        elif command == "checkpoint":
-            return checkpoint.to_bytes(trainer)
-        elif command == "history":
-            trainer.flush()
-            return trainer.history.columns()
-        elif command == "metric_history":
-            return trainer.metric_history.columns()
-        elif command == "timeline_iterations":
-            return self.timeline.iterations()
-        elif command == "timeline_snapshot":
-            return self.timeline.get(int(argument))
-        elif command == "rejection_demo":  # one round of discriminator rejection sampling
-            trainer.flush()
-            return rejection_demo(trainer, percentile=argument)
-        else:
-            raise ValueError(f"unknown command {command!r}")
-        return None
+        return {
+            "slow_motion_next": lambda _: self.slow_motion_next(),
+            "play": lambda _: self.play(),
+            "pause": lambda _: self.pause(),
+            "update": lambda group: self.manual(lambda t: t.manual_update(group)),
+            "step_iteration": lambda _: self.manual(lambda t: t.step()),
+            "roll_back": lambda _: self.roll_back(),
+            "apply_train_changes": lambda fields: self.apply_train_changes(TrainConfig(**fields)),
+            "reset": lambda text: self.reset(RunConfig.from_json(text)),
+            "load_checkpoint": lambda data: self.install(
+                checkpoint.load_trainer(data, device=str(trainer.device), kind=self.kind)
+            ),
+            "checkpoint": lambda _: checkpoint.to_bytes(trainer),
+            "history": lambda _: self.history(),
+            "metric_history": lambda _: trainer.metric_history.columns(),
+            "timeline_iterations": lambda _: self.timeline.iterations(),
+            "timeline_snapshot": lambda iteration: self.timeline.get(int(iteration)),
+            "rejection_demo": lambda percentile: self.rejection_demo(percentile),  # one round of D's rejection
+        }
+
+    def handle(self, command: str, argument):
+        """Do `command`; its return value goes back to the caller. A half-walked slow-motion
+        iteration is finished first unless the command only looks."""
+        if command != "slow_motion_next" and command not in KEEP_SLOW_MOTION:
+            self.finish_slow_motion()
+        return super().handle(command, argument)
+
+    def play(self) -> None:
+        if not self.trainer.diverged:
+            self.playing = True
+            self.rate.restart(self.trainer.iteration)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.trainer.flush()
+        self.publish()
+
+    def roll_back(self) -> None:
+        self.trainer.roll_back()
+        self.publish()
+
+    def apply_train_changes(self, train: TrainConfig) -> None:
+        self.trainer.apply_train_changes(train)
+        self.publish()
+
+    def reset(self, config: RunConfig) -> None:
+        check_kind(config, self.kind, "this configuration")
+        self.install(Trainer(config))
+
+    def history(self) -> dict:
+        self.trainer.flush()
+        return self.trainer.history.columns()
+
+    def rejection_demo(self, percentile):
+        self.trainer.flush()
+        return rejection_demo(self.trainer, percentile=percentile)
 
     # ----- slow motion: one iteration as its sub-steps (gan_core.training.slow_motion) ----------
     def slow_motion_next(self):
