@@ -78,7 +78,8 @@ def test_on_the_ring_the_vae_covers_the_modes_and_the_autoencoders_random_codes_
     rows = rows_of(result)
     assert comparison.iteration == 1500 and all(t.iteration == 1500 for t in comparison.trainers.values())
     assert rows["VAE"]["modes_covered"] >= 6
-    assert rows["GAN"]["modes_covered"] >= 6
+    # (No claim on the GAN's modes here: at 1,500 iterations a GAN can still be collapsed, 1 mode at
+    # seed 4 of 0-4; the page's default runs 5,000.)
     assert rows["AE"]["high_quality"] < 0.05 < rows["VAE"]["high_quality"]
     assert rows["VAE"]["wasserstein1"] < rows["AE"]["wasserstein1"]
     assert rows["VAE"]["elbo"] <= rows["VAE"]["iw_bound"]
