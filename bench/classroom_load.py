@@ -120,7 +120,7 @@ class Session:
 
 
 async def classroom(url: str, server_pid: int, sessions: int, seconds: float) -> None:
-    from ui.app_server import training_processes
+    from tests.app_server import training_processes
 
     stop = asyncio.Event()
     students = [Session(url, f"s{i}") for i in range(sessions)]
@@ -175,7 +175,7 @@ def main() -> None:
         os.environ["GAN_EXPLORER_MAX_TRAINING"] = str(args.max_training)
     else:
         os.environ.pop("GAN_EXPLORER_MAX_TRAINING", None)
-    from ui.app_server import running_app
+    from tests.app_server import running_app
 
     with running_app(timeout=120) as url:
         asyncio.run(classroom(url, url.pid, args.sessions, args.seconds))

@@ -25,7 +25,7 @@ INTERACTIVE = '[data-testid="stPlotlyChart"] .main-svg'
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+    from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=3, help="later visitors timed after the first")

@@ -36,7 +36,7 @@ from gan_core.plots import latent as pictures  # noqa: E402
 from gan_core.sampling import directions, inversion  # noqa: E402
 from gan_core.training.shipped import SHIPPED_RUNS  # noqa: E402
 from gan_core.views import latent  # noqa: E402
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app  # noqa: E402
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app  # noqa: E402
 
 # Records performance.now() each time the picture's signature changes (checked every frame).
 WATCH = """(kind) => {

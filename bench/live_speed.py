@@ -30,7 +30,7 @@ import torch  # noqa: E402
 
 from gan_core.presets import get_preset  # noqa: E402
 from gan_core.training import Trainer  # noqa: E402
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 # Counts how often the main figure's generated samples change in the browser (polled every 50 ms).
 COUNT_REDRAWS = """() => { window.__redraws = 0; let last = null;

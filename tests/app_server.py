@@ -1,5 +1,7 @@
-"""Start the Streamlit app on a free local port in a subprocess, for the browser test and the
-live-speed bench, and stop it again."""
+"""The browser tests' harness (also used by the benches in bench/): start the Streamlit app on a
+free local port in a subprocess and stop it again, list a server's training processes, and wait in
+a page for what a person would wait for (a condition, an idle app, a chart that stopped changing)
+instead of sleeping a fixed time. Nothing here imports playwright: a page is any Playwright page."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "test-output"  # the browser tests' screenshots and the shared server's log
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -128,3 +131,75 @@ def open_from_navigation(page, url: str, name: str, timeout_ms: int = 30_000) ->
         except Exception:  # playwright's TimeoutError; this module does not import playwright
             if attempt == 2:
                 raise
+
+
+# ----- waiting in a page for what a person waits for --------------------------------------------
+# Streamlit writes its script's state on the app's root element: "running" while the script or a
+# timed fragment runs (a playing run's views, a first load's poll for the training process), and
+# "notRunning" once the page shows what it will show until the next click.
+SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')
+  ?.getAttribute('data-test-script-state') === 'notRunning'"""
+SLOW = 240.0  # seconds: generous deadlines, so that a busy machine is slow, not failing
+
+
+# Counts the script's runs from now on (a MutationObserver sees a run however short it is).
+WATCH_RUNS = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  window.__runsSeen = 0; if (window.__runsObserver) window.__runsObserver.disconnect();
+  window.__runsObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__runsSeen += 1; });
+  window.__runsObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+def poll(condition, timeout: float = SLOW, interval: float = 0.25):
+    """Call `condition` until it returns something true or `timeout` seconds pass; return its last
+    value (the caller asserts on it, with its own message)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def wait_for_idle(page, timeout: float = SLOW) -> None:
+    """Until the app's script and its timed fragments have stopped running in `page`."""
+    page.wait_for_function(SCRIPT_IDLE, timeout=timeout * 1000)
+
+
+def rerun_after(page, action, timeout: float = SLOW) -> None:
+    """Do `action` (a click that makes the app run again) and wait until that run has finished:
+    what the click changed is drawn, not the page as it was just before."""
+    page.evaluate(WATCH_RUNS)
+    action()
+    page.wait_for_function(f"() => window.__runsSeen > 0 && ({SCRIPT_IDLE})()", timeout=timeout * 1000)
+
+
+def settled_screenshot(page, target=None, *, path: Path | None = None, timeout: float = SLOW,
+                       interval: float = 0.15, **options) -> bytes:  # fmt: skip
+    """A picture of `target` (a Playwright locator; the whole `page` by default) once the app is
+    idle and two pictures taken `interval` seconds apart are the same, saved to `path` if given.
+    A chart that a rerun replaced between two pictures is looked up and taken again. CSS
+    animations are stopped (a spinner would never settle), and the mouse is moved off the page's
+    charts first (a chart under the pointer shows its toolbar); `options` go to `screenshot`."""
+    target = page if target is None else target
+    page.mouse.move(0, 0)
+    deadline = time.monotonic() + timeout
+    previous = None
+    while True:
+        try:
+            wait_for_idle(page, timeout=max(1.0, deadline - time.monotonic()))
+            if target is not page:
+                target.scroll_into_view_if_needed(timeout=30_000)
+            picture = target.screenshot(timeout=30_000, animations="disabled", **options)
+        except Exception:  # playwright's Error: the element was replaced (detached) mid-picture
+            if time.monotonic() > deadline:
+                raise
+            picture = None
+        if picture is not None and picture == previous:
+            if path is not None:
+                Path(path).write_bytes(picture)
+            return picture
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the picture did not settle within {timeout:.0f} s")
+        previous = picture
+        time.sleep(interval)

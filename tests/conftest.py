@@ -106,14 +106,16 @@ def chromium_browser():
 @pytest.fixture
 def new_page(chromium_browser):
     """`new_page(width, height)`: a new tab in a browser context of its own. Whatever the test
-    left open is closed after it (ending those sessions and their training processes)."""
-    from tests.app_server import OUTPUT
+    left open is closed after it (ending those sessions and their training processes). Its
+    actions wait as long as tests.app_server.SLOW for what they act on."""
+    from tests.app_server import OUTPUT, SLOW
 
     OUTPUT.mkdir(exist_ok=True)
     contexts = []
 
     def open_page(width: int, height: int):
         context = chromium_browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(SLOW * 1000)  # a busy machine is slow, not failing
         contexts.append(context)
         return context.new_page()
 

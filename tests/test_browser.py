@@ -3,24 +3,34 @@ figure change, press Pause. Screenshots go to test-output/ (look at them)."""
 
 import hashlib
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app, training_processes
+from tests.app_server import (
+    CHROMIUM,
+    OUTPUT,
+    SLOW,
+    open_from_navigation,
+    poll,
+    settled_screenshot,
+    training_processes,
+    wait_for_idle,
+)
 
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
 # The generated samples of the main figure, as plotly.js holds them (base64 or an array).
 FIGURE_DATA = """() => { const gd = document.querySelector('.js-plotly-plot');
   const trace = gd && gd.data && gd.data.find(t => t.name === 'Generated samples');
   if (!trace) return null; const x = trace.x;
   return x.bdata !== undefined ? x.bdata : JSON.stringify(Array.from(x)); }"""
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason=f"{CHROMIUM} is not installed (apt-get install -y chromium; `make browser` does it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"{CHROMIUM} is not installed (apt-get install -y chromium; `make browser` does it)",
+    ),
+    pytest.mark.xdist_group("browser"),  # one worker runs the browser tests, one after another
+]
 
 
 def iteration(page) -> int:
@@ -28,62 +38,59 @@ def iteration(page) -> int:
     return int(re.sub(r"[^0-9]", "", text.split("Iteration", 1)[1]))
 
 
-def test_lab_trains_live_in_chromium():
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    OUTPUT.mkdir(exist_ok=True)
-    with running_app(log_path=OUTPUT / "streamlit.log") as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1500})
-            page.goto(url)
-            page.get_by_role("link", name="2D lab").click()
-            page.wait_for_selector(".js-plotly-plot", timeout=90_000)
-            page.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=60_000)
-            before_data = page.evaluate(FIGURE_DATA)
-            assert before_data, "the main figure has no generated samples"
-            before_iteration = iteration(page)
-            page.screenshot(path=str(OUTPUT / "lab_before_play.png"), full_page=True)
+def figure_data(page) -> str:
+    """The main figure's generated samples, once it is drawn (not mid-redraw)."""
+    page.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=120_000)
+    return page.evaluate(FIGURE_DATA)
 
-            page.get_by_role("button", name="Play").click()
-            page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
-            deadline = time.monotonic() + 60
-            while iteration(page) < before_iteration + 200 and time.monotonic() < deadline:
-                time.sleep(0.5)
-            time.sleep(1.0)
-            after_iteration = iteration(page)
-            page.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=30_000)  # not mid-redraw
-            after_data = page.evaluate(FIGURE_DATA)
-            page.screenshot(path=str(OUTPUT / "lab_playing.png"), full_page=True)
-            page.get_by_role("button", name="Pause").click()
-            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
-            time.sleep(1.0)
-            page.screenshot(path=str(OUTPUT / "lab_paused.png"), full_page=True)
-            paused_at = iteration(page)
-            time.sleep(1.0)
 
-            assert after_iteration >= before_iteration + 200, (before_iteration, after_iteration)
-            assert hashlib.sha1(after_data.encode()).digest() != hashlib.sha1(before_data.encode()).digest(), (
-                "the generated samples in the figure did not move"
-            )
-            assert iteration(page) == paused_at, "training went on after Pause"
+def test_lab_trains_live_in_chromium(app_url, new_page):
+    # The shared server may still be ending the training processes of earlier tests' closed tabs:
+    # this test counts the ones its own tabs start.
+    earlier = set(training_processes(app_url.pid))
+    ours = lambda: set(training_processes(app_url.pid)) - earlier
+    page = new_page(1600, 1500)
+    open_from_navigation(page, app_url, "2D lab")
+    other = new_page(1200, 900)  # a second tab, loading meanwhile (looked at below)
+    other.goto(app_url + "/lab")  # a deep link (the first tab came through the navigation)
+    page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+    wait_for_idle(page)  # the interactive figure has replaced the first load's picture
+    before_data = figure_data(page)
+    assert before_data, "the main figure has no generated samples"
+    before_iteration = iteration(page)
+    settled_screenshot(page, path=OUTPUT / "lab_before_play.png", full_page=True)
 
-            # A second tab trains independently; closing the tabs ends their training processes.
-            other = browser.new_page(viewport={"width": 1200, "height": 900})
-            other.goto(url + "/lab")  # a deep link (the first tab came through the navigation)
-            other.wait_for_function(f"() => ({FIGURE_DATA})() !== null", timeout=60_000)
-            assert iteration(other) == 0
-            deadline = time.monotonic() + 15  # the process list is read from /proc: allow it to settle
-            while len(training_processes(url.pid)) != 2 and time.monotonic() < deadline:
-                time.sleep(0.5)
-            assert len(training_processes(url.pid)) == 2
-            page.close()
-            other.close()
-            deadline = time.monotonic() + 30
-            while training_processes(url.pid) and time.monotonic() < deadline:
-                time.sleep(0.5)
-            assert training_processes(url.pid) == [], "a closed tab left its training process running"
-        finally:
-            browser.close()
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=60_000)
+    poll(lambda: iteration(page) >= before_iteration + 200)
+    after_iteration = iteration(page)
+    # The figure redraws a few times a second while it plays: wait for a redraw after the samples moved.
+    poll(lambda: figure_data(page) != before_data, timeout=60)
+    after_data = figure_data(page)
+    page.screenshot(path=str(OUTPUT / "lab_playing.png"), full_page=True)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=60_000)
+    settled_screenshot(page, path=OUTPUT / "lab_paused.png", full_page=True)  # it stopped changing
+    paused_at = iteration(page)
+    # A negative needs a while to watch: the counter stays put for a second (a playing lab counts on
+    # several times a second).
+    assert not poll(lambda: iteration(page) != paused_at, timeout=1.0), "training went on after Pause"
+
+    assert after_iteration >= before_iteration + 200, (before_iteration, after_iteration)
+    assert hashlib.sha1(after_data.encode()).digest() != hashlib.sha1(before_data.encode()).digest(), (
+        "the generated samples in the figure did not move"
+    )
+
+    # The second tab trains independently; closing the tabs ends their training processes.
+    figure_data(other)
+    assert iteration(other) == 0
+    assert iteration(page) == paused_at, "training went on after Pause"
+    poll(lambda: len(ours()) == 2, timeout=60)  # the process list is read from /proc: allow it to settle
+    assert len(ours()) == 2, ours()
+    page.close()
+    other.close()
+    poll(lambda: not ours(), timeout=60)
+    assert not ours(), "a closed tab left its training process running"
 
 
 CUT_OFF = """() => Array.from(document.querySelectorAll(
@@ -94,23 +101,31 @@ CUT_OFF = """() => Array.from(document.querySelectorAll(
   .map(e => e.innerText)"""
 
 
+@pytest.fixture(scope="module")
+def projector_pages(app_url, chromium_browser):
+    """The lab, the image lab and GAN vs VAE, each opened once from its deep link (all three load
+    at once), for both projector sizes: each test makes the windows its size."""
+    contexts, pages = [], {}
+    try:
+        for path in ("lab", "images", "gan-vs-vae"):
+            context = chromium_browser.new_context(viewport={"width": 1280, "height": 720})
+            context.set_default_timeout(SLOW * 1000)
+            contexts.append(context)
+            pages[path] = context.new_page()
+            pages[path].goto(f"{app_url}/{path}")  # a deep link: no "Page not found" over the page
+        yield pages
+    finally:
+        for context in contexts:
+            context.close()
+
+
 @pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768)])
-def test_on_a_projector_no_button_label_or_metric_is_cut_off(width, height):
+def test_on_a_projector_no_button_label_or_metric_is_cut_off(projector_pages, width, height):
     """Issue 13: at 1280x720 and 1024x768 the labs showed "R…", "paus…", "Inception Sc…"."""
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    OUTPUT.mkdir(exist_ok=True)
-    with running_app() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for path in ("lab", "images", "gan-vs-vae"):
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(f"{url}/{path}")  # a deep link: no "Page not found" over the page
-                page.wait_for_selector('[data-testid="stMetricValue"]', timeout=90_000)
-                page.wait_for_selector(".js-plotly-plot, .stMain img", timeout=90_000)
-                time.sleep(3)
-                assert page.get_by_text("Page not found").count() == 0
-                page.screenshot(path=str(OUTPUT / f"projector_{path}_{width}x{height}.png"))
-                assert page.evaluate(CUT_OFF) == [], (path, page.evaluate(CUT_OFF))
-                page.close()
-        finally:
-            browser.close()
+    for path, page in projector_pages.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+        page.wait_for_selector(".js-plotly-plot, .stMain img", timeout=120_000)
+        settled_screenshot(page, path=OUTPUT / f"projector_{path}_{width}x{height}.png")  # drawn and laid out
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.evaluate(CUT_OFF) == [], (path, page.evaluate(CUT_OFF))

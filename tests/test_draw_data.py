@@ -4,7 +4,6 @@ stand-in canvas result), undo and clear follow, the data survives a checkpoint, 
 Chromium a stroke drawn with the mouse changes the points in use (screenshots at 1440x900 and
 1280x720 go to test-output/; skipped where Chromium is missing)."""
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from conftest import open_lab
 from gan_core.data.drawn import MAX_DRAWN_POINTS, drawn_locations, drawn_sample_count, strokes_to_points
 from gan_core.presets import get_preset
 from gan_core.training import checkpoint
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, open_from_navigation, running_app
+from tests.app_server import CHROMIUM, open_from_navigation, poll, rerun_after, wait_for_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -219,44 +218,44 @@ def points_in_use(page) -> int:
     return int(text.split()[0].replace(",", ""))
 
 
-def wait_for_points(page, condition, timeout=20.0) -> int:
-    deadline = time.monotonic() + timeout
-    while not condition(points_in_use(page)) and time.monotonic() < deadline:
-        time.sleep(0.3)
+def wait_for_points(page, condition, timeout=120.0) -> int:
+    poll(lambda: condition(points_in_use(page)), timeout=timeout)
     assert condition(points_in_use(page)), points_in_use(page)
     return points_in_use(page)
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
-def test_a_stroke_drawn_in_the_browser_becomes_the_data():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    OUTPUT.mkdir(exist_ok=True)
-    with running_app() as url, playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for width, height in ((1440, 900), (1280, 720)):
-                page = browser.new_page(viewport={"width": width, "height": height})
-                draw_in_the_lab(page, url, clicks=width == 1440)
-                page.screenshot(path=str(OUTPUT / f"lab_draw_{width}.png"))
-                page.get_by_role("button", name="Undo last stroke").click()
-                page.get_by_text("Nothing drawn yet").wait_for(timeout=20_000)
-                page.close()
-        finally:
-            browser.close()
+@pytest.mark.xdist_group("browser")  # one worker runs the browser tests, one after another
+def test_a_stroke_drawn_in_the_browser_becomes_the_data(app_url, new_page):
+    pages = {}
+    for width, height in ((1440, 900), (1280, 720)):  # both tabs load at once
+        pages[width] = new_page(width, height)
+        open_from_navigation(pages[width], app_url, "2D lab")
+    for width, page in pages.items():
+        draw_in_the_lab(page, clicks=width == 1440)
+        page.screenshot(path=str(OUTPUT / f"lab_draw_{width}.png"))
+        page.get_by_role("button", name="Undo last stroke").click()
+        page.get_by_text("Nothing drawn yet").wait_for(timeout=60_000)
+        page.close()
 
 
-def draw_in_the_lab(page, url: str, clicks: bool) -> None:
-    """Open the lab, choose points / Draw, draw a wave: the points in use change and the sidebar
+def ready_canvas(page):
+    """The drawing canvas in the main area, once mounted and idle (fabric.js listens to the mouse)."""
+    canvas = page.locator('[data-testid="stMain"] canvas').last
+    canvas.wait_for(timeout=60_000)
+    wait_for_idle(page)
+    return canvas
+
+
+def draw_in_the_lab(page, clicks: bool) -> None:
+    """In the lab, choose points / Draw, draw a wave: the points in use change and the sidebar
     asks for Reset. With `clicks`, a click adds a cluster and Undo takes it back."""
-    open_from_navigation(page, url, "2D lab")
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Distribution").click()
     page.get_by_role("option", name="points", exact=True).click()
     sidebar.get_by_text("Draw", exact=True).click()
-    page.get_by_text("Draw your data").wait_for(timeout=30_000)
-    canvas = page.locator('[data-testid="stMain"] canvas').last
-    canvas.wait_for(timeout=30_000)
-    time.sleep(1)
+    page.get_by_text("Draw your data").wait_for(timeout=60_000)
+    canvas = ready_canvas(page)
     before = points_in_use(page)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -268,11 +267,11 @@ def draw_in_the_lab(page, url: str, clicks: bool) -> None:
     page.mouse.up()
     drawn = wait_for_points(page, lambda n: n != before)
     # Distribution and points both changed: the sidebar says they apply on Reset.
-    sidebar.locator('[data-testid="stAlert"]').filter(has_text="your points").wait_for(timeout=10_000)
+    sidebar.locator('[data-testid="stAlert"]').filter(has_text="your points").wait_for(timeout=60_000)
     assert not page.locator('[data-testid="stException"]').count()
     if clicks:
-        page.locator('[data-testid="stMain"]').get_by_text("Clicks", exact=True).click()
-        time.sleep(1)
+        rerun_after(page, page.locator('[data-testid="stMain"]').get_by_text("Clicks", exact=True).click)
+        ready_canvas(page)  # drawn again, in click mode
         page.mouse.click(box["x"] + 270, box["y"] + 90)  # (1, 1) in the plane
         wait_for_points(page, lambda n: n > drawn)
         page.screenshot(path=str(OUTPUT / "lab_draw_clicks_1440.png"))

@@ -3,18 +3,20 @@ link, its main figure draws, and Play moves it (the figure differs after trainin
 at 1440x900 and 1280x720 go to test-output/. Skipped where Chromium is missing."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from ui.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.app_server import CHROMIUM, OUTPUT, poll, settled_screenshot
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser")
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
-# section -> (the chart that must move, how far to play: iterations, or D updates in section 5)
-SECTIONS = {"picture": (0, 150), "losses": (2, 100), "k": (0, 40), "wgan": (1, 60), "generate": (0, 400)}
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser"),
+    pytest.mark.xdist_group("browser"),  # one worker runs the browser tests, one after another
+]
+# section -> (the chart that must move, how far to play: iterations, or D updates in section 5). The
+# figures are drawn from every snapshot (the curves measured when they are drawn): a few dozen
+# iterations move them; the slower sections play fewer.
+SECTIONS = {"picture": (0, 150), "losses": (2, 40), "k": (0, 20), "wgan": (1, 30), "generate": (0, 150)}
 
 
 def iteration(page, section: str = "") -> int:
@@ -24,50 +26,41 @@ def iteration(page, section: str = "") -> int:
 
 
 def chart(page, index: int) -> bytes:
-    """A picture of the page's `index`-th chart once drawn and settled (a redraw that was under way
-    when the run paused can replace it once more: then it is taken again)."""
-    for attempt in range(3):
-        locator = page.locator('[data-testid="stPlotlyChart"]').nth(index)
-        locator.wait_for(timeout=60_000)
-        time.sleep(2.0)  # the chart's transition settles
-        try:
-            locator.scroll_into_view_if_needed(timeout=10_000)
-            return locator.screenshot(timeout=10_000)
-        except playwright_api.Error:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    """A picture of the page's `index`-th chart once drawn and settled."""
+    locator = page.locator('[data-testid="stPlotlyChart"]').nth(index)
+    locator.wait_for(timeout=120_000)
+    return settled_screenshot(page, locator)
 
 
-def test_every_section_draws_and_play_moves_it():
-    OUTPUT.mkdir(exist_ok=True)
-    with running_app() as url, playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            for section, (index, iterations) in SECTIONS.items():
-                page.goto(f"{url}/theory?section={section}")
-                before = chart(page, index)
-                page.screenshot(path=str(OUTPUT / f"theory_{section}_1440.png"))
-                start = iteration(page, section)
-                page.get_by_role("button", name="Play").click()
-                deadline = time.monotonic() + 90
-                while iteration(page, section) < start + iterations and time.monotonic() < deadline:
-                    time.sleep(0.5)
-                page.get_by_role("button", name="Pause").click()
-                page.get_by_role("button", name="Play").wait_for(timeout=30_000)
-                assert iteration(page, section) >= start + iterations, section
-                after = chart(page, index)
-                assert after != before, f"{section}: Play did not move the figure"
-                assert not page.locator('[data-testid="stException"]').count(), section
-                page.screenshot(path=str(OUTPUT / f"theory_{section}_played_1440.png"))
-            page.close()
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            for section in SECTIONS:
-                page.goto(f"{url}/theory?section={section}")
-                chart(page, 0)
-                assert page.get_by_text("Page not found").count() == 0
-                page.screenshot(path=str(OUTPUT / f"theory_{section}_1280.png"))
-            page.close()
-        finally:
-            browser.close()
+def play_until(page, section: str, target: int) -> None:
+    """Play until the section's counter reaches `target` (or a generous deadline), then Pause."""
+    page.get_by_role("button", name="Play").click()
+    poll(lambda: iteration(page, section) >= target)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=60_000)
+
+
+def test_every_section_draws_and_play_moves_it(app_url, new_page):
+    # Every section opens from its own link in a tab of its own, all loading at once.
+    pages = {}
+    for section in SECTIONS:
+        pages[section] = new_page(1440, 900)
+        pages[section].goto(f"{app_url}/theory?section={section}")
+    for section, (index, iterations) in SECTIONS.items():
+        page = pages[section]
+        before = chart(page, index)
+        assert page.get_by_text("Page not found").count() == 0, section
+        page.screenshot(path=str(OUTPUT / f"theory_{section}_1440.png"))  # its figure drawn and settled
+        target = iteration(page, section) + iterations
+        play_until(page, section, target)
+        assert iteration(page, section) >= target, section
+        after = chart(page, index)
+        assert after != before, f"{section}: Play did not move the figure"
+        assert not page.locator('[data-testid="stException"]').count(), section
+        page.screenshot(path=str(OUTPUT / f"theory_{section}_played_1440.png"))
+        # The same section on a 1280x720 projector: the window made smaller, the figures redrawn to fit.
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+        page.locator("h1").first.scroll_into_view_if_needed()  # the top of the page, as a link opens it
+        settled_screenshot(page, path=OUTPUT / f"theory_{section}_1280.png")
+        page.close()

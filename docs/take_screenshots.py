@@ -1,0 +1,51 @@
+"""The README's pictures: each page of the app in headless Chromium at 1440x900, as a person first
+sees it (the 2D lab after a few seconds of Play). `python docs/take_screenshots.py` writes
+docs/screenshots/*.png; it needs Debian's chromium (`make browser`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+# file name -> (path, what must be on the page before the picture, seconds of Play first)
+PAGES = {
+    "home": ("/home", "text=GAN Explorer", 0),
+    "lab_2d": ("/lab", ".js-plotly-plot", 8),
+    "lab_2d_compare": ("/lab?mode=compare", ".js-plotly-plot", 8),
+    "image_lab": ("/images", "img", 8),
+    "latent_explorer": ("/latent", "img", 0),
+    "gan_vs_vae": ("/gan-vs-vae", "img", 8),
+    "theory": ("/theory", ".js-plotly-plot", 6),
+}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with running_app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, (path, ready, play_seconds) in PAGES.items():
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(url + path)
+            page.wait_for_selector(ready, timeout=120_000)
+            if play_seconds:
+                page.get_by_role("button", name="Play").first.click()
+                time.sleep(play_seconds)
+                page.get_by_role("button", name="Pause").first.click()
+            time.sleep(3)  # the last redraw settles
+            page.screenshot(path=str(OUT / f"{name}.png"))
+            print(f"{name}: {OUT / f'{name}.png'}")
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
