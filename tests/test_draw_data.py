@@ -240,10 +240,21 @@ def test_a_stroke_drawn_in_the_browser_becomes_the_data(app_url, new_page):
 
 
 def ready_canvas(page):
-    """The drawing canvas in the main area, once mounted and idle (fabric.js listens to the mouse)."""
-    canvas = page.locator('[data-testid="stMain"] canvas').last
-    canvas.wait_for(timeout=60_000)
+    """The drawing canvas in the main area, once mounted and idle (fabric.js listens to the mouse):
+    the canvas drawn at its own 360 x 360 px (the preview's WebGL canvas beside it is another size,
+    and which one comes last in the page depends on what drew first)."""
+    page.locator('[data-testid="stMain"] canvas').first.wait_for(timeout=60_000)
     wait_for_idle(page)
+
+    def drawing_canvas():
+        for canvas in page.locator('[data-testid="stMain"] canvas').all():
+            box = canvas.bounding_box()
+            if box and box["width"] == pytest.approx(360, abs=2) and box["height"] == pytest.approx(360, abs=2):
+                return canvas
+        return None
+
+    canvas = poll(drawing_canvas)
+    assert canvas is not None, "no 360 x 360 px drawing canvas in the page"
     return canvas
 
 
