@@ -21,18 +21,21 @@ PAGES = {
     "home": ("/home", "text=GAN Explorer", 0),
     "lab_2d": ("/lab", ".js-plotly-plot", 8),
     "lab_2d_compare": ("/lab?mode=compare", ".js-plotly-plot", 8),
-    "image_lab": ("/images", "img", 8),
+    "image_lab": ("/images", "img", 30),  # the DCGAN's first digits take some iterations
     "latent_explorer": ("/latent", "img", 0),
-    "gan_vs_vae": ("/gan-vs-vae", "img", 8),
+    "gan_vs_vae": ("/gan-vs-vae", ".js-plotly-plot", 8),
     "theory": ("/theory", ".js-plotly-plot", 6),
 }
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Every page, or those named on the command line."""
     OUT.mkdir(parents=True, exist_ok=True)
     with running_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (path, ready, play_seconds) in PAGES.items():
+            if names and name not in names:
+                continue
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(url + path)
             page.wait_for_selector(ready, timeout=120_000)
@@ -48,4 +51,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
