@@ -28,8 +28,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Two workers (pytest-xdist); the browser tests form one group on one worker. The 15 slowest
-# tests are printed at the end of every run.
+# Two workers (pytest-xdist; the browser tests are marked as one group, see docs/testing.md).
+# The 15 slowest tests are printed at the end of every run.
 test: $(VENV)/.installed browser lint
 	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=15
 
