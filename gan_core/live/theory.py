@@ -218,8 +218,6 @@ class TheorySession(CommandTable):
             raise ValueError(f"unknown panel {panel!r}; the paper's are a, b, c and d")
         self.measure()
         self.panel = {"panel": panel, "count": count, "iteration": side.iteration}
-        if panel == "d":
-            self.panel["jsd"] = self.histories[name]["jsd"][-1]
         if panel != "c":
             self.before = None  # only (c) draws the move from the picture before
 
@@ -259,10 +257,7 @@ class TheorySession(CommandTable):
             for trainer in self.side.running.values():
                 trainer.set_learning_rate_factor(1 - step / updates)
             self.side.update_all("discriminator", 1)
-        self.restore_rates()
-
-    def restore_rates(self) -> None:
-        for trainer in self.side.trainers.values():
+        for trainer in self.side.trainers.values():  # back to the schedule's rates
             trainer.set_learning_rate_factor(trainer.learning_rate_factor)
 
     # ----- commands from the page's process ---------------------------------------------------
