@@ -7,11 +7,11 @@ uses (gan_core.evaluation.theory)."""
 import streamlit as st
 
 from gan_core.evaluation.theory import generator_loss_curve
-from gan_core.live import LiveRunnerError, TheoryRunner
+from gan_core.live import TheoryRunner
 from gan_core.plots import theory as plots
 from gan_core.training.theory import TheoryConfig
 from ui import theory_sections
-from ui.live_page import LIVE_PAGE_CSS, page_runner, release_runner
+from ui.live_page import LivePage
 
 SECTIONS = {
     "picture": "1 · The 1D picture",
@@ -23,22 +23,16 @@ SECTIONS = {
 state = st.session_state
 key = theory_sections.key
 
-
-@st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
-def session_runner() -> TheoryRunner:
-    """One training process per session for the section on screen."""
-    return page_runner(TheoryConfig(section="picture"), TheoryRunner)
-
-
-st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)
-st.title("Theory", anchor=False)
-st.caption("The lecture notes' arguments, each as something that trains live: the formula beside the picture.")
-
+# One training process per session for the section on screen.
+page = LivePage("theory_", LivePage.build(TheoryRunner, TheoryConfig(section="picture")))
+page.header(
+    "Theory", "The lecture notes' arguments, each as something that trains live: the formula beside the picture."
+)
 linked = st.query_params.get("section")
 if key("section") not in state:
     state[key("section")] = linked if linked in SECTIONS else "picture"
     if linked and linked not in SECTIONS:
-        st.warning(f"There is no section {linked!r}; the sections are {', '.join(SECTIONS)}.")
+        st.warning(f"There is no section {linked[:80]!r}; the sections are {', '.join(SECTIONS)}.")
 st.segmented_control(
     "Section", list(SECTIONS), format_func=SECTIONS.get, key=key("section"), label_visibility="collapsed"
 )
@@ -77,19 +71,15 @@ def loss_curves() -> None:
     st.subheader("Both losses, trained", anchor=False)
 
 
-runner = session_runner()
-if not runner.alive:
-    session_runner.clear()
-    runner = session_runner()
-state[key("runner")] = runner  # for tests
+runner = page.runner
 if runner.config.section != section:
     try:
         runner.reset(TheoryConfig(section=section))
-    except (LiveRunnerError, ValueError) as error:
+    except (RuntimeError, ValueError) as error:  # LiveRunnerError is a RuntimeError
         st.error(f"Could not start the section's runs: {error}")
         st.stop()
     state.pop(key("desired"), None)
 
 if section == "losses":
     loss_curves()
-theory_sections.SECTION_VIEWS[section](runner)
+theory_sections.SECTION_VIEWS[section](page)

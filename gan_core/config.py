@@ -44,6 +44,44 @@ def _check_range(name: str, value, low, high) -> None:
     _check(low <= value <= high, f"{name} must be between {low} and {high}, got {value}")
 
 
+def config_from_dict(cls, raw, name: str):
+    """`cls(**raw)` for a frozen config read from JSON, with an unknown or ill-typed setting named
+    (`name`: what the settings are, e.g. "train") instead of a TypeError."""
+    _check(isinstance(raw, dict), f"the {name} settings must be an object")
+    unknown = set(raw) - {f.name for f in dataclasses.fields(cls)}
+    _check(not unknown, f"unknown {name} setting(s): {', '.join(sorted(unknown))}")
+    try:
+        return cls(**raw)
+    except TypeError as error:  # e.g. a string where a number belongs
+        raise ConfigError(f"bad {name} setting: {error}") from None
+
+
+class JsonConfig:
+    """The one JSON form of every run's config (a run, GAN vs VAE's comparison, Compare's
+    variants, a theory section): `to_json` writes `to_dict()`, `from_json` reads it back through
+    `from_dict`. NAME says in messages what the settings are."""
+
+    NAME = "config"
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"the {cls.NAME} config is not valid JSON: {error}") from None
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: dict):
+        return config_from_dict(cls, raw, cls.NAME)
+
+
 @dataclass(frozen=True)
 class DataConfig:
     """The distribution to learn. Toy parameters and image parameters live side by side; each
@@ -299,7 +337,7 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
-class RunConfig:
+class RunConfig(JsonConfig):
     """Everything that defines a run; it is what a checkpoint stores to rebuild itself."""
 
     data: DataConfig = field(default_factory=DataConfig)
@@ -339,35 +377,13 @@ class RunConfig:
         """ "toy" (2D/1D data, the 2D lab) or "image" (the image lab): which pages and views fit the run."""
         return "image" if self.data.is_image else "toy"
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
-
     @classmethod
     def from_dict(cls, raw: dict) -> RunConfig:
         _check(isinstance(raw, dict), "a run config must be a JSON object")
         parts = {}
         for name, part_cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
-            values = raw.get(name, {})
-            _check(isinstance(values, dict), f"config section {name!r} must be an object")
-            known = {f.name for f in dataclasses.fields(part_cls)}
-            unknown = set(values) - known
-            _check(not unknown, f"unknown {name} setting(s): {', '.join(sorted(unknown))}")
-            try:
-                parts[name] = part_cls(**values)
-            except TypeError as error:  # e.g. a string where a number belongs
-                raise ConfigError(f"bad {name} setting: {error}") from None
+            parts[name] = config_from_dict(part_cls, raw.get(name, {}), name)
         return cls(**parts)
-
-    @classmethod
-    def from_json(cls, text: str) -> RunConfig:
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"config is not valid JSON: {error}") from None
-        return cls.from_dict(raw)
 
     def replace(self, **sections) -> RunConfig:
         """`run.replace(train=dict(g_lr=1e-4))`: a copy with some fields of some sections changed."""

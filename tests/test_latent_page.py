@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
 from gan_core.networks.classifier import checkpoint_path
@@ -127,28 +128,19 @@ def test_saving_an_edit_as_a_named_direction(explorer):
 
 
 @pytest.mark.parametrize(
-    "lab_page, prefix, lab, shows",
-    [
-        ("app_pages/image_lab.py", "img_", "image lab", "current sample"),
-        ("app_pages/lab_2d.py", "lab_", "2D lab", "lands at"),
-    ],
+    "name, prefix, lab, shows",
+    [("image", "img_", "image lab", "current sample"), ("lab", "lab_", "2D lab", "lands at")],
 )
-def test_a_lab_hands_its_run_to_the_explorer(lab_page, prefix, lab, shows):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(lab_page)
-    at.run()
-    try:
-        at.button(key=f"{prefix}step_iteration").click().run()
-        at.button(key=f"explore_{lab}").click().run()
-        assert not at.exception
-        assert at.session_state["lat_active"].startswith("session:")
-        assert at.title[0].value == "Latent explorer"
-        assert any(shows in m.value for m in at.markdown)
-        title = f"{lab[0].upper()}{lab[1:]} run · iteration 1"
-        assert any(title in option for option in at.selectbox(key="lat_choice").options)
-    finally:
-        at.session_state[f"{prefix}runner"].stop()
+def test_a_lab_hands_its_run_to_the_explorer(name, prefix, lab, shows):
+    at = open_page(name)
+    at.button(key=f"{prefix}step_iteration").click().run()
+    at.button(key=f"explore_{lab}").click().run()
+    assert not at.exception
+    assert at.session_state["lat_active"].startswith("session:")
+    assert at.title[0].value == "Latent explorer"
+    assert any(shows in m.value for m in at.markdown)
+    title = f"{lab[0].upper()}{lab[1:]} run · iteration 1"
+    assert any(title in option for option in at.selectbox(key="lat_choice").options)
 
 
 def test_the_settings_survive_a_visit_to_another_page(explorer):

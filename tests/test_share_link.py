@@ -1,16 +1,13 @@
 """Shared links (issue 13): "Copy link" puts a lab's setup in the URL, opening the link reproduces
 it exactly, and a bad or unknown value opens the defaults with a message naming it."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_page, said
 
 from gan_core.presets import get_preset
 from ui.config_widgets import PageFields, normalised
 from ui.share_link import LinkError, config_from_query, query_from_config
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FIELDS = PageFields(
     prefix="lab_",
     data=("name", "n_modes", "radius", "std"),
@@ -46,34 +43,20 @@ def test_a_bad_link_names_the_value(query, message):
         config_from_query(query, get_preset("ring"), FIELDS, "toy")
 
 
-def lab_at(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    return at
-
-
 def test_opening_a_shared_link_reproduces_the_setup_and_a_bad_one_keeps_the_defaults():
-    at = lab_at({"preset": "grid", "g_lr": "0.0005", "loss": "lsgan", "layers": "real,heatmap"})
-    runner = at.session_state["lab_runner"]
-    try:
-        assert not at.exception
-        assert runner.config.data.name == "grid" and runner.config.train.loss == "lsgan"
-        assert runner.config.train.g_lr == 5e-4
-        assert at.selectbox(key="lab_loss").value == "lsgan" and at.session_state["lab_layers"] == ["real", "heatmap"]
-        assert at.selectbox(key="lab_preset").value == "custom"  # grid, with a setting changed
-        assert any("Opened the shared setup" in s.value for s in at.success)
-        at.button(key="lab_share").click().run()
-        link = at.session_state["lab_shared_link"]
-        assert "data=grid" in link and "loss=lsgan" in link and "layers=real%2Cheatmap" in link
-        assert at.query_params["loss"] == ["lsgan"] or at.query_params["loss"] == "lsgan"
-    finally:
-        runner.reset(get_preset("ring"))
-    bad = lab_at({"g_lr": "fast", "layers": "real"})
-    try:
-        assert not bad.exception
-        assert any("g_lr='fast'" in e.value and "defaults" in e.value for e in bad.error)
-        assert bad.session_state["lab_runner"].config.data.name == "ring"
-    finally:
-        bad.session_state["lab_runner"].stop()
+    at = open_page("lab", query={"preset": "grid", "g_lr": "0.0005", "loss": "lsgan", "layers": "real,heatmap"})
+    assert not at.exception
+    assert at.selectbox(key="lab_name").value == "grid" and at.selectbox(key="lab_loss").value == "lsgan"
+    assert at.number_input(key="lab_g_lr").value == 5e-4 and at.session_state["lab_layers"] == ["real", "heatmap"]
+    assert "apply on **Reset**" not in said(at, "warning")  # the run trains what the widgets say
+    assert at.selectbox(key="lab_preset").value == "custom"  # grid, with a setting changed
+    assert any("Opened the shared setup" in s.value for s in at.success)
+    at.button(key="lab_share").click().run()
+    link = at.session_state["lab_shared_link"]
+    assert "data=grid" in link and "loss=lsgan" in link and "layers=real%2Cheatmap" in link
+    assert at.query_params["loss"] == ["lsgan"] or at.query_params["loss"] == "lsgan"
+    open_page("lab")  # a fresh session's run (AppTest keeps the session, and its runner, between pages)
+    bad = open_page("lab", query={"g_lr": "fast", "layers": "real"})
+    assert not bad.exception
+    assert any("g_lr='fast'" in e.value and "defaults" in e.value for e in bad.error)
+    assert bad.selectbox(key="lab_name").value == "ring"

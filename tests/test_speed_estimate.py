@@ -2,14 +2,10 @@
 counted exactly on shape-only tensors, bigger networks are estimated slower, and the 2D lab warns
 before a Reset would start one. (bench/speed_estimate.py compares the estimate with real speed.)"""
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
 
 from gan_core.presets import get_preset
 from gan_core.training.speed import estimated_iterations_per_second, iteration_cost
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def test_multiply_adds_are_counted_from_the_layer_shapes():
@@ -33,17 +29,11 @@ def test_bigger_networks_and_batches_are_estimated_slower():
 
 
 def test_the_lab_warns_before_a_reset_starts_a_crawling_network():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/lab_2d.py")
-    at.run()
-    try:
-        assert not any("iterations per second on this CPU" in w.value for w in at.warning)
-        for name in ("g_width", "d_width"):
-            at.number_input(key=f"lab_{name}").set_value(1024).run()
-        for name in ("g_layers", "d_layers"):
-            at.number_input(key=f"lab_{name}").set_value(6).run()
-        assert any("iterations per second on this CPU" in w.value for w in at.warning)
-        assert at.session_state["lab_runner"].config.model.g_width == 128  # nothing started yet
-    finally:
-        at.session_state["lab_runner"].stop()
+    at = open_page("lab")
+    assert not any("iterations per second on this CPU" in w.value for w in at.warning)
+    for name in ("g_width", "d_width"):
+        at.number_input(key=f"lab_{name}").set_value(1024).run()
+    for name in ("g_layers", "d_layers"):
+        at.number_input(key=f"lab_{name}").set_value(6).run()
+    assert any("iterations per second on this CPU" in w.value for w in at.warning)
+    assert any("apply on **Reset**" in w.value for w in at.warning)  # nothing started yet

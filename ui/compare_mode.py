@@ -9,54 +9,56 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config import ConfigError
-from gan_core.live import LiveRunnerError, LockstepRunner
+from gan_core.live import LockstepRunner
 from gan_core.plots import lockstep as plots
 from gan_core.presets import presets_for
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.variants import SETTING_LABELS, SUGGESTED_VALUES, CompareConfig, split_values
 from ui.config_widgets import changed_settings
-from ui.live_page import loss_text, page_runner, play_pause_button, release_runner
+from ui.live_page import LivePage, loss_text
 
 MODES = {"single": "Single run", "compare": "Compare"}
 PRESETS_CHOICE = "presets"  # the Vary box's entry for comparing presets instead of one setting
 VIEW_EVERY = 0.5  # seconds between redraws while playing (8 small views and 6 charts)
 COLUMNS = 4  # small multiples per row
 DEFAULT_VALUES = {"setting": "loss", "values": ("nsgan", "minimax", "lsgan", "wgan_gp")}
+PREFIX = "lab_compare_"
 state = st.session_state
 
 
 def key(name: str) -> str:
-    return f"lab_compare_{name}"
+    return PREFIX + name
 
 
-def initial_config() -> CompareConfig:
+def initial_config(lab) -> CompareConfig:
     """The first comparison of a session: the lab's current run as the base, and what the link
     says to vary (?vary=km=1:1,5:1), or four losses."""
-    single = state.get("lab_runner")
-    base = {"base": single.config} if single is not None else {}
     linked = st.query_params.get("vary")
     if linked:
         try:
-            return CompareConfig.from_vary(base.get("base", CompareConfig().base), linked)
+            return CompareConfig.from_vary(lab.runner.config, linked)
         except ConfigError as error:
-            say("error", f"This link's comparison could not be used ({error}); four losses are compared instead.")
-    return CompareConfig(**base, **DEFAULT_VALUES)
+            lab.say("error", f"This link's comparison could not be used ({error}); four losses are compared instead.")
+    return CompareConfig(base=lab.runner.config, **DEFAULT_VALUES)
 
 
-@st.cache_resource(scope="session", max_entries=1, on_release=release_runner, show_spinner=False)
-def session_runner() -> LockstepRunner:
-    """This session's Compare runs: their training process starts when Compare is first opened
-    and ends with the session."""
-    return page_runner(initial_config(), LockstepRunner)
-
-
-def runner() -> LockstepRunner:
-    found = session_runner()
-    if not found.alive:
-        session_runner.clear()
-        found = session_runner()
-    state[key("runner")] = found  # for tests
-    return found
+def open_if_chosen(lab) -> LivePage | None:
+    """Compare's page (its training process starts when Compare is first opened and ends with the
+    session) when Compare is the chosen mode (a link with ?mode=compare opens it), else None.
+    Called before the lab's sidebar: a "Continue alone" pressed in the last run is handed over
+    here, so that the sidebar shows the variant's settings."""
+    if "lab_mode" not in state:
+        linked = st.query_params.get("mode", "single")
+        state["lab_mode"] = linked if linked in MODES else "single"
+        if linked not in MODES:
+            lab.say("warning", f"{linked[:80]!r} is not a mode of the 2D lab (the modes: {', '.join(MODES)}).")
+    handing_over = state.pop(key("hand_over"), None)
+    if state["lab_mode"] != "compare" and handing_over is None:
+        return None
+    compare = LivePage(PREFIX, lambda: LivePage.build(LockstepRunner, initial_config(lab))())
+    if handing_over is not None:
+        on_continue_alone(compare, lab, handing_over)
+    return compare if state["lab_mode"] == "compare" else None
 
 
 class BaseNotice:
@@ -79,51 +81,34 @@ class BaseNotice:
 
 
 # ----- the mode switch ------------------------------------------------------------------------------
-def mode_switch(single_runner) -> str:
-    """Single run or Compare (a link with ?mode=compare opens Compare); switching pauses the mode
-    left behind (two trainings would halve each other's speed)."""
-    if "lab_mode" not in state:
-        linked = st.query_params.get("mode", "single")
-        state["lab_mode"] = linked if linked in MODES else "single"
+def mode_switch(lab, compare) -> str:
+    """Single run or Compare; switching pauses the mode left behind (two trainings would halve
+    each other's speed)."""
     st.segmented_control(
         "Mode",
         list(MODES),
         format_func=MODES.get,
         key="lab_mode",
         on_change=on_mode_change,
-        args=(single_runner,),
+        args=(lab, compare),
         label_visibility="collapsed",
     )
     return state["lab_mode"] or "single"
 
 
-def on_mode_change(single_runner) -> None:
-    if (state.get("lab_mode") or "single") == "compare":
-        if single_runner.playing:
-            single_runner.pause()
-    elif key("runner") in state and state[key("runner")].alive and state[key("runner")].playing:
-        state[key("runner")].pause()
+def on_mode_change(lab, compare) -> None:
+    left = compare if (state.get("lab_mode") or "single") == "single" else lab
+    if left is not None and left.runner.playing:
+        left.ask(left.runner.pause)
 
 
-def link_extras() -> dict[str, str]:
+def link_extras(compare) -> dict[str, str]:
     """What "Copy link to this setup" adds in Compare mode: the mode and what is varied."""
-    lockstep = state.get(key("runner"))
-    spec = lockstep.config.vary_spec if lockstep is not None else None
+    spec = compare.runner.config.vary_spec
     return {"mode": "compare", **({"vary": spec} if spec else {})}
 
 
 # ----- actions ---------------------------------------------------------------------------------------
-def say(kind: str, text: str) -> None:
-    state[key("message")] = (kind, text)
-
-
-def ask(action, *args) -> None:
-    try:
-        action(*args)
-    except (ConfigError, ValueError, LiveRunnerError) as error:
-        say("error", str(error))
-
-
 def desired_config(base) -> CompareConfig | None:
     """What the Vary controls describe, on the sidebar's settings; None (with the reason shown)
     when a value is bad."""
@@ -137,44 +122,27 @@ def desired_config(base) -> CompareConfig | None:
         return None
 
 
-def on_start(lockstep: LockstepRunner, config: CompareConfig | None) -> None:
-    if config is None:
-        return
-    try:
-        lockstep.reset(config)
-    except (ConfigError, ValueError, LiveRunnerError) as error:
-        say("error", f"Could not start these variants: {error}. The current ones are kept.")
-
-
-def hand_over_pending(page) -> None:
-    """Called by the lab before its sidebar: a "Continue alone" pressed in the last run."""
-    name = state.pop(key("hand_over"), None)
-    lockstep = state.get(key("runner"))
-    if name is not None and lockstep is not None and lockstep.alive:
-        on_continue_alone(lockstep, page, name)
-
-
-def on_continue_alone(lockstep: LockstepRunner, page, name: str) -> None:
+def on_continue_alone(compare: LivePage, lab, name: str) -> None:
     """Hand variant `name` to the lab's single run, at its iteration, with its optimiser state and
     streams; the lab shows its settings and opens."""
     try:
-        if lockstep.playing:
-            lockstep.pause()
-        page.runner.load_checkpoint(lockstep.variant_checkpoint(name))
-    except (CheckpointError, ConfigError, ValueError, LiveRunnerError) as error:
-        say("error", f"Could not continue {name} alone: {error}")
+        if compare.runner.playing:
+            compare.runner.pause()
+        lab.runner.load_checkpoint(compare.runner.variant_checkpoint(name))
+    except (CheckpointError, ConfigError, ValueError, RuntimeError) as error:
+        compare.say("error", f"Could not continue {name} alone: {error}")
         return
-    page.show_config(page.runner.config)
+    lab.show_config(lab.runner.config)
     state["lab_mode"] = "single"
-    page.say(
+    lab.say(
         "success",
-        f"Continuing **{name}** alone from iteration {page.runner.iteration:,}: the same weights, optimiser "
+        f"Continuing **{name}** alone from iteration {lab.runner.iteration:,}: the same weights, optimiser "
         "state and random streams it had in Compare. Press Play.",
     )
 
 
 # ----- the page ----------------------------------------------------------------------------------------
-def settings(base, lockstep: LockstepRunner) -> CompareConfig | None:
+def settings(base, lockstep) -> CompareConfig | None:
     current = lockstep.config
     state.setdefault(key("setting"), PRESETS_CHOICE if current.presets else current.setting)
     state.setdefault(key("values"), ", ".join(current.values))
@@ -204,15 +172,17 @@ def on_setting_change() -> None:
     state[key("values")] = SUGGESTED_VALUES.get(setting, "")
 
 
-def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
-    playing = lockstep.playing
+def toolbar(compare: LivePage, desired: CompareConfig | None) -> None:
+    lockstep = compare.runner
+    playing, ask = lockstep.playing, compare.ask
     changed = desired is not None and differs(desired, lockstep.config)
     columns = st.columns([1.5, 1.2, 1, 1, 2.3], vertical_alignment="bottom")
     columns[0].button(
         "Start these variants" if changed or desired is None else "Restart",
         key=key("start"),
-        on_click=on_start,
-        args=(lockstep, desired),
+        on_click=ask,
+        args=(lockstep.reset, desired),
+        kwargs=dict(failed="Could not start these variants (the current ones are kept): "),
         type="primary" if changed else "secondary",
         icon=":material/restart_alt:",
         width="stretch",
@@ -221,11 +191,8 @@ def toolbar(lockstep: LockstepRunner, desired: CompareConfig | None) -> None:
         if desired is None
         else "Fresh variants with the settings above and on the left, paused at iteration 0.",
     )
-    play_pause_button(
+    compare.play_pause(
         columns[1],
-        lockstep,
-        key,
-        ask=ask,
         primary=not changed,
         disabled=bool(lockstep.diverged),
         help="Every variant diverged: Restart." if lockstep.diverged else "Play and pause act on every variant.",
@@ -262,9 +229,9 @@ def describe(snapshot) -> str:
     )
 
 
-def compare_page(page, base, layer_names: dict[str, str]) -> None:
+def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> None:
     """Compare mode's body, under the lab's title and mode switch (`base`: the sidebar's config)."""
-    lockstep = runner()
+    lockstep = compare.runner
     if state.get(key("setting"), lockstep.config.setting) == PRESETS_CHOICE:
         st.caption(
             "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "
@@ -276,44 +243,33 @@ def compare_page(page, base, layer_names: dict[str, str]) -> None:
             "trains on the same batches and noise, so the differences come from that setting alone."
         )
     desired = settings(base if base is not None else lockstep.config.base, lockstep)
-    toolbar(lockstep, desired)
-    message = state.pop(key("message"), None)
-    if message:
-        {"error": st.error, "warning": st.warning}.get(message[0], st.success)(message[1])
+    toolbar(compare, desired)
+    lab.show_message()
+    compare.show_message()
     state.setdefault(key("layers"), ["real", "fake", "heatmap"])
     st.pills(
         "Layers", list(layer_names), format_func=layer_names.get, selection_mode="multi", key=key("layers"),
         label_visibility="collapsed",
     )  # fmt: skip
     layers = {name: name in (state[key("layers")] or []) for name in layer_names}
-    state[key("view_playing")] = lockstep.playing
 
-    was_ready = lockstep.ready  # False until the training process's first answer
-
-    @st.fragment(run_every=VIEW_EVERY if lockstep.playing else 0.5 if lockstep.place_in_line or not was_ready else None)
-    def live() -> None:
-        if lockstep.playing != state[key("view_playing")] or lockstep.ready != was_ready:
-            st.rerun(scope="app")  # paused itself (every variant stopped), its turn came, or its first answer
-        snapshot = lockstep.snapshot
+    def draw(snapshot) -> None:
         if not hasattr(snapshot, "views"):  # the provisional snapshot of an older runner
             st.info("Starting the variants…")
             return
         top = st.columns([1, 1, 4], vertical_alignment="center")
         top[0].metric("Iteration", f"{snapshot.iteration:,}")
-        top[1].metric("Speed", f"{lockstep.iterations_per_second:,.0f} it/s" if lockstep.playing else "paused")
+        top[1].metric("Speed", compare.speed())
         top[2].caption(describe(snapshot))
         for name, text in snapshot.diverged.items():
             st.warning(f"**{name}** stopped (the others go on): {text}", icon=":material/warning:")
-        grid(snapshot, layers, lockstep, page)
+        grid(snapshot, layers)
         charts(snapshot)
 
-    try:
-        live()
-    except LiveRunnerError as error:
-        st.error(f"The Compare runs' training process stopped: {error}. Reload the page to start a new one.")
+    compare.live(draw, VIEW_EVERY)
 
 
-def grid(snapshot, layers: dict[str, bool], lockstep: LockstepRunner, page) -> None:
+def grid(snapshot, layers: dict[str, bool]) -> None:
     names = list(snapshot.names)
     for row in range(0, len(names), COLUMNS):
         columns = st.columns(COLUMNS, gap="small")
@@ -345,7 +301,10 @@ def variant_caption(view, metrics: dict[str, list], stopped: bool) -> str:
     if stopped:
         now = f"stopped; its networks are back at iteration {view.iteration:,}"
     else:
-        now = f"now: D loss {loss_text(view.d_loss)} · G loss {loss_text(view.g_loss)}"
+        now = (
+            f"{view.d_updates:,} D · {view.g_updates:,} G updates; "
+            f"D loss {loss_text(view.d_loss)} · G loss {loss_text(view.g_loss)}"
+        )
     latest = {k: v[-1] for k, v in metrics.items() if v}
     if "modes_covered" not in latest:
         return now

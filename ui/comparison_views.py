@@ -208,3 +208,35 @@ def scores_table(snapshot, key: str) -> None:
     st.dataframe(plots.table_rows(snapshot.table, snapshot.kind), hide_index=True, key=f"{key}_table")
     if snapshot.reading:
         st.markdown("\n".join(f"- {sentence}" for sentence in snapshot.reading))
+
+
+def counters(page, snapshot) -> None:
+    members = snapshot.members
+    columns = st.columns([1.3, 1] + [1] * len(members))
+    columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
+    columns[1].metric("Speed", page.speed())
+    for column, member in zip(columns[2:], members):
+        column.metric(f"{member.name} time", f"{member.seconds:.1f} s", help="This model's own training time so far.")
+    if snapshot.diverged:
+        st.warning(f"Stopped (the others go on): {snapshot.diverged}")
+
+
+def curves(snapshot, histories: dict, key: str) -> None:
+    kinds = {m.name: m.kind for m in snapshot.members}
+    widths = {m.name: m.width for m in snapshot.members}
+    losses = {n: h["losses"] for n, h in histories.items()}
+    st.plotly_chart(plots.losses_figure(losses, kinds, widths), key=f"{key}_losses")
+    metrics = {n: h["metrics"] for n, h in histories.items()}
+    pairs = (
+        (("fid", "FID (lower is better)"), ("sharpness", "sharpness (variance of the Laplacian)"))
+        if snapshot.kind == "image"
+        else (("high_quality", "share of samples on a mode"), ("wasserstein1", "Wasserstein-1 to the data"))
+    )
+    columns = st.columns(2)
+    for column, (metric, title) in zip(columns, pairs):
+        with column:
+            st.plotly_chart(plots.metric_chart(metrics, kinds, widths, metric, title), key=f"{key}_{metric}")
+    st.caption(
+        "Losses per iteration (the first 5% of iterations are left out of the y range); scores at each scoring. "
+        "A GAN's losses are not in nats and do not fall as it learns."
+    )

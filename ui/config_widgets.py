@@ -31,6 +31,12 @@ class PageFields:
         return (("data", self.data), ("model", self.model), ("train", self.train))
 
 
+# The training settings every GAN page draws (ui.run_page.RunPage.training_widgets), and the
+# optimisers it draws where the page offers them.
+TRAINING_FIELDS = ("loss", "d_lr", "g_lr", "d_steps", "g_steps", "batch_size", "seed", "ema")
+OPTIMIZER_FIELDS = ("d_optimizer", "g_optimizer")
+
+
 def normalised(config: RunConfig) -> RunConfig:
     """A config whose equality means "trains the same": toy data defaults and the schedules'
     lengths filled in."""

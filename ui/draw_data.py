@@ -177,27 +177,16 @@ def draw_panel(state, key) -> None:
                 help="The std of the Gaussian noise around each drawn place, in plane units (the canvas spans "
                 f"-{EXTENT:g} to {EXTENT:g}).",
             )
-            undo, clear = st.columns(2)
             nothing = not _objects(state, key)
-            undo.button(
-                "Undo last stroke",
-                key=key("draw_undo"),
-                on_click=_on_undo,
-                args=(state, key),
-                disabled=nothing,
-                icon=":material/undo:",
-                width="stretch",
-                help="Removes the last stroke or click.",
+            buttons = (
+                ("Undo last stroke", "draw_undo", _on_undo, ":material/undo:", "Removes the last stroke or click."),
+                ("Clear", "draw_clear", _on_clear, ":material/delete:", "Removes everything drawn."),
             )
-            clear.button(
-                "Clear",
-                key=key("draw_clear"),
-                on_click=_on_clear,
-                args=(state, key),
-                disabled=nothing,
-                icon=":material/delete:",
-                width="stretch",
-            )
+            for column, (label, name, action, icon, help_text) in zip(st.columns(2), buttons):
+                column.button(
+                    label, key=key(name), on_click=action, args=(state, key), disabled=nothing, icon=icon,
+                    width="stretch", help=help_text,
+                )  # fmt: skip
             _preview(state[key("points")])
         with canvas_column:
             st.markdown("**Draw here**")  # short: the canvas's toolbar floats above its right end

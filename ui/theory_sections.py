@@ -11,7 +11,6 @@ from gan_core.config import ConfigError
 from gan_core.data.toy import make_toy_distribution
 from gan_core.evaluation.digits_ascent import ascend_digits, load_digits_gan
 from gan_core.evaluation.theory import js_and_w1_sweep, value_lower_bound
-from gan_core.live import LiveRunnerError
 from gan_core.live.theory import (
     EQUILIBRIUM_ITERATIONS,
     EQUILIBRIUM_JSD,
@@ -23,7 +22,7 @@ from gan_core.plots import discriminator_loop as loop_plots
 from gan_core.plots import theory as plots
 from gan_core.training.theory import DATA_SHAPES, GENERATE_ROUNDS, TheoryConfig, section_data
 from gan_core.views.theory import deviation_from_half, distance_to_optimum
-from ui.live_page import play_pause_button
+from ui.live_page import LivePage
 
 VIEW_EVERY = 0.4  # seconds between redraws while playing
 state = st.session_state
@@ -31,26 +30,6 @@ state = st.session_state
 
 def key(name: str) -> str:
     return f"theory_{name}"
-
-
-def say(kind: str, text: str) -> None:
-    state[key("message")] = (kind, text)
-
-
-def show_message() -> None:
-    message = state.pop(key("message"), None)
-    if message:
-        {"error": st.error, "warning": st.warning}.get(message[0], st.success)(message[1])
-
-
-def ask(action, *args, done: str = "") -> None:
-    """A request to the training process with its error shown as a sentence, never a traceback."""
-    try:
-        action(*args)
-        if done:
-            say("success", done)
-    except (ConfigError, ValueError, LiveRunnerError) as error:
-        say("error", str(error))
 
 
 def settings(runner, section: str) -> None:
@@ -90,65 +69,20 @@ def settings(runner, section: str) -> None:
         state[key("desired")] = desired
 
 
-def toolbar(runner) -> None:
-    playing, finished = runner.playing, runner.finished
-    columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="bottom")
-    play_pause_button(
-        columns[0],
-        runner,
-        key,
-        ask=ask,
-        disabled=finished and not playing,
-        help=f"Every run trained its {runner.config.iterations:,} iterations: extend or reset." if finished else None,
-    )
-    columns[1].button(
-        "Step", key=key("step"), on_click=ask, args=(runner.step_iteration,), disabled=playing or finished,
-        width="stretch", help="One iteration of every run.",
-    )  # fmt: skip
-    columns[2].button(
-        "Reset", key=key("reset"), on_click=on_reset, args=(runner,), icon=":material/restart_alt:", width="stretch",
-        help="Fresh runs (with the settings above), paused at iteration 0.",
-    )  # fmt: skip
-    if finished:
-        columns[3].button(
-            f"Extend to {runner.config.iterations * 2:,}", key=key("extend"), on_click=ask,
-            args=(runner.extend, runner.config.iterations * 2), icon=":material/more_time:",
-        )  # fmt: skip
+def toolbar(page: LivePage) -> None:
+    page.fixed_length_toolbar(lambda: on_reset(page), runs="every run", widths=[1.2, 1, 1, 1.8, 2])
 
 
-def on_reset(runner) -> None:
-    desired = state.get(key("desired"), runner.config)
-    ask(runner.reset, desired)
+def on_reset(page: LivePage) -> None:
+    page.ask(page.runner.reset, state.get(key("desired"), page.runner.config))
 
 
-def counters(runner, snapshot, column) -> None:
-    column.metric("Iteration", f"{snapshot.iteration:,} / {runner.config.iterations:,}")
-    if runner.playing:
-        column.caption(f"{runner.iterations_per_second:,.0f} iterations a second")
+def counters(page: LivePage, snapshot, column) -> None:
+    column.metric("Iteration", f"{snapshot.iteration:,} / {page.runner.config.iterations:,}")
+    if page.runner.playing:
+        column.caption(f"{page.runner.iterations_per_second:,.0f} iterations a second")
     for name, message in snapshot.diverged.items():
         st.warning(f"{name} stopped (the others go on): {message}")
-
-
-def live(runner, draw) -> None:
-    """`draw(snapshot)` now and, while the runs train, every VIEW_EVERY seconds."""
-    state[key("view_playing")] = runner.playing
-
-    @st.fragment(run_every=VIEW_EVERY if runner.playing else 2.0 if runner.place_in_line else None)
-    def view() -> None:
-        if runner.playing != state[key("view_playing")]:
-            st.rerun(scope="app")  # the runs paused themselves (finished) or a turn came
-        if runner.place_in_line:
-            st.info(
-                f"The server trains {runner.turns.limit} runs at once: these are number {runner.place_in_line} "
-                "in line and start by themselves.",
-                icon=":material/hourglass_top:",
-            )
-        draw(runner.snapshot)
-
-    try:
-        view()
-    except LiveRunnerError as error:
-        st.error(f"The training process stopped: {error}. Reload the page to start a new one.")
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -169,7 +103,8 @@ PANELS = {
 }
 
 
-def picture_section(runner) -> None:
+def picture_section(page: LivePage) -> None:
+    runner = page.runner
     st.markdown(
         "Goodfellow et al. (2014), Figure 1, live: the data's density (black dots), the generator's (green), "
         "the discriminator D(x) (blue dashes) and, below, the lines from z to x = G(z). The orange dots are "
@@ -181,7 +116,7 @@ def picture_section(runner) -> None:
         r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \,\|\, p_g)"
     )
     settings(runner, "picture")
-    toolbar(runner)
+    toolbar(page)
     panel_columns = st.columns([1, 1, 1, 1, 0.8], vertical_alignment="bottom")
     panel_columns[4].number_input(
         "G updates for (c)", 1, 1000, 1, key=key("g_updates"),
@@ -190,10 +125,10 @@ def picture_section(runner) -> None:
     for column, (letter, (label, help_text)) in zip(panel_columns, PANELS.items()):
         count = state.get(key("g_updates"), 1) if letter == "c" else None
         column.button(
-            label, key=key(f"panel_{letter}"), on_click=ask, args=(runner.panel, letter, count), width="stretch",
+            label, key=key(f"panel_{letter}"), on_click=page.ask, args=(runner.panel, letter, count), width="stretch",
             help=help_text, disabled=runner.playing,
         )  # fmt: skip
-    show_message()
+    page.show_message()
 
     def draw(snapshot) -> None:
         picture = snapshot.pictures["GAN"]
@@ -205,7 +140,7 @@ def picture_section(runner) -> None:
             before = snapshot.before if panel == "c" else None
             st.plotly_chart(plots.line_picture_figure(picture, before=before, title=title), key=key("picture_fig"))
         with right:
-            counters(runner, snapshot, right)
+            counters(page, snapshot, right)
             right.metric("V(G, D*), from samples", number(latest["value_optimal"]))
             right.metric("−log 4 + 2·JSD", number(latest["bound"]))
             right.metric("V(G, D), the trained D", number(latest.get("value_learned")))
@@ -224,7 +159,7 @@ def picture_section(runner) -> None:
             "The trained D's value stays below V(G, D*): D* is the best discriminator."
         )
 
-    live(runner, draw)
+    page.live(draw, VIEW_EVERY)
 
 
 def panel_reading(panel: str, snapshot, picture) -> str:
@@ -270,7 +205,8 @@ def pictures_row(snapshot, view_key: str, height: int = 330) -> None:
             )
 
 
-def losses_section(runner) -> None:
+def losses_section(page: LivePage) -> None:
+    runner = page.runner
     st.markdown(
         "The same run twice, on the same data with the same seed: the only difference is the generator's loss. "
         "The data sit at x = 4, the untrained generator near 0, and D takes 5 steps per iteration, so it "
@@ -278,12 +214,12 @@ def losses_section(runner) -> None:
         "every step by the gradient's size and hide it)."
     )
     settings(runner, "losses")
-    toolbar(runner)
-    show_message()
+    toolbar(page)
+    page.show_message()
 
     def draw(snapshot) -> None:
         top = st.columns([1, 3])
-        counters(runner, snapshot, top[0])
+        counters(page, snapshot, top[0])
         with top[1]:
             norms = {name: latest["g_gradient_norm"] for name, latest in snapshot.latest.items()}
             st.markdown(
@@ -308,10 +244,11 @@ def losses_section(runner) -> None:
                 key=key("losses_w1"),
             )  # fmt: skip
 
-    live(runner, draw)
+    page.live(draw, VIEW_EVERY)
 
 
-def k_section(runner) -> None:
+def k_section(page: LivePage) -> None:
+    runner = page.runner
     st.markdown(
         "Algorithm 1 of the paper trains D k times per iteration (the minimax loss, as the notes have it). "
         "The notes: with k too small D cannot tell real from fake, and G learns from a poor judge; with k too "
@@ -319,11 +256,11 @@ def k_section(runner) -> None:
         "choose your own values under Settings."
     )
     settings(runner, "k")
-    toolbar(runner)
-    show_message()
+    toolbar(page)
+    page.show_message()
 
     def draw(snapshot) -> None:
-        counters(runner, snapshot, st.columns(4)[0])
+        counters(page, snapshot, st.columns(4)[0])
         pictures_row(snapshot, "k", height=300)
         columns = st.columns(3)
         for column, (metric, title, y_title, log) in zip(
@@ -340,13 +277,14 @@ def k_section(runner) -> None:
                     key=key(f"k_{metric}"),
                 )
 
-    live(runner, draw)
+    page.live(draw, VIEW_EVERY)
 
 
 SHORT_NAMES = {"discriminator": "D", "critic, weight clipping": "clipping", "critic, gradient penalty": "penalty"}
 
 
-def wgan_section(runner) -> None:
+def wgan_section(page: LivePage) -> None:
+    runner = page.runner
     st.markdown(
         "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
         "JS is then log 2 wherever the fake sits, and says nothing about how far it is; W1 falls with the distance "
@@ -363,16 +301,16 @@ def wgan_section(runner) -> None:
         "critic keeps a slope."
     )
     settings(runner, "wgan")
-    toolbar(runner)
+    toolbar(page)
     st.button(
-        "Train the judges only (200 updates, G held)", key=key("judges"), on_click=ask,
+        "Train the judges only (200 updates, G held)", key=key("judges"), on_click=page.ask,
         args=(runner.judges_only, 200), disabled=runner.playing,
     )  # fmt: skip
-    show_message()
+    page.show_message()
 
     def draw(snapshot) -> None:
         top = st.columns([1, 1, 1, 1])
-        counters(runner, snapshot, top[0])
+        counters(page, snapshot, top[0])
         for column, (name, latest) in zip(top[1:], snapshot.latest.items()):
             column.metric(
                 f"Slope at the fakes: {SHORT_NAMES.get(name, name)}", f"{latest['d_slope_at_fakes']:.3f}",
@@ -400,7 +338,7 @@ def wgan_section(runner) -> None:
             "slope near 1 between the two distributions, and its estimate follows the exact W1."
         )
 
-    live(runner, draw)
+    page.live(draw, VIEW_EVERY)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -421,7 +359,7 @@ def digits_ascent(seed: int):
     return ascend_digits(digits_gan(), n=16, seed=seed)
 
 
-def generate_section(runner) -> None:
+def generate_section(page: LivePage) -> None:
     st.markdown(
         "The notes ask whether the discriminator alone can generate: train D on the data against negatives "
         "(at first random points), generate by x̃ = argmax D(x) (gradient ascent on the input from random "
@@ -432,8 +370,8 @@ def generate_section(runner) -> None:
         r"\tilde{x} = \arg\max_x D(x), \qquad "
         r"D \leftarrow \text{train}(\text{data vs negatives} \cup \{\tilde{x}\})"
     )
-    toolbar(runner)
-    show_message()
+    toolbar(page)
+    page.show_message()
 
     def draw(snapshot) -> None:
         loop = snapshot.loop
@@ -464,7 +402,7 @@ def generate_section(runner) -> None:
                     key=key(f"generate_{against}"),
                 )
 
-    live(runner, draw)
+    page.live(draw, VIEW_EVERY)
     st.subheader("On the digits: what a trained discriminator thinks a digit is", anchor=False)
     seed = st.number_input("Noise seed", 0, 10_000, 0, key=key("digits_seed"))
     try:

@@ -1,5 +1,5 @@
 """The training process's side of the theory page (issue 14): one section's 1D runs side by side
-(gan_core.training.theory.SideBySide), measured every few iterations, and the paper's panel
+(gan_core.training.side_by_side), measured every few iterations, and the paper's panel
 buttons. It answers the same pipe protocol as a lab's TrainingSession (gan_core.live.worker.serve
 drives either), so the page side is a LiveRunner started with session="theory"."""
 
@@ -16,7 +16,8 @@ from ..evaluation.theory import LineProbe, measure_line_run
 from ..sampling import sample_numpy
 from ..training import Trainer
 from ..training.discriminator_loop import DiscriminatorLoop, DiscriminatorLoopConfig
-from ..training.theory import GENERATE_ROUNDS, SideBySide, TheoryConfig, section_variants
+from ..training.side_by_side import SideBySide
+from ..training.theory import GENERATE_ROUNDS, TheoryConfig, section_variants
 from ..views.discriminator_loop import take_loop_snapshot
 from ..views.theory import GenerateSnapshot, take_line_picture, take_theory_snapshot
 from .commands import CommandTable
@@ -56,7 +57,7 @@ class TheorySession(CommandTable):
             self.install_loop(config)
             return
         self.loop = None
-        self.side = SideBySide(section_variants(config), device=self.device)
+        self.side = SideBySide.from_configs(section_variants(config), device=self.device)
         self.probes = {name: LineProbe(trainer) for name, trainer in self.side.trainers.items()}
         self.histories: dict[str, dict[str, list]] = {name: {} for name in self.side.trainers}
         self.panel: dict = {}
@@ -109,7 +110,8 @@ class TheorySession(CommandTable):
         """One row per variant still training: the curves over iterations."""
         if self.side is None:
             return
-        for name, trainer in self.side.running.items():
+        for name in self.side.running:
+            trainer = self.side.trainers[name]
             trainer.flush()
             if trainer.diverged:
                 continue
@@ -254,8 +256,8 @@ class TheorySession(CommandTable):
         on its optimum (1/2 near the equilibrium) instead of hovering around it by the noise of its
         last batches."""
         for step in range(updates):
-            for trainer in self.side.running.values():
-                trainer.set_learning_rate_factor(1 - step / updates)
+            for name in self.side.running:
+                self.side.trainers[name].set_learning_rate_factor(1 - step / updates)
             self.side.update_all("discriminator", 1)
         for trainer in self.side.trainers.values():  # back to the schedule's rates
             trainer.set_learning_rate_factor(trainer.learning_rate_factor)

@@ -1,7 +1,9 @@
 """GAN objectives as pure functions of discriminator logits.
 
 `r` is the discriminator's raw output on real samples, `f` on generated ones, D(x) = sigmoid(r)
-where the loss is probabilistic. Every function returns a scalar to minimise.
+where the loss is probabilistic. Every function returns a scalar to minimise, or with `dim` the
+means over that dimension only: Compare's stacked engine (gan_core.training.batched) passes its
+variants' logits as (V, B) and takes one loss per variant with dim=1.
 """
 
 from __future__ import annotations
@@ -15,51 +17,61 @@ PROBABILISTIC_LOSSES = ("minimax", "nsgan")  # D's output is a probability sigmo
 CRITIC_LOSSES = ("hinge", "wgan", "wgan_gp")  # an unbounded score: higher means more real
 
 
-def discriminator_bce(r: torch.Tensor, f: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:
+def _mean(x: torch.Tensor, dim: int | None) -> torch.Tensor:
+    return x.mean() if dim is None else x.mean(dim)
+
+
+def discriminator_bce(
+    r: torch.Tensor, f: torch.Tensor, real_target: float | torch.Tensor = 1.0, dim: int | None = None
+) -> torch.Tensor:
     """-E[log D(x)] - E[log(1 - D(G(z)))]; the same D objective for minimax and non-saturating.
     `real_target` < 1 is one-sided label smoothing (Salimans et al. 2016): real samples are
-    labelled e.g. 0.9, so D gains nothing from growing ever more certain on them."""
-    real_term = (
-        F.softplus(-r) if real_target == 1.0 else real_target * F.softplus(-r) + (1 - real_target) * F.softplus(r)
-    )
-    return real_term.mean() + F.softplus(f).mean()
+    labelled e.g. 0.9, so D gains nothing from growing ever more certain on them (a tensor: one
+    target per variant)."""
+    real_term = F.softplus(-r)
+    if isinstance(real_target, torch.Tensor):  # where the target is 1, softplus(r) may be inf: keep it out
+        smoothed = real_target * real_term + (1 - real_target) * F.softplus(r)
+        real_term = torch.where(real_target == 1, real_term, smoothed)
+    elif real_target != 1.0:
+        real_term = real_target * real_term + (1 - real_target) * F.softplus(r)
+    return _mean(real_term, dim) + _mean(F.softplus(f), dim)
 
 
-def generator_minimax(f: torch.Tensor) -> torch.Tensor:
+def generator_minimax(f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """E[log(1 - D(G(z)))]: the original saturating objective; its gradient vanishes when D
     rejects the fakes confidently, which is why the paper suggests the non-saturating one."""
-    return -F.softplus(f).mean()
+    return -_mean(F.softplus(f), dim)
 
 
-def generator_nonsaturating(f: torch.Tensor) -> torch.Tensor:
+def generator_nonsaturating(f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """-E[log D(G(z))]: same fixed point as minimax, strong gradients early in training."""
-    return F.softplus(-f).mean()
+    return _mean(F.softplus(-f), dim)
 
 
-def discriminator_least_squares(r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
+def discriminator_least_squares(r: torch.Tensor, f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """LSGAN (Mao et al. 2017): 1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]."""
-    return 0.5 * ((r - 1) ** 2).mean() + 0.5 * (f**2).mean()
+    return 0.5 * _mean((r - 1) ** 2, dim) + 0.5 * _mean(f**2, dim)
 
 
-def generator_least_squares(f: torch.Tensor) -> torch.Tensor:
+def generator_least_squares(f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """LSGAN generator: 1/2 E[(D(G(z)) - 1)^2]."""
-    return 0.5 * ((f - 1) ** 2).mean()
+    return 0.5 * _mean((f - 1) ** 2, dim)
 
 
-def discriminator_hinge(r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
+def discriminator_hinge(r: torch.Tensor, f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """Hinge (Lim & Ye 2017; Miyato et al. 2018): E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]."""
-    return F.relu(1 - r).mean() + F.relu(1 + f).mean()
+    return _mean(F.relu(1 - r), dim) + _mean(F.relu(1 + f), dim)
 
 
-def critic_wasserstein(r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
+def critic_wasserstein(r: torch.Tensor, f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """WGAN critic (Arjovsky et al. 2017): E[D(G(z))] - E[D(x)], the negated estimate of W1
     under a Lipschitz constraint (weight clipping or a gradient penalty)."""
-    return f.mean() - r.mean()
+    return _mean(f, dim) - _mean(r, dim)
 
 
-def generator_critic(f: torch.Tensor) -> torch.Tensor:
+def generator_critic(f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     """-E[D(G(z))]: the generator of WGAN and hinge GANs raises the critic's score."""
-    return -f.mean()
+    return -_mean(f, dim)
 
 
 def gradient_penalty(

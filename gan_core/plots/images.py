@@ -91,30 +91,25 @@ def image_grid_figure(
 
 def fake_grid_figure(snapshot, *, show_scores: bool = False, height: int = 420) -> go.Figure:
     """The fixed-noise grid of an ImageSnapshot (one row per class for a conditional run)."""
-    row_labels = None
-    if snapshot.fake_labels is not None:
-        row_labels = [snapshot.class_names[k] for k in snapshot.fake_labels[:: snapshot.columns]]
-    return image_grid_figure(
-        snapshot.fake,
-        snapshot.columns,
-        scores=snapshot.d_fake if show_scores else None,
-        row_labels=row_labels,
-        title=f"Generated, iteration {snapshot.iteration:,}",
-        height=height,
-    )
+    title = f"Generated, iteration {snapshot.iteration:,}"
+    return _snapshot_grid(snapshot, snapshot.fake, snapshot.fake_labels, snapshot.d_fake, show_scores, title, height)
 
 
 def real_grid_figure(snapshot, *, show_scores: bool = False, height: int = 420) -> go.Figure:
     """The fixed batch of real images, one row per class."""
-    row_labels = [snapshot.class_names[k] for k in snapshot.real_labels[:: snapshot.columns]]
-    return image_grid_figure(
-        snapshot.real,
-        snapshot.columns,
-        scores=snapshot.d_real if show_scores else None,
-        row_labels=row_labels,
-        title="Real (training data)",
-        height=height,
+    real = snapshot.real
+    return _snapshot_grid(
+        snapshot, real, snapshot.real_labels, snapshot.d_real, show_scores, "Real (training data)", height
     )
+
+
+def _snapshot_grid(snapshot, images, labels, scores, show_scores: bool, title: str, height: int) -> go.Figure:
+    """A grid of a snapshot's images, each row labelled with its class when the images have labels."""
+    row_labels = None if labels is None else [snapshot.class_names[k] for k in labels[:: snapshot.columns]]
+    return image_grid_figure(
+        images, snapshot.columns, scores=scores if show_scores else None, row_labels=row_labels, title=title,
+        height=height,
+    )  # fmt: skip
 
 
 def image_metrics_figure(

@@ -34,6 +34,7 @@ from ..networks import sample_noise
 from ..objectives import losses
 from .history import BoundedHistory
 from .schedules import linear_decay
+from .side_by_side import SideBySide
 from .stacked import StackedNetwork, StackedOptimizer
 from .trainer import Trainer
 
@@ -81,8 +82,9 @@ def _column(values, device, dtype=None) -> torch.Tensor:
     return torch.tensor(list(values), dtype=dtype or torch.get_default_dtype(), device=device)  # (V,)
 
 
-class BatchedTrainer:
-    """See the module docstring. `step()` is one iteration of every variant still training."""
+class BatchedTrainer(SideBySide):
+    """See the module docstring. `step()` is one iteration of every variant still training; the
+    sequential engine is SideBySide's, the stacked one a faster implementation of it."""
 
     flush_every = Trainer.flush_every
     safe_state_every = Trainer.safe_state_every
@@ -100,7 +102,6 @@ class BatchedTrainer:
         if engine not in ("auto", "stacked", "sequential"):
             raise ValueError(f"engine must be auto, stacked or sequential, got {engine!r}")
         self.configs = dict(configs)
-        self.names = list(configs)
         reason = why_not_stacked(list(configs.values()))
         if engine == "stacked" and reason:
             raise ValueError(f"these variants cannot be stacked: {reason}")
@@ -108,60 +109,44 @@ class BatchedTrainer:
         self.engine = "sequential" if self.why_sequential else "stacked"
         first = next(iter(configs.values()))
         data = make_data(first.data) if self.engine == "stacked" else None
-        self.trainers = {
-            name: Trainer(config, data=data if self.engine == "stacked" else None, device=device)
-            for name, config in configs.items()
-        }
+        super().__init__({name: Trainer(config, data=data, device=device) for name, config in configs.items()})
         self.device = next(iter(self.trainers.values())).device
         if self.engine == "stacked":
             self._stack(forward)
 
-    # ----- the lockstep view every caller uses -------------------------------------------------
+    # ----- the lockstep view every caller uses (SideBySide's, stacked) --------------------------
     @property
     def iteration(self) -> int:
-        """Iterations of the variants still training (all in lockstep); of the longest run
-        once all have stopped."""
-        if self.engine == "sequential":
-            counts = [t.iteration for t in self.trainers.values()]
-            running = [t.iteration for t in self.trainers.values() if not t.diverged]
-            return max(running or counts)
-        return self._iteration
+        return super().iteration if self.engine == "sequential" else self._iteration
 
     @property
     def diverged(self) -> dict[str, str]:
-        """name -> message, for every variant that was stopped."""
-        if self.engine == "sequential":
-            return {name: t.diverged for name, t in self.trainers.items() if t.diverged}
-        return dict(self._diverged)
-
-    @property
-    def running(self) -> list[str]:
-        return [name for name in self.names if name not in self.diverged]
+        return super().diverged if self.engine == "sequential" else dict(self._diverged)
 
     def step(self) -> bool:
         """One iteration of every variant still training; False once none is."""
         if self.engine == "sequential":
-            stepped = [trainer.step() for trainer in self.trainers.values() if not trainer.diverged]
-            return any(stepped)
+            return super().step()
         if not self._active.any():
             return False
         self._step_stacked()
         return bool(self._active.any())
 
-    def train(self, iterations: int, callback=None, callback_every: int = 100) -> None:
-        for _ in range(iterations):
-            if not self.step():
-                break
-            if callback is not None and self.iteration % callback_every == 0:
-                callback(self)
-        self.flush()
-
     def flush(self) -> None:
         if self.engine == "sequential":
-            for trainer in self.trainers.values():
-                trainer.flush()
-            return
-        self._flush_stacked()
+            super().flush()
+        else:
+            self._flush_stacked()
+
+    def update_all(self, group: str, count: int) -> None:
+        if self.engine == "stacked":  # the stacked engine steps whole iterations only
+            raise ValueError("stacked variants take whole iterations; one network's updates need the sequential engine")
+        super().update_all(group, count)
+
+    def extend(self, iterations: int) -> None:
+        if self.engine == "stacked":
+            raise ValueError("stacked variants keep their run length; extending needs the sequential engine")
+        super().extend(iterations)
 
     def trainer(self, name: str, with_history: bool = True) -> Trainer:
         """Variant `name` as an ordinary Trainer, up to date: weights, optimiser state, weight
@@ -312,36 +297,17 @@ class BatchedTrainer:
         return _column(factors, self.device)
 
     def _discriminator_losses(self, r: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
-        """Each variant's discriminator loss (V,) from its logits on real (V, B) and fake (V, B)."""
+        """Each variant's discriminator loss (V,) from its logits on real (V, B) and fake (V, B):
+        the objectives' own loss functions, reduced over the batch dimension only."""
         by_kind = {}
         for kind in set(self.loss_names):
-            if kind in losses.PROBABILISTIC_LOSSES:
-                real_term = torch.nn.functional.softplus(-r)
-                if self.any_smoothing:  # one-sided label smoothing: the real target is 1 - s
-                    target = self.real_target.unsqueeze(1)
-                    smoothed = target * real_term + (1 - target) * torch.nn.functional.softplus(r)
-                    real_term = torch.where(target == 1, real_term, smoothed)
-                by_kind[kind] = real_term.mean(1) + torch.nn.functional.softplus(f).mean(1)
-            elif kind == "lsgan":
-                by_kind[kind] = 0.5 * ((r - 1) ** 2).mean(1) + 0.5 * (f**2).mean(1)
-            elif kind == "hinge":
-                by_kind[kind] = torch.relu(1 - r).mean(1) + torch.relu(1 + f).mean(1)
-            else:  # wgan, wgan_gp
-                by_kind[kind] = f.mean(1) - r.mean(1)
+            smoothing = kind in losses.PROBABILISTIC_LOSSES and self.any_smoothing
+            options = {"real_target": self.real_target.unsqueeze(1)} if smoothing else {}
+            by_kind[kind] = losses.DISCRIMINATOR_LOSSES[kind](r, f, dim=1, **options)
         return self._select(by_kind)
 
     def _generator_losses(self, f: torch.Tensor) -> torch.Tensor:
-        by_kind = {}
-        for kind in set(self.loss_names):
-            if kind == "minimax":
-                by_kind[kind] = -torch.nn.functional.softplus(f).mean(1)
-            elif kind == "nsgan":
-                by_kind[kind] = torch.nn.functional.softplus(-f).mean(1)
-            elif kind == "lsgan":
-                by_kind[kind] = 0.5 * ((f - 1) ** 2).mean(1)
-            else:  # hinge, wgan, wgan_gp
-                by_kind[kind] = -f.mean(1)
-        return self._select(by_kind)
+        return self._select({kind: losses.GENERATOR_LOSSES[kind](f, dim=1) for kind in set(self.loss_names)})
 
     def _select(self, by_kind: dict[str, torch.Tensor]) -> torch.Tensor:
         """(V,): variant v's value from its own loss's row."""

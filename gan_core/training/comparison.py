@@ -13,14 +13,12 @@ timing each member's own share.
 from __future__ import annotations
 
 import dataclasses
-import json
-import time
 from dataclasses import dataclass
 
 from ..config import (
     TOY_DATASETS,
-    ConfigError,
     DataConfig,
+    JsonConfig,
     ModelConfig,
     RunConfig,
     TrainConfig,
@@ -28,6 +26,7 @@ from ..config import (
     _check_choice,
     _check_range,
 )
+from .side_by_side import SideBySide
 from .trainer import Trainer
 
 COMPARED_KINDS = ("gan", "vae", "ae")
@@ -38,7 +37,8 @@ MAX_WIDTHS = 3
 
 
 @dataclass(frozen=True)
-class ComparisonConfig:
+class ComparisonConfig(JsonConfig):
+    NAME = "comparison"
     data: str = "ring"
     architecture: str = "mlp"  # images only: "mlp" (digits-mlp's networks) or "dcgan" (digits-dcgan's)
     code_size: int = 2  # the GAN's noise size = the VAE's / AE's code size
@@ -64,19 +64,6 @@ class ComparisonConfig:
     def kind(self) -> str:
         """ "image" or "toy", like a RunConfig's."""
         return "image" if self.data == "digits" else "toy"
-
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> ComparisonConfig:
-        try:
-            values = json.loads(text)
-            return cls(**values)
-        except (TypeError, ValueError, AttributeError) as error:
-            if isinstance(error, ConfigError):
-                raise
-            raise ConfigError(f"not a comparison configuration: {error}") from None
 
     def replace(self, **changes) -> ComparisonConfig:
         return dataclasses.replace(self, **changes)
@@ -166,44 +153,17 @@ def member_configs(config: ComparisonConfig, device: str = "auto") -> dict[str, 
     return members
 
 
-class Comparison:
+class Comparison(SideBySide):
     """The members' trainers, stepped in turn: after `step()` every member has done one more
     iteration (a diverged member stops, marked, and the others go on)."""
 
     def __init__(self, config: ComparisonConfig, device: str = "auto"):
+        super().__init__({name: Trainer(run) for name, run in member_configs(config, device).items()})
         self.config = config
-        self.trainers = {name: Trainer(run) for name, run in member_configs(config, device).items()}
-        self.seconds = {name: 0.0 for name in self.trainers}  # each member's own training time
-        self.iteration = 0
 
     @property
     def finished(self) -> bool:
         return self.iteration >= self.config.iterations
-
-    @property
-    def all_diverged(self) -> bool:
-        return all(trainer.diverged for trainer in self.trainers.values())
-
-    def step(self) -> bool:
-        """One iteration of every member still training; False once all have diverged."""
-        for name, trainer in self.trainers.items():
-            if trainer.diverged:
-                continue
-            started = time.perf_counter()
-            trainer.step()
-            self.seconds[name] += time.perf_counter() - started
-        self.iteration += 1
-        return not self.all_diverged
-
-    def train(self, iterations: int) -> None:
-        for _ in range(iterations):
-            if not self.step():
-                return
-        self.flush()
-
-    def flush(self) -> None:
-        for trainer in self.trainers.values():
-            trainer.flush()
 
     def kind_of(self, name: str) -> str:
         return self.trainers[name].config.model.model_kind

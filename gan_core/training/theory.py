@@ -14,11 +14,18 @@ that diverges stops and is marked, the others go on.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 
-from ..config import ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig, _check, _check_choice, _check_range
-from .trainer import Trainer
+from ..config import (
+    DataConfig,
+    JsonConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    _check,
+    _check_choice,
+    _check_range,
+)
 
 SECTIONS = ("picture", "losses", "k", "wgan", "generate")
 GENERATE_ROUNDS = 10  # section 5: rounds of the discriminator's loop before it pauses
@@ -33,7 +40,8 @@ PLAIN_GENERATOR = dict(g_optimizer="sgd", g_lr=0.02)
 
 
 @dataclass(frozen=True)
-class TheoryConfig:
+class TheoryConfig(JsonConfig):
+    NAME = "theory"
     section: str = "picture"
     n_modes: int = 1  # the 1D data: 1, 2 or 3 Gaussians
     radius: float | None = None  # None: the section's default (where the modes sit: +radius for one)
@@ -59,23 +67,6 @@ class TheoryConfig:
 
     def replace(self, **changes) -> TheoryConfig:
         return dataclasses.replace(self, **changes)
-
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> TheoryConfig:
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"theory config is not valid JSON: {error}") from None
-        _check(isinstance(raw, dict), "a theory config must be a JSON object")
-        unknown = set(raw) - {f.name for f in dataclasses.fields(cls)}
-        _check(not unknown, f"unknown theory setting(s): {', '.join(sorted(unknown))}")
-        try:
-            return cls(**raw)
-        except TypeError as error:
-            raise ConfigError(f"bad theory setting: {error}") from None
 
     @property
     def kind(self) -> str:
@@ -152,43 +143,3 @@ def section_variants(config: TheoryConfig) -> dict[str, RunConfig]:
             ),  # fmt: skip
         ),
     }
-
-
-class SideBySide:
-    """The variants' trainers, stepped one iteration each per `step()`."""
-
-    def __init__(self, configs: dict[str, RunConfig], device: str = "cpu"):
-        if not configs:
-            raise ConfigError("nothing to train: no variants")
-        self.trainers = {name: Trainer(config, device=device) for name, config in configs.items()}
-        self.iteration = 0
-
-    @property
-    def running(self) -> dict[str, Trainer]:
-        return {name: trainer for name, trainer in self.trainers.items() if not trainer.diverged}
-
-    @property
-    def all_diverged(self) -> bool:
-        return not self.running
-
-    def step(self) -> bool:
-        """One iteration of every variant still training; False once none is."""
-        for trainer in self.running.values():
-            trainer.step()
-        self.iteration += 1
-        return not self.all_diverged
-
-    def update_all(self, group: str, count: int) -> None:
-        """`count` updates of `group` ("discriminator" or "generator") in every variant, the
-        other network held fixed (the paper's panels (b) and (c)); the iteration count stays."""
-        for trainer in self.running.values():
-            for _ in range(count):
-                trainer.update(group)
-
-    def flush(self) -> None:
-        for trainer in self.trainers.values():
-            trainer.flush()
-
-    def extend(self, iterations: int) -> None:
-        for trainer in self.trainers.values():
-            trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))

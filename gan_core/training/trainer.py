@@ -159,12 +159,7 @@ class Trainer:
     def train(self, iterations: int, callback=None, callback_every: int = 100) -> None:
         """Run `iterations` more iterations; `callback(trainer)` every `callback_every`.
         Raises DivergedError (after restoring the last good state) if the run diverges."""
-        for _ in range(iterations):
-            if not self.step():
-                break
-            if callback is not None and self.iteration % callback_every == 0:
-                callback(self)
-        self.flush()
+        run_iterations(self, iterations, callback, callback_every)
         if self.diverged:
             raise DivergedError(self.diverged)
 
@@ -337,3 +332,14 @@ class Trainer:
         self.updates = {name: int(state["updates"].get(name, 0)) for name in self.groups}
         self._pending.clear()
         self._set_learning_rates(self.learning_rate_factor)
+
+
+def run_iterations(run, iterations: int, callback=None, callback_every: int = 100) -> None:
+    """`iterations` more steps of a Trainer or of trainers side by side (until it stops), then a
+    flush; `callback(run)` at every multiple of `callback_every`."""
+    for _ in range(iterations):
+        if not run.step():
+            break
+        if callback is not None and run.iteration % callback_every == 0:
+            callback(run)
+    run.flush()

@@ -8,10 +8,9 @@ sentence naming it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from ..config import ConfigError, RunConfig, check_kind, coerce_setting
+from ..config import ConfigError, JsonConfig, RunConfig, check_kind, coerce_setting
 from ..presets import PRESETS, get_preset
 from .batched import MAX_VARIANTS
 
@@ -150,10 +149,12 @@ def preset_configs(names: list[str], overrides: dict | None = None) -> dict[str,
 
 
 @dataclass(frozen=True)
-class CompareConfig:
+class CompareConfig(JsonConfig):
     """What Compare mode trains: the base run (the lab's settings) and either one setting with
     its values or a list of presets. Frozen, round-trips through JSON (it crosses the pipe to the
     training process)."""
+
+    NAME = "compare"
 
     base: RunConfig = field(default_factory=RunConfig)
     setting: str = "loss"
@@ -185,17 +186,11 @@ class CompareConfig:
         """The --vary spec of this comparison (None for presets): what a link carries."""
         return None if self.presets else f"{self.setting}={','.join(self.values)}"
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {"base": self.base.to_dict(), "setting": self.setting, "values": self.values, "presets": self.presets}
-        )
+    def to_dict(self) -> dict:
+        return {"base": self.base.to_dict(), "setting": self.setting, "values": self.values, "presets": self.presets}
 
     @classmethod
-    def from_json(cls, text: str) -> CompareConfig:
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"compare config is not valid JSON: {error}") from None
+    def from_dict(cls, raw: dict) -> CompareConfig:
         if not isinstance(raw, dict) or set(raw) - {"base", "setting", "values", "presets"}:
             raise ConfigError("a compare config is an object with base, setting, values and presets")
         return cls(

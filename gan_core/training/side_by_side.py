@@ -1,0 +1,79 @@
+"""Several trainers side by side, each stepped one iteration per `step()`: GAN vs VAE's members
+(gan_core.training.comparison), a theory section's runs (gan_core.training.theory) and Compare's
+variants when they cannot be stacked into one batched model (gan_core.training.batched, whose
+stacked engine is the faster implementation of the same interface). A member that diverges
+stops, marked, and the others go on; each member's own training time is kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ..config import ConfigError, RunConfig
+from .trainer import Trainer, run_iterations
+
+
+class SideBySide:
+    """`trainers`: name -> Trainer, stepped in this order."""
+
+    def __init__(self, trainers: dict[str, Trainer]):
+        if not trainers:
+            raise ConfigError("nothing to train: no variants")
+        self.trainers = dict(trainers)
+        self.names = list(trainers)
+        self.seconds = {name: 0.0 for name in trainers}  # each member's own training time
+        self.steps = 0  # calls of step() that trained someone
+
+    @classmethod
+    def from_configs(cls, configs: dict[str, RunConfig], device=None, data=None) -> SideBySide:
+        return cls({name: Trainer(config, data=data, device=device) for name, config in configs.items()})
+
+    @property
+    def iteration(self) -> int:
+        """Iterations of the members still training (all in lockstep); of the longest run once
+        all have stopped."""
+        running = [t.iteration for t in self.trainers.values() if not t.diverged]
+        return max(running or [t.iteration for t in self.trainers.values()])
+
+    @property
+    def running(self) -> list[str]:
+        """The members still training, in order."""
+        stopped = self.diverged
+        return [name for name in self.names if name not in stopped]
+
+    @property
+    def diverged(self) -> dict[str, str]:
+        """name -> message, for every member that was stopped."""
+        return {name: trainer.diverged for name, trainer in self.trainers.items() if trainer.diverged}
+
+    @property
+    def all_diverged(self) -> bool:
+        return not self.running
+
+    def step(self) -> bool:
+        """One iteration of every member still training; False once none is."""
+        for name in self.running:
+            started = time.perf_counter()
+            self.trainers[name].step()
+            self.seconds[name] += time.perf_counter() - started
+        self.steps += 1
+        return not self.all_diverged
+
+    def train(self, iterations: int, callback=None, callback_every: int = 100) -> None:
+        run_iterations(self, iterations, callback, callback_every)
+
+    def update_all(self, group: str, count: int) -> None:
+        """`count` updates of `group` ("discriminator" or "generator") in every member, the other
+        network held fixed (the paper's panels (b) and (c)); the iteration count stays."""
+        for name in self.running:
+            for _ in range(count):
+                self.trainers[name].update(group)
+
+    def flush(self) -> None:
+        for trainer in self.trainers.values():
+            trainer.flush()
+
+    def extend(self, iterations: int) -> None:
+        """Every member's run length becomes `iterations` (its schedules follow)."""
+        for trainer in self.trainers.values():
+            trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))

@@ -1,0 +1,212 @@
+"""The image lab's views: the generated and real grids, the losses and classifier metrics, the
+timeline, and "Can D generate?" (rejection sampling). Each reads the runner's latest snapshot."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.objectives.losses import PROBABILISTIC_LOSSES
+from gan_core.plots import charts
+from gan_core.plots import images as plots
+from gan_core.plots.latent import tiles
+from gan_core.sampling.rejection import DEFAULT_PERCENTILE
+from gan_core.views.images import GRID_COLUMNS
+
+DRS_PROPOSALS = 2000  # images generated for one round of "Can D generate?"
+VIEW_EVERY = 0.5  # seconds between redraws of the grids while playing
+CHARTS_EVERY = 2.0  # seconds between redraws of the charts while playing
+
+
+def grid_height(snapshot) -> int:
+    return 120 + 48 * (len(snapshot.fake) // snapshot.columns)
+
+
+def grids(page) -> None:
+    """The generated and the real grid (with D's scores under each image when asked)."""
+    scores = bool(page.state[page.key("scores")])
+
+    def draw(snapshot) -> None:
+        page.counters(snapshot)
+        if scores:
+            st.caption(
+                "Under each image: D's "
+                + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
+            )
+        left, right = st.columns(2)
+        if page.first_answer_pending:  # pictures at once; the interactive grids (with D's scores) follow
+            for column, images, title in (
+                (left, snapshot.fake, "Generated, iteration 0"),
+                (right, snapshot.real, "Real"),
+            ):
+                column.image(tiles(images, columns=snapshot.columns, tile=40, title=title), caption=None)
+            return
+        height = grid_height(snapshot)
+        left.plotly_chart(
+            plots.fake_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("fake_grid")
+        )
+        right.plotly_chart(
+            plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("real_grid")
+        )
+
+    page.live(draw, VIEW_EVERY)
+
+
+def metric_panel(page) -> None:
+    page.fragment(CHARTS_EVERY)(lambda: _metric_panel(page))()
+
+
+def _metric_panel(page) -> None:
+    runner, key = page.runner, page.key
+    history = runner.history_columns()  # first: on a page's first run this waits for the training process
+    latest = runner.latest_metrics
+    st.plotly_chart(charts.loss_figure(history, height=260, diverged_at=runner.diverged_at), key=key("loss_chart"))
+    if "note" in latest:
+        st.info(latest["note"])
+        return
+    generated, ceiling = latest.get("generated"), latest.get("real_ceiling")
+    if not generated:
+        st.caption(f"Metrics are computed every {runner.metrics_every:,} iterations.")
+        return
+    st.caption(
+        f"Iteration {latest['iteration']:,}: {generated['sample_count']:,} generated images scored by "
+        "the shipped digits classifier. **FID here is a Frechet distance on that classifier's "
+        "features, not Inception-v3's**: it compares runs in this app, not published figures. "
+        f"Held-out real data ({ceiling['sample_count']} images) is the ceiling."
+    )
+    rows = [
+        ("Inception Score", "inception_score", "{:.2f}"),
+        ("FID", "fid", "{:.3f}"),
+        ("Precision", "precision", "{:.2f}"),
+        ("Recall", "recall", "{:.2f}"),
+        ("Density", "density", "{:.2f}"),
+        ("Coverage", "coverage", "{:.2f}"),
+        ("Classes present", "classes_present", "{}"),
+    ]
+    if "label_agreement" in generated:
+        rows.append(("Requested label hit", "label_agreement", "{:.1%}"))
+    per_row = 4  # 7-8 metrics in one row cut their labels on a projector ("Inception Sc…")
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, (label, name, fmt) in zip(columns, rows[start : start + per_row]):
+            column.metric(label, fmt.format(generated[name]), help=f"Real held-out data: {fmt.format(ceiling[name])}")
+    left, right = st.columns(2)
+    left.plotly_chart(
+        plots.class_histogram_figure(generated["class_counts"], runner.snapshot.class_names, ceiling["class_counts"]),
+        key=key("class_chart"),
+    )
+    right.plotly_chart(plots.image_metrics_figure(runner.metric_columns()), key=key("metric_chart"))
+
+
+def timeline(page) -> None:
+    page.fragment()(lambda: _timeline(page))()  # no timer: it refreshes when the slider moves, and on every full rerun
+
+
+def _timeline(page) -> None:
+    runner, key = page.runner, page.key
+    if len(runner.timeline_iterations()) < 2:
+        st.caption(f"The generated grid is kept {runner.timeline_description}. Train a little to fill the timeline.")
+    snapshot = page.timeline_picker("Iteration")
+    st.plotly_chart(
+        plots.fake_grid_figure(snapshot, height=grid_height(snapshot)),
+        key=key("timeline_figure"),
+    )
+    st.download_button(
+        "Timeline as animated GIF",
+        key=key("gif_download"),
+        icon=":material/animation:",
+        data=lambda: plots.timeline_gif(
+            [(i, runner.timeline_snapshot(i).fake) for i in runner.timeline_iterations()], snapshot.columns
+        ),
+        file_name="gan-timeline.gif",
+        mime="image/gif",
+        on_click="ignore",
+    )
+
+
+def discriminator_sampling(page) -> None:
+    """The notes' "can the discriminator generate?": G proposes, D decides (rejection sampling)."""
+    page.fragment()(lambda: _discriminator_sampling(page))()
+
+
+def _discriminator_sampling(page) -> None:
+    runner, state, key = page.runner, page.state, page.key
+    st.markdown(
+        "**Can the discriminator generate?** D scores how real an image looks, but searching all "
+        "images for the best score is hopeless. So let G propose and D decide: each generated image "
+        "is kept with a probability that grows with D's score (*discriminator rejection sampling*, "
+        "Azadi et al. 2019). Were D optimal, the kept images would follow the data distribution exactly."
+    )
+    loss = runner.config.train.loss
+    if loss not in PROBABILISTIC_LOSSES:
+        st.info(
+            f"This needs a probabilistic loss (minimax or nsgan), whose D estimates p_data / p_g; this run uses {loss}."
+        )
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    exact = right.toggle(
+        "Plain rejection sampling (gamma = 0)",
+        key=key("drs_exact"),
+        help="Keep each image with probability exp(logit - max logit): exact with an optimal D.",
+    )
+    percentile = left.slider(
+        "Strictness: gamma at this percentile of D's scores",
+        0,
+        99,
+        int(DEFAULT_PERCENTILE),
+        key=key("drs_percentile"),
+        disabled=exact,
+        help="Higher keeps fewer images, the ones D rates best: fidelity for diversity.",
+    )
+    if st.button(
+        f"Generate {DRS_PROPOSALS:,} images and let D filter them", key=key("drs_run"), icon=":material/filter_alt:"
+    ):
+        try:
+            state[key("drs_result")] = runner.rejection_demo(None if exact else float(percentile))
+        except (ValueError, RuntimeError) as error:
+            st.error(str(error))
+    result = state.get(key("drs_result"))
+    if result is None:
+        return
+    st.caption(
+        f"Iteration {result['iteration']:,}: D kept {result['accepted']:,} of {result['proposals']:,} "
+        f"images ({result['acceptance_rate']:.0%}). Under each image: D's probability that it is real."
+    )
+    height = 120 + 48 * 5
+    left, right = st.columns(2)
+    left.plotly_chart(
+        plots.image_grid_figure(
+            result["kept_images"], GRID_COLUMNS, scores=result["kept_probability"], title="Kept", height=height
+        ),
+        key=key("drs_kept"),
+    )
+    right.plotly_chart(
+        plots.image_grid_figure(
+            result["rejected_images"],
+            GRID_COLUMNS,
+            scores=result["rejected_probability"],
+            title="Rejected",
+            height=height,
+        ),
+        key=key("drs_rejected"),
+    )
+    if "kept_metrics" in result:
+        kept, every = result["kept_metrics"], result["all_metrics"]
+        st.caption(
+            f"Classifier metrics of the {kept['sample_count']:,} kept images, against as many of all "
+            "generated ones (the change):"
+        )
+        rows = [
+            ("Inception Score", "inception_score", "{:.2f}"),
+            ("FID", "fid", "{:.3f}"),
+            ("Precision", "precision", "{:.2f}"),
+            ("Recall", "recall", "{:.2f}"),
+        ]
+        for column, (label, name, fmt) in zip(st.columns(len(rows)), rows):
+            column.metric(
+                label,
+                fmt.format(kept[name]),
+                delta=fmt.format(kept[name] - every[name]),
+                delta_color="inverse" if name == "fid" else "normal",
+            )
+    elif "note" in result:
+        st.caption(result["note"])
