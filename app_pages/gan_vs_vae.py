@@ -1,18 +1,18 @@
 """GAN vs VAE vs auto-encoder: the same data, the same generator / decoder network and the same
 number of iterations, trained live side by side with one Play (issue 12).
 
-Settings (ui.comparison_settings) -> ComparisonConfig (gan_core.training.comparison) ->
-ComparisonRunner (one training process per session, every model stepped in turn) ->
-ComparisonSnapshot -> the views in ui.comparison_views. The live-page skeleton (ui.live_page)
+Settings (ui.gan_vs_vae_settings) -> GanVsVaeConfig (gan_core.training.gan_vs_vae) ->
+GanVsVaeRunner (one training process per session, every model stepped in turn) ->
+GanVsVaeSnapshot -> the views in ui.gan_vs_vae_views. The live-page skeleton (ui.live_page)
 redraws the chosen view while the comparison plays.
 """
 
 import streamlit as st
 
-from gan_core.live import ComparisonRunner
-from gan_core.training.comparison import COMPARISON_PRESETS
-from ui import comparison_settings as settings
-from ui import comparison_views as views
+from gan_core.live import GanVsVaeRunner
+from gan_core.training.gan_vs_vae import GAN_VS_VAE_PRESETS
+from ui import gan_vs_vae_settings as settings
+from ui import gan_vs_vae_views as views
 from ui.live_page import LivePage
 
 DEFAULT_PRESET = "ring"
@@ -37,9 +37,7 @@ VIEW_FUNCTIONS = {
     ("image", "ranking"): views.ranking,
 }
 
-page = LivePage(
-    "cmp_", LivePage.build(ComparisonRunner, COMPARISON_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY)
-)
+page = LivePage("vae_", LivePage.build(GanVsVaeRunner, GAN_VS_VAE_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY))
 runner, state, key = page.runner, page.state, page.key
 settings.init_state(page, DEFAULT_PRESET)
 state.setdefault(key("view"), "samples")

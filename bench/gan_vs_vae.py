@@ -28,7 +28,7 @@ def train_and_score(task: tuple[str, int, int]) -> dict:
     import torch
 
     torch.set_num_threads(1)
-    from gan_core.evaluation.comparison import score_member
+    from gan_core.evaluation.gan_vs_vae import score_member
     from gan_core.evaluation.images import laplacian_variance
     from gan_core.presets import get_preset
     from gan_core.training import Trainer

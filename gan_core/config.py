@@ -44,6 +44,46 @@ def _check_range(name: str, value, low, high) -> None:
     _check(low <= value <= high, f"{name} must be between {low} and {high}, got {value}")
 
 
+# The one table of what a setting is called in a sentence ("Changed: batch size", Compare's Vary
+# box): a config field's name -> words.
+SETTING_LABELS = {
+    "name": "data set",
+    "n_modes": "number of modes",
+    "radius": "radius / spacing",
+    "std": "mode std",
+    "points": "your points",
+    "image_size": "image size",
+    "root": "data folder",
+    "loss": "loss",
+    "noise_dim": "noise dimension",
+    "noise_prior": "noise prior",
+    "g_layers": "G layers",
+    "g_width": "G width",
+    "d_layers": "D layers",
+    "d_width": "D width",
+    "d_norm": "D normalisation",
+    "g_extra_layers": "G extra layers",
+    "d_extra_layers": "D extra layers",
+    "d_optimizer": "D's optimiser",
+    "g_optimizer": "G's optimiser",
+    "d_lr": "D's learning rate",
+    "g_lr": "G's learning rate",
+    "d_steps": "k (D updates per iteration)",
+    "g_steps": "m (G updates per iteration)",
+    "batch_size": "batch size",
+    "beta1": "Adam's beta1",
+    "gp_weight": "gradient penalty weight",
+    "gp_one_sided": "one-sided gradient penalty",
+    "r1_gamma": "R1 penalty gamma",
+    "clip": "WGAN clip",
+    "label_smoothing": "label smoothing",
+    "ema": "weight average (EMA)",
+    "lr_decay": "learning-rate decay",
+    "lr_decay_iterations": "decay length",
+    "seed": "seed",
+}
+
+
 def config_from_dict(cls, raw, name: str):
     """`cls(**raw)` for a frozen config read from JSON, with an unknown or ill-typed setting named
     (`name`: what the settings are, e.g. "train") instead of a TypeError."""
@@ -286,6 +326,7 @@ class TrainConfig:
     iterations: int = 10_000  # run length of headless runs (CLI); the live page runs until paused
     clip: float = 0.01  # WGAN weight clipping bound
     gp_weight: float = 10.0  # WGAN-GP penalty weight lambda
+    gp_one_sided: bool = False  # WGAN-GP: penalise only slopes above 1 (losses.slope_penalty)
     r1_gamma: float = 0.0  # R1 penalty gamma/2 E||grad D(x_real)||^2 (Mescheder et al. 2018); 0 = off
     instance_noise: float = 0.0  # std of Gaussian noise on every D input, annealed to 0 over `iterations`
     label_smoothing: float = 0.0  # one-sided: D's target for real samples is 1 - this (probabilistic losses)
@@ -397,7 +438,6 @@ class RunConfig(JsonConfig):
 SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
 KINDS = ("toy", "image")
 KIND_NAMES = {"toy": "a 2D/1D run", "image": "an image run"}
-KIND_PAGES = {"toy": "the 2D lab", "image": "the image lab"}
 
 
 def _field(section: str, name: str) -> dataclasses.Field:
@@ -453,6 +493,11 @@ def coerce_setting(section: str, name: str, value):
         raise ConfigError(f"{label} must be {expected}, got {value!r}") from None
 
 
+class KindError(ConfigError):
+    """A run of the other kind (an image run where a 2D/1D one is expected, or the reverse): the
+    page says where such a run belongs."""
+
+
 def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None:
     """Refuse a run of the other kind with a message that says where it belongs, e.g. an image
     preset or checkpoint in the 2D lab. The labs train GANs: a VAE or auto-encoder is refused too."""
@@ -463,7 +508,7 @@ def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None
             "(train, sample and evaluate it with `python -m gan_core`)"
         )
     if config.kind != expected:
-        raise ConfigError(f"{what} is {KIND_NAMES[config.kind]}; open it in {KIND_PAGES[config.kind]}")
+        raise KindError(f"{what} is {KIND_NAMES[config.kind]}, not {KIND_NAMES[expected]}")
 
 
 def check_model_kind(config: RunConfig, expected: tuple[str, ...], what: str = "this run") -> None:

@@ -64,7 +64,7 @@ def run_cli_process(root: Path, *args: str) -> subprocess.CompletedProcess:
 PAGES = {  # page -> (its file, its keys' prefix, its default preset)
     "lab": ("app_pages/lab_2d.py", "lab_", "ring"),
     "image": ("app_pages/image_lab.py", "img_", "digits-dcgan"),
-    "comparison": ("app_pages/gan_vs_vae.py", "cmp_", "ring"),
+    "gan_vs_vae": ("app_pages/gan_vs_vae.py", "vae_", "ring"),
 }
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.config import RunConfig
+from gan_core.config import KindError, RunConfig
 from gan_core.presets import get_preset
 from gan_core.sampling import sample_numpy
 from gan_core.training import Trainer, checkpoint
@@ -125,7 +125,7 @@ def test_the_kind_check_refuses_a_run_of_the_other_kind():
     toy = checkpoint.to_bytes(Trainer(SMALL, device="cpu"))
     image = checkpoint.to_bytes(Trainer(get_preset("digits-mlp").replace(train=dict(device="cpu"))))
     assert checkpoint.read(toy, kind="toy")[0].kind == "toy"
-    with pytest.raises(checkpoint.CheckpointError, match="is a 2D/1D run; open it in the 2D lab"):
+    with pytest.raises(KindError, match="this checkpoint is a 2D/1D run, not an image run"):
         checkpoint.read(toy, kind="image")
-    with pytest.raises(checkpoint.CheckpointError, match="is an image run; open it in the image lab"):
+    with pytest.raises(KindError, match="this checkpoint is an image run, not a 2D/1D run"):
         checkpoint.load_trainer(image, kind="toy")

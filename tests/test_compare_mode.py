@@ -9,10 +9,10 @@ import pytest
 import torch
 from conftest import chart_titles, metric, open_lab, rerun_until
 
-from gan_core.live import LockstepRunner
+from gan_core.live import CompareRunner
 from gan_core.presets import get_preset
 from gan_core.training import checkpoint
-from gan_core.training.variants import CompareConfig
+from gan_core.training.compare import CompareConfig
 
 RUNNERS = []
 SMALL = get_preset("ring").replace(model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32))
@@ -94,7 +94,7 @@ def test_continue_alone_hands_the_variant_to_the_single_run(compare):
 
 def test_the_training_process_plays_every_variant_and_scores_them():
     config = CompareConfig(base=SMALL, setting="loss", values=("nsgan", "minimax", "wgan_gp"))
-    runner = LockstepRunner(config, metrics_every=50)
+    runner = CompareRunner(config, metrics_every=50)
     RUNNERS.append(runner)
     first = runner.snapshot
     runner.play()
@@ -116,7 +116,7 @@ def test_the_training_process_plays_every_variant_and_scores_them():
 def test_a_diverging_variant_is_marked_while_the_others_play_on():
     config = CompareConfig(base=SMALL.replace(train=dict(loss="lsgan", d_optimizer="sgd", g_optimizer="sgd")),
                            setting="lr", values=("0.01", "100"))  # fmt: skip
-    runner = LockstepRunner(config, metrics_every=50)
+    runner = CompareRunner(config, metrics_every=50)
     RUNNERS.append(runner)
     runner.play()
     assert wait_for(lambda: runner.iteration >= 60)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from gan_core.config import ConfigError, ModelConfig, RunConfig, TrainConfig
+from gan_core.config import ConfigError, KindError, ModelConfig, RunConfig, TrainConfig
 from gan_core.live import TIMELINE_MILESTONES, LiveRunner, LiveRunnerError, Timeline
 from gan_core.training.checkpoint import CheckpointError
 
@@ -169,10 +169,10 @@ def test_a_run_of_the_other_kind_is_refused_and_the_current_one_kept(runner):
     from gan_core.training import Trainer, checkpoint
 
     runner.step_iteration()
-    with pytest.raises(ConfigError, match="is an image run; open it in the image lab"):
+    with pytest.raises(KindError, match="is an image run, not a 2D/1D run"):
         runner.reset(get_preset("digits-mlp"))
     image = checkpoint.to_bytes(Trainer(get_preset("digits-mlp").replace(train=dict(device="cpu"))))
-    with pytest.raises(CheckpointError, match="is an image run"):
+    with pytest.raises(KindError, match="is an image run"):
         runner.load_checkpoint(image)
     assert runner.iteration == 1 and runner.config.kind == "toy"
 

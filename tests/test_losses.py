@@ -62,6 +62,33 @@ def test_gradient_penalty_of_a_linear_critic():
     assert losses.gradient_penalty(unit, real, fake).item() < 1e-10
 
 
+def test_the_one_sided_penalty_has_no_valley_at_slope_minus_one():
+    """Two-sided, slopes -1 and 1 both cost nothing and slope 0 costs 1 (the barrier that held a 1D
+    critic at -1); one-sided, only slopes steeper than 1 pay."""
+    slopes = torch.tensor([0.0, 0.5, 1.0, 2.0])
+    assert losses.slope_penalty(slopes).tolist() == [1.0, 0.25, 0.0, 1.0]
+    assert losses.slope_penalty(slopes, one_sided=True).tolist() == [0.0, 0.0, 0.0, 1.0]
+    w = torch.tensor([0.3, 0.4])  # a linear critic with slope 0.5
+    real, fake = torch.randn(16, 2), torch.randn(16, 2)
+    assert math.isclose(losses.gradient_penalty(lambda x: x @ w, real, fake).item(), 0.25, rel_tol=1e-6)
+    assert losses.gradient_penalty(lambda x: x @ w, real, fake, one_sided=True).item() == 0.0
+
+
+def test_losses_reduce_over_one_dimension_for_stacked_variants():
+    """With dim, a loss gives one value per row: each row's own loss (Compare's stacked engine)."""
+    r, f = torch.randn(3, 16), torch.randn(3, 16)
+    for name, loss in losses.DISCRIMINATOR_LOSSES.items():
+        rows = loss(r, f, dim=1)
+        assert rows.shape == (3,), name
+        assert torch.allclose(rows, torch.stack([loss(r[i], f[i]) for i in range(3)])), name
+    for name, loss in losses.GENERATOR_LOSSES.items():
+        assert torch.allclose(loss(f, dim=1), torch.stack([loss(f[i]) for i in range(3)])), name
+    target = torch.tensor([[1.0], [0.9], [1.0]])  # one-sided label smoothing per variant
+    smoothed = losses.discriminator_bce(r, f, real_target=target, dim=1)
+    assert torch.allclose(smoothed[1], losses.discriminator_bce(r[1], f[1], real_target=0.9))
+    assert torch.allclose(smoothed[0], losses.discriminator_bce(r[0], f[0]))
+
+
 def test_gradient_penalty_of_a_quadratic_critic():
     """D(x) = |x|^2 / 2 has gradient x; with real = fake = c the mixed point is c itself."""
     critic = lambda x: 0.5 * (x**2).sum(dim=1)  # noqa: E731

@@ -1,6 +1,6 @@
 """The 2D lab's Compare mode: the sidebar's settings as the base, one setting varied over up to 8
 values (or up to 8 presets), every variant trained in lockstep on the same batches and noise in
-the session's own training process (gan_core.live.lockstep). Small multiples of the main view,
+the session's own training process (gan_core.live.compare). Small multiples of the main view,
 one chart per metric with a line per variant, and "continue this one alone", which hands a
 variant to the lab's single run exactly where it stands."""
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config import ConfigError
-from gan_core.live import LockstepRunner
-from gan_core.plots import lockstep as plots
+from gan_core.live import CompareRunner
+from gan_core.plots import compare as plots
 from gan_core.presets import presets_for
 from gan_core.training.checkpoint import CheckpointError
-from gan_core.training.variants import SETTING_LABELS, SUGGESTED_VALUES, CompareConfig, split_values
+from gan_core.training.compare import SETTING_LABELS, SUGGESTED_VALUES, CompareConfig, split_values
 from ui.config_widgets import changed_settings
 from ui.live_page import LivePage, loss_text
 
@@ -55,7 +55,7 @@ def open_if_chosen(lab) -> LivePage | None:
     handing_over = state.pop(key("hand_over"), None)
     if state["lab_mode"] != "compare" and handing_over is None:
         return None
-    compare = LivePage(PREFIX, lambda: LivePage.build(LockstepRunner, initial_config(lab))())
+    compare = LivePage(PREFIX, lambda: LivePage.build(CompareRunner, initial_config(lab))())
     if handing_over is not None:
         on_continue_alone(compare, lab, handing_over)
     return compare if state["lab_mode"] == "compare" else None
@@ -142,8 +142,8 @@ def on_continue_alone(compare: LivePage, lab, name: str) -> None:
 
 
 # ----- the page ----------------------------------------------------------------------------------------
-def settings(base, lockstep) -> CompareConfig | None:
-    current = lockstep.config
+def settings(base, runner) -> CompareConfig | None:
+    current = runner.config
     state.setdefault(key("setting"), PRESETS_CHOICE if current.presets else current.setting)
     state.setdefault(key("values"), ", ".join(current.values))
     state.setdefault(key("presets"), list(current.presets) or list(presets_for("toy"))[:2])
@@ -173,15 +173,15 @@ def on_setting_change() -> None:
 
 
 def toolbar(compare: LivePage, desired: CompareConfig | None) -> None:
-    lockstep = compare.runner
-    playing, ask = lockstep.playing, compare.ask
-    changed = desired is not None and differs(desired, lockstep.config)
+    runner = compare.runner
+    playing, ask = runner.playing, compare.ask
+    changed = desired is not None and differs(desired, runner.config)
     columns = st.columns([1.5, 1.2, 1, 1, 2.3], vertical_alignment="bottom")
     columns[0].button(
         "Start these variants" if changed or desired is None else "Restart",
         key=key("start"),
         on_click=ask,
-        args=(lockstep.reset, desired),
+        args=(runner.reset, desired),
         kwargs=dict(failed="Could not start these variants (the current ones are kept): "),
         type="primary" if changed else "secondary",
         icon=":material/restart_alt:",
@@ -194,15 +194,15 @@ def toolbar(compare: LivePage, desired: CompareConfig | None) -> None:
     compare.play_pause(
         columns[1],
         primary=not changed,
-        disabled=bool(lockstep.diverged),
-        help="Every variant diverged: Restart." if lockstep.diverged else "Play and pause act on every variant.",
+        disabled=bool(runner.diverged),
+        help="Every variant diverged: Restart." if runner.diverged else "Play and pause act on every variant.",
     )
     columns[2].button(
-        "Step", key=key("step"), on_click=ask, args=(lockstep.step_iteration,), disabled=playing, width="stretch",
+        "Step", key=key("step"), on_click=ask, args=(runner.step_iteration,), disabled=playing, width="stretch",
         help="One iteration of every variant.",
     )  # fmt: skip
     columns[3].button(
-        "Score", key=key("score"), on_click=ask, args=(lockstep.evaluate,), disabled=playing, width="stretch",
+        "Score", key=key("score"), on_click=ask, args=(runner.evaluate,), disabled=playing, width="stretch",
         help="Compute every variant's metrics now (while playing they are computed every 500 iterations or more).",
     )  # fmt: skip
     if changed:
@@ -231,8 +231,8 @@ def describe(snapshot) -> str:
 
 def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> None:
     """Compare mode's body, under the lab's title and mode switch (`base`: the sidebar's config)."""
-    lockstep = compare.runner
-    if state.get(key("setting"), lockstep.config.setting) == PRESETS_CHOICE:
+    runner = compare.runner
+    if state.get(key("setting"), runner.config.setting) == PRESETS_CHOICE:
         st.caption(
             "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "
             "with the others."
@@ -242,7 +242,7 @@ def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> N
             "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
             "trains on the same batches and noise, so the differences come from that setting alone."
         )
-    desired = settings(base if base is not None else lockstep.config.base, lockstep)
+    desired = settings(base if base is not None else runner.config.base, runner)
     toolbar(compare, desired)
     lab.show_message()
     compare.show_message()

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gan_core.config import RunConfig, coerce_setting, without_unused_settings
+from gan_core.config import SETTING_LABELS, RunConfig, coerce_setting, without_unused_settings
 from gan_core.data.toy import resolved
 from gan_core.objectives import settings_needing_reset
 
@@ -90,36 +90,6 @@ def changed_settings(old: RunConfig, new: RunConfig) -> list[str]:
 def pending_reset(old: RunConfig, new: RunConfig) -> list[str]:
     """The changed settings a running trainer cannot take: they wait for Reset."""
     return settings_needing_reset(normalised(old), normalised(new))
-
-
-SETTING_LABELS = {
-    "name": "data set",
-    "n_modes": "number of modes",
-    "radius": "radius / spacing",
-    "std": "mode std",
-    "points": "your points",
-    "image_size": "image size",
-    "root": "data folder",
-    "noise_dim": "noise dimension",
-    "noise_prior": "noise prior",
-    "g_layers": "generator layers",
-    "g_width": "generator width",
-    "d_layers": "discriminator layers",
-    "d_width": "discriminator width",
-    "d_optimizer": "discriminator optimizer",
-    "g_optimizer": "generator optimizer",
-    "batch_size": "batch size",
-    "ema": "generator EMA",
-    "lr_decay": "learning-rate decay",
-    "lr_decay_iterations": "decay length",
-    "d_lr": "discriminator learning rate",
-    "g_lr": "generator learning rate",
-    "d_steps": "k",
-    "g_steps": "m",
-    "d_norm": "D normalisation",
-    "g_extra_layers": "G extra layers",
-    "d_extra_layers": "D extra layers",
-}
 
 
 def readable(setting: str) -> str:

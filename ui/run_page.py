@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from gan_core.config import LOSSES, OPTIMIZERS, ConfigError
+from gan_core.config import LOSSES, OPTIMIZERS, ConfigError, KindError
 from gan_core.device import pick_device
 from gan_core.live import LiveRunner
 from gan_core.presets import get_preset, presets_for
@@ -28,6 +28,7 @@ from .live_page import LivePage, loss_text
 # ?mode=compare&vary=loss=nsgan,minimax.
 NOT_SETTINGS = ("mode", "vary")
 CUSTOM = "custom"  # the Preset box's entry once a setting departs from the chosen preset
+LAB_PAGES = {"toy": "the 2D lab", "image": "the image lab"}  # where a run of each kind belongs
 
 
 class RunPage(LivePage):
@@ -53,6 +54,12 @@ class RunPage(LivePage):
             key = self.key(name)  # after a run that did not draw it (a run cut short by a quick click)
             self.state[key] = self.state[key] if key in self.state else value
 
+    def why(self, error: Exception) -> str:
+        """An error in words; a run of the other kind says which page it belongs in."""
+        if isinstance(error, KindError):
+            return f"{error}; open it in {LAB_PAGES['image' if self.kind == 'toy' else 'toy']}"
+        return str(error)
+
     def show_config(self, config) -> None:
         """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
         for key, value in config_widgets.widget_values(config, self.fields).items():
@@ -74,7 +81,10 @@ class RunPage(LivePage):
             )
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:  # LinkError is a ValueError
-            self.say("error", f"This link's settings could not be used ({error}); the page opened with its defaults.")
+            self.say(
+                "error",
+                f"This link's settings could not be used ({self.why(error)}); the page opened with its defaults.",
+            )
             return {}
         self.show_config(config)
         self.state[self.key("preset")] = preset or CUSTOM
@@ -119,7 +129,7 @@ class RunPage(LivePage):
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:
-            self.say("error", f"Could not start the preset: {error}")
+            self.say("error", f"Could not start the preset: {self.why(error)}")
             return
         self.show_config(config)
         self.state[self.key("base_preset")] = self.state[self.key("preset")]
@@ -139,7 +149,7 @@ class RunPage(LivePage):
         try:
             self.runner.load_checkpoint(uploaded.getvalue())
         except (CheckpointError, ConfigError) as error:
-            self.say("error", f"Could not load {uploaded.name}: {error}. The current run is kept.")
+            self.say("error", f"Could not load {uploaded.name}: {self.why(error)}. The current run is kept.")
             return
         self.show_config(self.runner.config)
         self.say("success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}.")

@@ -335,7 +335,10 @@ def wgan_section(page: LivePage) -> None:
         st.caption(
             "Weight clipping bounds every weight at ±0.1: the critic can only be a gently sloped function, its "
             "slopes pile up far below 1 and its estimate is W1 times an unknown factor. The penalty keeps the "
-            "slope near 1 between the two distributions, and its estimate follows the exact W1."
+            "slope near 1 between the two distributions, and its estimate follows the exact W1 (a little above it: "
+            "the critic's loss pulls the slope just past 1). It is one-sided here, only slopes steeper than 1 pay: "
+            "the paper's two-sided penalty also has a valley at slope −1, and held a critic that started with the "
+            "wrong sign there on some seeds."
         )
 
     page.live(draw, VIEW_EVERY)

@@ -5,7 +5,7 @@ final metrics, one row per variant.
     python -m gan_core compare --presets ring,grid --iterations 2000
 
 The variants share the real batches and noise draws wherever their settings allow
-(gan_core.training.batched); `--json` writes the table as JSON too.
+(gan_core.training.compare_trainer); `--json` writes the table as JSON too.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def add_compare_parser(commands) -> None:
 
 
 def comparison_configs(args) -> dict:
-    from ..training.variants import parse_vary, preset_configs, split_values, vary_configs
+    from ..training.compare import parse_vary, preset_configs, split_values, vary_configs
 
     if bool(args.vary) == bool(args.presets):
         raise CLIError("give either --vary SETTING=VALUES or --presets NAMES")
@@ -58,22 +58,22 @@ def comparison_configs(args) -> dict:
 def command_compare(args) -> int:
     from ..config import check_kind
     from ..evaluation import evaluate_run
-    from ..training.batched import BatchedTrainer
+    from ..training.compare_trainer import CompareTrainer
 
     check_output("--json", args.json_out, ".json")
     configs = comparison_configs(args)
     for name, config in configs.items():
         check_kind(config, "toy", f"the variant {name}")
     iterations = max(config.train.iterations for config in configs.values())
-    runs = BatchedTrainer(configs, engine=args.engine)
+    runs = CompareTrainer(configs, engine=args.engine)
     how = "stacked into one batched model" if runs.engine == "stacked" else f"one after another ({runs.why_sequential})"
     print(f"training {len(configs)} variants for {iterations} iterations on {runs.device}, {how}", file=sys.stderr)
     started = time.perf_counter()
 
-    def progress(batched) -> None:
+    def progress(runs) -> None:
         if not args.quiet:
-            rate = batched.iteration / max(time.perf_counter() - started, 1e-9)
-            print(f"\r{batched.iteration}/{iterations} iterations  {rate:,.0f} it/s", end="", file=sys.stderr)
+            rate = runs.iteration / max(time.perf_counter() - started, 1e-9)
+            print(f"\r{runs.iteration}/{iterations} iterations  {rate:,.0f} it/s", end="", file=sys.stderr)
 
     runs.train(iterations, callback=progress, callback_every=100)
     seconds = time.perf_counter() - started

@@ -2,15 +2,15 @@
 process's loop (worker.py), what it sends the page by run kind (publishers.py), and the
 timeline of kept snapshots (timeline.py)."""
 
-from .runner import ComparisonRunner, LiveRunner, LiveRunnerError, LockstepRunner, TheoryRunner
+from .runner import CompareRunner, GanVsVaeRunner, LiveRunner, LiveRunnerError, TheoryRunner
 from .timeline import TIMELINE_MILESTONES, Timeline
 
 __all__ = [
     "TIMELINE_MILESTONES",
-    "ComparisonRunner",
+    "GanVsVaeRunner",
     "LiveRunner",
     "LiveRunnerError",
-    "LockstepRunner",
+    "CompareRunner",
     "TheoryRunner",
     "Timeline",
 ]

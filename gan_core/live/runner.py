@@ -38,16 +38,17 @@ import threading
 import types
 import weakref
 
-from ..config import ConfigError, RunConfig, TrainConfig
+from ..config import ConfigError, KindError, RunConfig, TrainConfig
 from ..training.checkpoint import CheckpointError
-from ..training.comparison import ComparisonConfig
+from ..training.compare import CompareConfig
+from ..training.gan_vs_vae import GanVsVaeConfig
 from ..training.theory import TheoryConfig
-from ..training.variants import CompareConfig
 from .worker import serve
 
 REQUEST_TIMEOUT = 120.0  # seconds; a checkpoint load or the first snapshot on a busy machine
 ERRORS = {
     "ConfigError": ConfigError,
+    "KindError": KindError,
     "DataUnavailableError": ConfigError,
     "CheckpointError": CheckpointError,
     "ValueError": ValueError,
@@ -379,15 +380,15 @@ class LiveRunner:
                 self._config = type(self._config).from_json(status["config"])
 
 
-class ComparisonRunner(LiveRunner):
-    """A live GAN-vs-VAE comparison (gan_core.live.comparison): the same process and pipe as a
-    single run; `config` is a ComparisonConfig and the snapshots are ComparisonSnapshots."""
+class GanVsVaeRunner(LiveRunner):
+    """A live GAN-vs-VAE comparison (gan_core.live.gan_vs_vae): the same process and pipe as a
+    single run; `config` is a GanVsVaeConfig and the snapshots are GanVsVaeSnapshots."""
 
     def __init__(
-        self, config: ComparisonConfig, *, metrics_every: int | None = None, publish_every: float = 0.5, **options
+        self, config: GanVsVaeConfig, *, metrics_every: int | None = None, publish_every: float = 0.5, **options
     ):
         super().__init__(
-            config, kind=config.kind, session="comparison", metrics_every=metrics_every,
+            config, kind=config.kind, session="gan_vs_vae", metrics_every=metrics_every,
             publish_every=publish_every, **options,
         )  # fmt: skip
 
@@ -441,13 +442,13 @@ class TheoryRunner(LiveRunner):
         self._request("extend", int(iterations))
 
 
-class LockstepRunner(LiveRunner):
-    """The 2D lab's Compare mode (gan_core.live.lockstep): up to 8 variants trained in lockstep
+class CompareRunner(LiveRunner):
+    """The 2D lab's Compare mode (gan_core.live.compare): up to 8 variants trained in lockstep
     in one training process; `config` is a CompareConfig and the snapshots are
-    LockstepSnapshots."""
+    CompareSnapshots."""
 
     def __init__(self, config: CompareConfig, *, publish_every: float = 0.5, **options):
-        super().__init__(config, kind="toy", session="lockstep", publish_every=publish_every, **options)
+        super().__init__(config, kind="toy", session="compare", publish_every=publish_every, **options)
 
     def evaluate(self) -> None:
         """Score every variant now, not at the next due iteration."""
@@ -500,16 +501,16 @@ def provisional_snapshot(config, snapshot_options: dict, session: str = "single"
         from .theory import TheorySession
 
         return TheorySession(config).snapshot
-    if session == "lockstep":
-        from ..training.batched import BatchedTrainer
-        from ..views.lockstep import take_lockstep_snapshot
+    if session == "compare":
+        from ..training.compare_trainer import CompareTrainer
+        from ..views.compare import take_compare_snapshot
 
-        return take_lockstep_snapshot(BatchedTrainer(config.configs(), device="cpu"), {})
-    if session == "comparison":
-        from ..training.comparison import Comparison
-        from ..views.comparison import take_comparison_snapshot
+        return take_compare_snapshot(CompareTrainer(config.configs(), device="cpu"), {})
+    if session == "gan_vs_vae":
+        from ..training.gan_vs_vae import GanVsVae
+        from ..views.gan_vs_vae import take_gan_vs_vae_snapshot
 
-        return take_comparison_snapshot(Comparison(config, device="cpu"))
+        return take_gan_vs_vae_snapshot(GanVsVae(config, device="cpu"))
     from ..training import Trainer
 
     trainer = Trainer(config, device="cpu")

@@ -13,14 +13,14 @@ import torch
 from ..config import ConfigError, RunConfig, TrainConfig, check_kind
 from ..evaluation.image_run import rejection_demo
 from ..training import Trainer, checkpoint
-from ..training.comparison import ComparisonConfig
+from ..training.compare import CompareConfig
+from ..training.gan_vs_vae import GanVsVaeConfig
 from ..training.slow_motion import SlowMotion
 from ..training.theory import TheoryConfig
-from ..training.variants import CompareConfig
 from ..views.slow_motion import slow_motion_view
 from .commands import CommandTable
-from .comparison import ComparisonSession
-from .lockstep import LockstepSession
+from .compare import CompareSession
+from .gan_vs_vae import GanVsVaeSession
 from .publishers import publisher_for
 from .rate import RateMeter
 from .theory import TheorySession
@@ -235,26 +235,26 @@ def _single_session(config_json: str, **options) -> TrainingSession:
     return TrainingSession(Trainer(RunConfig.from_json(config_json)), **options)
 
 
-def _comparison_session(config_json: str, **options) -> ComparisonSession:
-    return ComparisonSession(ComparisonConfig.from_json(config_json), **options)
+def _gan_vs_vae_session(config_json: str, **options) -> GanVsVaeSession:
+    return GanVsVaeSession(GanVsVaeConfig.from_json(config_json), **options)
 
 
 def _theory_session(config_json: str, **options) -> TheorySession:
     return TheorySession(TheoryConfig.from_json(config_json), **options)
 
 
-def _lockstep_session(config_json: str, **options) -> LockstepSession:
-    return LockstepSession(CompareConfig.from_json(config_json), **options)
+def _compare_session(config_json: str, **options) -> CompareSession:
+    return CompareSession(CompareConfig.from_json(config_json), **options)
 
 
-# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.comparison), the
+# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.gan_vs_vae), the
 # theory page's side-by-side 1D runs (gan_core.live.theory) or the 2D lab's Compare mode
-# (gan_core.live.lockstep).
+# (gan_core.live.compare).
 SESSIONS = {
     "single": _single_session,
-    "comparison": _comparison_session,
+    "gan_vs_vae": _gan_vs_vae_session,
     "theory": _theory_session,
-    "lockstep": _lockstep_session,
+    "compare": _compare_session,
 }
 
 

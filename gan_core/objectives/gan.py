@@ -158,7 +158,8 @@ class GANObjective(Objective):
             def critic(x):
                 return self.discriminator(x, real_labels)
 
-            loss = loss + train.gp_weight * losses.gradient_penalty(critic, real, fake, self.sources.noise_rng)
+            penalty = losses.gradient_penalty(critic, real, fake, self.sources.noise_rng, one_sided=train.gp_one_sided)
+            loss = loss + train.gp_weight * penalty
         if train.r1_gamma > 0:
             penalty = losses.r1_penalty(lambda x: self.discriminator(x, real_labels), real)
             loss = loss + train.r1_gamma / 2 * penalty

@@ -2,7 +2,7 @@
 
 `r` is the discriminator's raw output on real samples, `f` on generated ones, D(x) = sigmoid(r)
 where the loss is probabilistic. Every function returns a scalar to minimise, or with `dim` the
-means over that dimension only: Compare's stacked engine (gan_core.training.batched) passes its
+means over that dimension only: Compare's stacked engine (gan_core.training.compare_trainer) passes its
 variants' logits as (V, B) and takes one loss per variant with dim=1.
 """
 
@@ -74,11 +74,22 @@ def generator_critic(f: torch.Tensor, dim: int | None = None) -> torch.Tensor:
     return -_mean(f, dim)
 
 
+def slope_penalty(slopes: torch.Tensor, one_sided: bool = False) -> torch.Tensor:
+    """WGAN-GP's term per sample, (|grad D| - 1)^2. One-sided, only slopes steeper than 1 pay:
+    max(0, |grad D| - 1)^2 (Gulrajani et al. 2017 mention it; Petzka et al. 2018 argue for it). The
+    two-sided term has a second valley at slope -1: a 1D critic that starts with the wrong sign
+    can be held there, the penalty's barrier at slope 0 higher than what the critic's loss gains
+    by crossing it."""
+    excess = slopes - 1
+    return (excess.clamp(min=0) if one_sided else excess) ** 2
+
+
 def gradient_penalty(
     critic: Callable[[torch.Tensor], torch.Tensor],
     real: torch.Tensor,
     fake: torch.Tensor,
     generator: torch.Generator | None = None,
+    one_sided: bool = False,
 ) -> torch.Tensor:
     """WGAN-GP (Gulrajani et al. 2017): E[(||grad_x D(x_hat)||_2 - 1)^2], x_hat drawn uniformly on
     lines between real and generated samples. The caller multiplies by lambda."""
@@ -86,7 +97,7 @@ def gradient_penalty(
     alpha = torch.rand(shape, generator=generator, device=real.device)
     mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
-    return ((grad.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
+    return slope_penalty(grad.flatten(1).norm(2, dim=1), one_sided).mean()
 
 
 def r1_penalty(discriminator_on: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor) -> torch.Tensor:

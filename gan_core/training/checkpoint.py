@@ -105,9 +105,9 @@ def read(source, kind: str | None = None, model_kinds: tuple[str, ...] | None = 
             config, state = RunConfig.from_json(raw["config"]), raw["state"]
     except (ConfigError, KeyError, TypeError, AttributeError) as error:
         raise CheckpointError(f"the checkpoint's config is invalid (version {version}): {error}") from None
+    if kind is not None:
+        check_kind(config, kind, "this checkpoint")  # a KindError: the page says where it belongs
     try:
-        if kind is not None:
-            check_kind(config, kind, "this checkpoint")
         if model_kinds is not None:
             check_model_kind(config, model_kinds, "this checkpoint")
     except ConfigError as error:

@@ -1,6 +1,6 @@
 """Several trainers side by side, each stepped one iteration per `step()`: GAN vs VAE's members
-(gan_core.training.comparison), a theory section's runs (gan_core.training.theory) and Compare's
-variants when they cannot be stacked into one batched model (gan_core.training.batched, whose
+(gan_core.training.gan_vs_vae), a theory section's runs (gan_core.training.theory) and Compare's
+variants when they cannot be stacked into one batched model (gan_core.training.compare_trainer, whose
 stacked engine is the faster implementation of the same interface). A member that diverges
 stops, marked, and the others go on; each member's own training time is kept."""
 

@@ -1,5 +1,5 @@
 """Several small MLPs of the same shape held as one tensor, and the optimisers that step all of
-them at once with per-variant settings (the batched trainer's parts, gan_core.training.batched).
+them at once with per-variant settings (the batched trainer's parts, gan_core.training.compare_trainer).
 
 Each network's parameters live in one flat leaf tensor of shape (V, P): row v is variant v's
 weights, laid out as `torch.nn.utils.parameters_to_vector` would lay out one network. A forward
@@ -7,7 +7,7 @@ pass reads views of it, so autograd gives the whole (V, P) gradient in one tenso
 optimiser step is a dozen element-wise operations for all variants and all layers together,
 instead of a dozen per layer per variant.
 
-Two ways to run the V networks (bench/batched_speed.py measures both):
+Two ways to run the V networks (bench/compare_speed.py measures both):
 - "bmm": the template's layers walked by hand, each Linear a batched matrix product
   (torch.baddbmm) over the variants;
 - "vmap": torch.func.vmap of torch.func.functional_call of the template over the rows.

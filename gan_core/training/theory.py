@@ -136,6 +136,7 @@ def section_variants(config: TheoryConfig) -> dict[str, RunConfig]:
                 beta1=0.0,
                 beta2=0.9,
                 gp_weight=10.0,
+                gp_one_sided=True,  # the two-sided penalty held some seeds' critics at slope -1
                 d_lr=1e-3,
                 g_lr=1e-4,
                 lr_decay=True,

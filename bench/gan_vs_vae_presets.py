@@ -2,7 +2,7 @@
 iterations, then the page's table (the same scores, at the same seeds) and its plain-words
 reading, printed as Markdown. What the page shows at the end of a comparison is what this prints.
 
-Usage: python bench/comparison_presets.py ["digits, widths 64 and 256" ...] [--iterations N]
+Usage: python bench/gan_vs_vae_presets.py ["digits, widths 64 and 256" ...] [--iterations N]
 (no names: every preset of the page)
 """
 
@@ -19,24 +19,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> None:
     import torch
 
-    from gan_core.evaluation.comparison import evaluate_comparison
-    from gan_core.plots.comparison import table_rows
-    from gan_core.training.comparison import COMPARISON_PRESETS, Comparison
+    from gan_core.evaluation.gan_vs_vae import evaluate_gan_vs_vae
+    from gan_core.plots.gan_vs_vae import table_rows
+    from gan_core.training.gan_vs_vae import GAN_VS_VAE_PRESETS, GanVsVae
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("presets", nargs="*", help=f"from: {', '.join(COMPARISON_PRESETS)}")
+    parser.add_argument("presets", nargs="*", help=f"from: {', '.join(GAN_VS_VAE_PRESETS)}")
     parser.add_argument("--iterations", type=int, help="instead of the preset's")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    for name in args.presets or list(COMPARISON_PRESETS):
-        description, config = COMPARISON_PRESETS[name]
+    for name in args.presets or list(GAN_VS_VAE_PRESETS):
+        description, config = GAN_VS_VAE_PRESETS[name]
         if args.iterations:
             config = config.replace(iterations=args.iterations)
         started = time.perf_counter()
-        comparison = Comparison(config, device="cpu")
+        comparison = GanVsVae(config, device="cpu")
         comparison.train(config.iterations)
-        result = evaluate_comparison(comparison)
+        result = evaluate_gan_vs_vae(comparison)
         print(f"\n### {name}: {config.iterations:,} iterations, {time.perf_counter() - started:.0f} s in all\n")
         print(description + "\n")
         rows = table_rows(result["table"], config.kind)

@@ -1,6 +1,6 @@
 """What the GAN-vs-VAE page draws at one iteration of a comparison, computed without gradients.
 
-A `ComparisonSnapshot` is immutable, detached and on the CPU, like the labs' snapshots. Every
+A `GanVsVaeSnapshot` is immutable, detached and on the CPU, like the labs' snapshots. Every
 member decodes the same fixed codes (the GAN's noise is the VAE's and AE's prior draw), so the
 three sample sets differ only by how each network was trained. The code-space views need 2-d
 codes: a bigger code is shown in its first two principal axes (fitted on the encoded data), and
@@ -52,7 +52,7 @@ class MemberView:
 
 
 @dataclass(frozen=True)
-class ComparisonSnapshot:
+class GanVsVaeSnapshot:
     iteration: int
     target_iterations: int
     kind: str  # "toy" or "image"
@@ -63,7 +63,7 @@ class ComparisonSnapshot:
     bounds: tuple[float, float] = (-1.0, 1.0)
     probe_inputs: np.ndarray | None = None  # images: the two held-out digits encoded as a and b
     ranking: dict = field(default_factory=dict)  # images: L2-to-nearest versus D's score (evaluation)
-    table: tuple = ()  # rows of the comparison table (evaluation.comparison), when metrics ran
+    table: tuple = ()  # rows of the comparison table (evaluation.gan_vs_vae), when metrics ran
     reading: tuple[str, ...] = ()  # plain-words sentences built from the table
     scored_at: int = 0  # the iteration the table, reading and ranking were computed at
 
@@ -202,7 +202,7 @@ def held_out_inputs(data) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return images[order], labels[order], probe
 
 
-def take_comparison_snapshot(comparison, metrics: dict | None = None) -> ComparisonSnapshot:
+def take_gan_vs_vae_snapshot(comparison, metrics: dict | None = None) -> GanVsVaeSnapshot:
     """The state of every member, from the same fixed inputs."""
     config = comparison.config
     first = next(iter(comparison.trainers.values()))
@@ -222,7 +222,7 @@ def take_comparison_snapshot(comparison, metrics: dict | None = None) -> Compari
         for name, trainer in comparison.trainers.items()
     )
     metrics = metrics or {}
-    return ComparisonSnapshot(
+    return GanVsVaeSnapshot(
         iteration=comparison.iteration,
         target_iterations=config.iterations,
         kind=config.kind,

@@ -264,7 +264,7 @@ def mean_rank(ranking: dict, key: str, descending: bool) -> dict[str, float]:
     return {name: float(ranks[models == name].mean()) for name in dict.fromkeys(ranking["models"])}
 
 
-def evaluate_comparison(comparison) -> dict:
+def evaluate_gan_vs_vae(comparison) -> dict:
     """The table (members, then the real ceiling for images), its reading and the ranking."""
     comparison.flush()
     rows = [score_member(name, t, comparison.seconds[name]) for name, t in comparison.trainers.items()]

@@ -13,7 +13,7 @@ CHART_POINTS = 500  # loss points per variant sent to the page: a 250 px chart s
 
 
 @dataclass(frozen=True)
-class LockstepSnapshot:
+class CompareSnapshot:
     iteration: int
     names: tuple[str, ...]
     views: dict[str, Snapshot]  # per variant: its small main view
@@ -24,13 +24,13 @@ class LockstepSnapshot:
     why_sequential: str | None = None
 
 
-def take_lockstep_snapshot(runs, metric_columns: dict[str, dict[str, list]]) -> LockstepSnapshot:
-    """Every variant's view and curves now (`runs` a BatchedTrainer)."""
+def take_compare_snapshot(runs, metric_columns: dict[str, dict[str, list]]) -> CompareSnapshot:
+    """Every variant's view and curves now (`runs` a CompareTrainer)."""
     views, loss_columns = {}, {}
     for name in runs.names:
         views[name] = take_snapshot(runs.trainer(name, with_history=False), **VIEW_OPTIONS)
         loss_columns[name] = thinned(runs.history(name).columns())
-    return LockstepSnapshot(
+    return CompareSnapshot(
         iteration=runs.iteration,
         names=tuple(runs.names),
         views=views,

@@ -1,6 +1,6 @@
 """Compare mode's figures: one small main view per variant and one chart per metric with a line
 per variant, the variants in the same colours everywhere. Pure functions from a
-LockstepSnapshot's parts to plotly figures."""
+CompareSnapshot's parts to plotly figures."""
 
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..config import SETTING_LABELS as CONFIG_LABELS
 from ..config import ConfigError, JsonConfig, RunConfig, check_kind, coerce_setting
 from ..presets import PRESETS, get_preset
-from .batched import MAX_VARIANTS
+from .compare_trainer import MAX_VARIANTS
 
 # What a person may vary, by the name they use -> the config fields it sets (section, field).
 VARIABLE_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -39,29 +40,17 @@ VARIABLE_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
     "d_layers": (("model", "d_layers"),),
     "noise_dim": (("model", "noise_dim"),),
 }
-SETTING_LABELS = {
-    "loss": "loss",
-    "k": "k (D updates per iteration)",
-    "m": "m (G updates per iteration)",
+# What the Vary box offers: the settings one variant can differ in, in words (a config field's from
+# the one table, gan_core.config.SETTING_LABELS; those that move two fields together here).
+TOGETHER = {
+    "k": "d_steps",
+    "m": "g_steps",
     "km": "k:m together",
     "lr": "both learning rates",
-    "d_lr": "D's learning rate",
-    "g_lr": "G's learning rate",
     "optimizer": "both optimisers",
-    "d_optimizer": "D's optimiser",
-    "g_optimizer": "G's optimiser",
-    "beta1": "Adam's beta1",
-    "gp_weight": "gradient penalty weight",
-    "r1_gamma": "R1 penalty gamma",
-    "clip": "WGAN clip",
-    "label_smoothing": "label smoothing",
-    "ema": "weight average (EMA)",
-    "seed": "seed",
-    "g_width": "G width",
-    "d_width": "D width",
-    "g_layers": "G layers",
-    "d_layers": "D layers",
-    "noise_dim": "noise dimension",
+}
+SETTING_LABELS = {
+    name: CONFIG_LABELS.get(TOGETHER.get(name, name), TOGETHER.get(name, name)) for name in VARIABLE_SETTINGS
 }
 # Values offered first on the page for a setting, e.g. the losses GAN Lab offers and WGAN-GP.
 SUGGESTED_VALUES = {

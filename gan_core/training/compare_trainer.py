@@ -13,7 +13,7 @@ same weights and the same seeded streams a single run of that config would. Then
   variants whose draws would be identical (same seed, same k and m, same draws per update):
   variants that differ only in a loss or a learning rate see the very same real batches and
   noise, and every variant sees exactly the batches its single run would. So a variant's numbers
-  are those of its single run (tests/test_batched.py), up to float rounding.
+  are those of its single run (tests/test_compare_trainer.py), up to float rounding.
 - Otherwise (different widths, layers, noise dimensions or data) the Trainers are stepped one
   after another in the same process, with the same interface: `engine` says which, and
   `why_sequential` why.
@@ -54,8 +54,8 @@ def why_not_stacked(configs: list[RunConfig]) -> str | None:
             return "only the 2D lab's MLP GANs stack"
         if model.batchnorm or model.pack != 1 or model.d_dropout:
             return "BatchNorm, packing and dropout mix a batch, so such networks do not stack"
-        if train.instance_noise > 0:
-            return "instance noise is not stacked"
+        if train.instance_noise > 0 or train.gp_one_sided:
+            return "instance noise and the one-sided gradient penalty are not stacked"
         if {train.d_optimizer, train.g_optimizer} - set(STACKED_OPTIMIZERS):
             return "an optimiser without a stacked version"
         for name in SHAPE_FIELDS:
@@ -82,7 +82,7 @@ def _column(values, device, dtype=None) -> torch.Tensor:
     return torch.tensor(list(values), dtype=dtype or torch.get_default_dtype(), device=device)  # (V,)
 
 
-class BatchedTrainer(SideBySide):
+class CompareTrainer(SideBySide):
     """See the module docstring. `step()` is one iteration of every variant still training; the
     sequential engine is SideBySide's, the stacked one a faster implementation of it."""
 
@@ -331,7 +331,7 @@ class BatchedTrainer(SideBySide):
             if mixing is not None:
                 mixed = (mixing * real + (1 - mixing) * fake).requires_grad_(True)
                 (grad,) = torch.autograd.grad(discriminators(mixed).sum(), mixed, create_graph=True)
-                penalty = ((grad.flatten(2).norm(2, dim=2) - 1) ** 2).mean(1)  # (V,)
+                penalty = losses.slope_penalty(grad.flatten(2).norm(2, dim=2)).mean(1)  # (V,)
                 loss = loss + torch.where(self.gp_weight > 0, self.gp_weight * penalty, 0.0)
             if self.any_r1:
                 real_in = real.detach().requires_grad_(True)

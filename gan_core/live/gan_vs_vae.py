@@ -1,8 +1,8 @@
 """The training process's side of a live GAN-vs-VAE comparison: the members of a
-gan_core.training.comparison.Comparison stepped in turn, one snapshot of all of them, and the
+gan_core.training.gan_vs_vae.GanVsVae stepped in turn, one snapshot of all of them, and the
 comparison table evaluated every `metrics_every` iterations. It answers the same pipe protocol
 as a single run's TrainingSession (gan_core.live.worker.serve drives either), so the page side is
-a LiveRunner started with session="comparison"."""
+a LiveRunner started with session="gan_vs_vae"."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import dataclasses
 import time
 
 from ..config import ConfigError
-from ..evaluation.comparison import evaluate_comparison
-from ..training.comparison import Comparison, ComparisonConfig
-from ..views.comparison import take_comparison_snapshot
+from ..evaluation.gan_vs_vae import evaluate_gan_vs_vae
+from ..training.gan_vs_vae import GanVsVae, GanVsVaeConfig
+from ..views.gan_vs_vae import take_gan_vs_vae_snapshot
 from .commands import CommandTable
 from .rate import RateMeter
 
@@ -21,17 +21,17 @@ from .rate import RateMeter
 METRICS_EVERY = {"toy": 500, "image": 1000}
 
 
-class ComparisonSession(CommandTable):
+class GanVsVaeSession(CommandTable):
     """Play / pause / step / reset for every member at once; pauses itself at the comparison's
     iteration count (every member has then trained the same number of iterations)."""
 
-    def __init__(self, config: ComparisonConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
+    def __init__(self, config: GanVsVaeConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
         self.fixed_metrics_every = metrics_every
         self.device = device
         self.playing = False
-        self.install(Comparison(config, device))
+        self.install(GanVsVae(config, device))
 
-    def install(self, comparison: Comparison) -> None:
+    def install(self, comparison: GanVsVae) -> None:
         """Take a fresh comparison (of either kind of data), paused, scored at iteration 0."""
         self.comparison = comparison
         self.metrics_every = self.fixed_metrics_every or METRICS_EVERY[comparison.config.kind]
@@ -58,13 +58,13 @@ class ComparisonSession(CommandTable):
     def publish(self, force_metrics: bool = False) -> None:
         comparison = self.comparison
         if force_metrics and self.latest.get("iteration") != comparison.iteration:
-            self.latest = evaluate_comparison(comparison)
+            self.latest = evaluate_gan_vs_vae(comparison)
             for row in self.latest["table"]:
                 trainer = comparison.trainers.get(row["model"])
                 if trainer is not None:  # not the real ceiling
                     numbers = {k: float(v) for k, v in row.items() if isinstance(v, (int, float)) and k != "width"}
                     trainer.metric_history.offer({"iteration": comparison.iteration, **numbers})
-        self.snapshot = take_comparison_snapshot(comparison, self.latest)
+        self.snapshot = take_gan_vs_vae_snapshot(comparison, self.latest)
 
     def after_iteration(self) -> None:
         if self.comparison.iteration % self.metrics_every == 0 or self.comparison.finished:
@@ -93,7 +93,7 @@ class ComparisonSession(CommandTable):
             "histories": lambda _: self.member_histories(),
             "evaluate": lambda _: self.evaluate(),
             "extend": lambda iterations: self.install_extended(int(iterations)),  # rates decay over the new length
-            "reset": lambda text: self.install(Comparison(ComparisonConfig.from_json(text), self.device)),
+            "reset": lambda text: self.install(GanVsVae(GanVsVaeConfig.from_json(text), self.device)),
         }
 
     def play(self) -> None:

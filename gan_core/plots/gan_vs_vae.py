@@ -1,4 +1,4 @@
-"""Figures of the GAN-vs-VAE page: pure functions from a ComparisonSnapshot (or history columns)
+"""Figures of the GAN-vs-VAE page: pure functions from a GanVsVaeSnapshot (or history columns)
 to plotly figures and table rows. Images are drawn as pictures with gan_core.plots.latent.tiles.
 
 Colours: real points green as in the labs, each model's samples in its own colour (the same in

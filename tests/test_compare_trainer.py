@@ -1,4 +1,4 @@
-"""The batched trainer behind Compare mode (gan_core.training.batched): the same numbers as the
+"""The batched trainer behind Compare mode (gan_core.training.compare_trainer): the same numbers as the
 single-run Trainer, per-variant k / m by masking, a diverging variant stopped while the others go
 on, the one-after-another fallback, "continue this one alone", the `--vary` parsing and the
 `compare` command end to end."""
@@ -9,11 +9,11 @@ import pytest
 import torch
 from conftest import run_cli
 
-from gan_core.config import ConfigError
+from gan_core.config import ConfigError, KindError
 from gan_core.presets import get_preset
 from gan_core.training import Trainer, checkpoint
-from gan_core.training.batched import BatchedTrainer
-from gan_core.training.variants import CompareConfig, parse_vary, preset_configs, vary_configs
+from gan_core.training.compare import CompareConfig, parse_vary, preset_configs, vary_configs
+from gan_core.training.compare_trainer import CompareTrainer
 
 SMALL = get_preset("ring").replace(
     model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32), train=dict(batch_size=64, device="cpu")
@@ -35,7 +35,7 @@ def largest_difference(a: torch.nn.Module, b: torch.nn.Module) -> float:
     return max((p - q).abs().max().item() for p, q in zip(a.parameters(), b.parameters()))
 
 
-def assert_same_as_single_runs(runs: BatchedTrainer, iterations: int, tolerance: float = 1e-9) -> None:
+def assert_same_as_single_runs(runs: CompareTrainer, iterations: int, tolerance: float = 1e-9) -> None:
     for name, config in runs.configs.items():
         single = Trainer(config)
         single.train(iterations)
@@ -65,7 +65,7 @@ def test_stacked_variants_give_the_single_runs_numbers(float64):
         "r1_smoothing": SMALL.replace(train=dict(r1_gamma=1.0, label_smoothing=0.1, ema=0.9)),
         "seed_3": SMALL.replace(train=dict(seed=3, g_lr=3e-3)),
     }
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     assert runs.engine == "stacked"
     runs.train(ITERATIONS)
     assert_same_as_single_runs(runs, ITERATIONS)
@@ -79,14 +79,14 @@ def test_in_float32_the_stacked_variants_stay_within_rounding_of_the_single_runs
         "lsgan": SMALL.replace(train=dict(loss="lsgan")),
         "k3": SMALL.replace(train=dict(d_steps=3)),
     }
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     runs.train(ITERATIONS)
     assert_same_as_single_runs(runs, ITERATIONS, tolerance=1e-5)
 
 
 def test_vmap_forward_gives_the_same_numbers(float64):
     variants = {"nsgan": SMALL, "wgan_gp": SMALL.replace(train=dict(loss="wgan_gp"))}
-    runs = BatchedTrainer(variants, forward="vmap")
+    runs = CompareTrainer(variants, forward="vmap")
     runs.train(ITERATIONS)
     assert_same_as_single_runs(runs, ITERATIONS)
 
@@ -99,7 +99,7 @@ def test_masked_k_and_m_match_single_runs_with_those_k_and_m(float64):
         "k0m1": SMALL.replace(train=dict(d_steps=0)),  # D never trains: G chases a fixed D
         "k5m2": SMALL.replace(train=dict(d_steps=5, g_steps=2)),
     }
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     assert runs.engine == "stacked"
     runs.train(ITERATIONS)
     assert_same_as_single_runs(runs, ITERATIONS)
@@ -109,7 +109,7 @@ def test_masked_k_and_m_match_single_runs_with_those_k_and_m(float64):
 
 
 def test_variants_that_differ_only_in_a_loss_see_the_same_batches():
-    runs = BatchedTrainer({"a": SMALL, "b": SMALL.replace(train=dict(loss="minimax"))})
+    runs = CompareTrainer({"a": SMALL, "b": SMALL.replace(train=dict(loss="minimax"))})
     assert list(runs.draw_groups.values()) == [[0, 1]]  # one stream serves both
 
 
@@ -120,7 +120,7 @@ def test_a_diverging_variant_is_stopped_and_the_others_go_on(float64):
         "explodes": SMALL.replace(train=blow_up),
         "also steady": SMALL.replace(train=dict(loss="hinge")),
     }
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     runs.train(ITERATIONS)
     assert list(runs.diverged) == ["explodes"]
     assert "training diverged at iteration" in runs.diverged["explodes"]
@@ -141,18 +141,18 @@ def test_a_diverging_variant_is_stopped_and_the_others_go_on(float64):
 
 def test_different_shapes_fall_back_to_one_after_another():
     variants = {"narrow": SMALL, "wide": SMALL.replace(model=dict(d_width=64))}
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     assert runs.engine == "sequential"
     assert runs.why_sequential == "the networks differ in d width"
     runs.train(ITERATIONS)
     assert_same_as_single_runs(runs, ITERATIONS, tolerance=0.0)
     with pytest.raises(ValueError, match="cannot be stacked"):
-        BatchedTrainer(variants, engine="stacked")
+        CompareTrainer(variants, engine="stacked")
 
 
 def test_continue_one_variant_alone_from_its_checkpoint(float64):
     variants = {"nsgan": SMALL, "k2": SMALL.replace(train=dict(d_steps=2, d_optimizer="momentum"))}
-    runs = BatchedTrainer(variants)
+    runs = CompareTrainer(variants)
     runs.train(ITERATIONS)
     alone = checkpoint.load_trainer(checkpoint.to_bytes(runs.trainer("k2")), kind="toy")
     alone.train(10)
@@ -183,7 +183,7 @@ def test_vary_specs_become_named_configs():
     ):
         with pytest.raises(ConfigError, match=message):
             vary_configs(SMALL, *parse_vary(bad))
-    with pytest.raises(ConfigError, match="open it in the image lab"):
+    with pytest.raises(KindError, match="the preset digits-mlp is an image run, not a 2D/1D run"):
         preset_configs(["ring", "digits-mlp"])
 
 

@@ -1,7 +1,7 @@
 """Compare mode's speed: 8 variants trained in lockstep by the batched trainer against the same 8
 trained one after another with the single-run Trainer, in the same process.
 
-    python bench/batched_speed.py [--iterations 300] [--repeats 3] [--device cpu]
+    python bench/compare_speed.py [--iterations 300] [--repeats 3] [--device cpu]
 
 Two models: GAN Lab's size (2 hidden layers of 32 units, batch 256; issue 15's target: at least
 3x the combined iterations per second) and the ring preset's (3 x 128). Each round times, in
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gan_core.device import describe_device, pick_device  # noqa: E402
 from gan_core.presets import get_preset  # noqa: E402
-from gan_core.training.batched import BatchedTrainer  # noqa: E402
+from gan_core.training.compare_trainer import CompareTrainer  # noqa: E402
 
 MODELS = {
     "GAN Lab size, 2 x 32": dict(g_layers=2, g_width=32, d_layers=2, d_width=32),
@@ -40,7 +40,7 @@ def variants(model: dict, device: str) -> dict:
     return {f"d_lr={lr:g}": base.replace(train=dict(d_lr=lr)) for lr in LEARNING_RATES}
 
 
-def rate(runs: BatchedTrainer, iterations: int) -> float:
+def rate(runs: CompareTrainer, iterations: int) -> float:
     """Combined iterations per second (variants x iterations / seconds), after a warm-up."""
     runs.train(5)
     if runs.device.type == "cuda":
@@ -70,7 +70,7 @@ def main() -> None:
         rates = {name: [] for name in engines}
         for _ in range(args.repeats):
             for name, options in engines.items():
-                rates[name].append(rate(BatchedTrainer(configs, **options), args.iterations))
+                rates[name].append(rate(CompareTrainer(configs, **options), args.iterations))
         baseline = statistics.median(rates["one after another (Trainer)"])
         print(f"\n{label}")
         for name in engines:

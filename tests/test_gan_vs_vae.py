@@ -12,31 +12,31 @@ import pytest
 import torch
 
 from gan_core.config import ConfigError
-from gan_core.evaluation.comparison import (
-    evaluate_comparison,
+from gan_core.evaluation.gan_vs_vae import (
+    evaluate_gan_vs_vae,
     mean_rank,
     nearest_l2,
     reading,
     shifted_and_dotted,
 )
-from gan_core.live import ComparisonRunner
-from gan_core.training.comparison import COMPARISON_PRESETS, Comparison, ComparisonConfig, member_configs
-from gan_core.views.comparison import project_codes, take_comparison_snapshot
+from gan_core.live import GanVsVaeRunner
+from gan_core.training.gan_vs_vae import GAN_VS_VAE_PRESETS, GanVsVae, GanVsVaeConfig, member_configs
+from gan_core.views.gan_vs_vae import project_codes, take_gan_vs_vae_snapshot
 
 
 @pytest.fixture(scope="module")
 def ring_comparison(seed):
-    comparison = Comparison(ComparisonConfig(widths=(64,), iterations=1500, seed=seed), device="cpu")
+    comparison = GanVsVae(GanVsVaeConfig(widths=(64,), iterations=1500, seed=seed), device="cpu")
     comparison.train(1500)
-    return comparison, evaluate_comparison(comparison)
+    return comparison, evaluate_gan_vs_vae(comparison)
 
 
 @pytest.fixture(scope="module")
 def digits_comparison(seed):
-    config = ComparisonConfig(data="digits", code_size=16, widths=(128,), iterations=1500, seed=seed)
-    comparison = Comparison(config, "cpu")
+    config = GanVsVaeConfig(data="digits", code_size=16, widths=(128,), iterations=1500, seed=seed)
+    comparison = GanVsVae(config, "cpu")
     comparison.train(1500)
-    return comparison, evaluate_comparison(comparison)
+    return comparison, evaluate_gan_vs_vae(comparison)
 
 
 def rows_of(result) -> dict:
@@ -45,29 +45,29 @@ def rows_of(result) -> dict:
 
 def test_bad_settings_are_refused_with_a_message():
     with pytest.raises(ConfigError, match="1 to 3 network widths"):
-        ComparisonConfig(widths=())
+        GanVsVaeConfig(widths=())
     with pytest.raises(ConfigError, match="each width once"):
-        ComparisonConfig(widths=(64, 64))
+        GanVsVaeConfig(widths=(64, 64))
     with pytest.raises(ConfigError, match="data must be one of"):
-        ComparisonConfig(data="mnist")
-    with pytest.raises(ConfigError, match="unknown comparison setting.*colour"):
-        ComparisonConfig.from_json(json.dumps({"colour": "red"}))
-    with pytest.raises(ConfigError, match="comparison config is not valid JSON"):
-        ComparisonConfig.from_json("{broken")
-    with pytest.raises(ConfigError, match="bad comparison setting"):
-        ComparisonConfig.from_json(json.dumps({"widths": 3}))
-    config = ComparisonConfig(data="digits", widths=(64, 32))
-    assert ComparisonConfig.from_json(config.to_json()) == config
+        GanVsVaeConfig(data="mnist")
+    with pytest.raises(ConfigError, match="unknown GAN vs VAE setting.*colour"):
+        GanVsVaeConfig.from_json(json.dumps({"colour": "red"}))
+    with pytest.raises(ConfigError, match="GAN vs VAE config is not valid JSON"):
+        GanVsVaeConfig.from_json("{broken")
+    with pytest.raises(ConfigError, match="bad GAN vs VAE setting"):
+        GanVsVaeConfig.from_json(json.dumps({"widths": 3}))
+    config = GanVsVaeConfig(data="digits", widths=(64, 32))
+    assert GanVsVaeConfig.from_json(config.to_json()) == config
 
 
 def test_every_member_has_the_same_network_run_length_and_starting_weights():
-    for _, config in COMPARISON_PRESETS.values():
+    for _, config in GAN_VS_VAE_PRESETS.values():
         members = member_configs(config)
         assert len(members) == 3 * len(config.widths)
         for run in members.values():
             assert run.train.iterations == config.iterations and run.train.ema == 0
             assert run.model.noise_dim == config.code_size and run.model.g_width in config.widths
-    comparison = Comparison(ComparisonConfig(data="digits", widths=(32,), iterations=10), device="cpu")
+    comparison = GanVsVae(GanVsVaeConfig(data="digits", widths=(32,), iterations=10), device="cpu")
     decoders = [t.objective.generator.state_dict() for t in comparison.trainers.values()]
     for decoder in decoders[1:]:
         assert all(torch.equal(decoder[name], decoders[0][name]) for name in decoder)
@@ -104,13 +104,13 @@ def test_on_digits_the_autoencoder_reconstructs_best_samples_worst_and_the_vae_b
 
 
 def test_the_snapshot_holds_every_view_the_page_draws(ring_comparison, digits_comparison):
-    ring = take_comparison_snapshot(ring_comparison[0], ring_comparison[1])
+    ring = take_gan_vs_vae_snapshot(ring_comparison[0], ring_comparison[1])
     assert ring.kind == "toy" and ring.scored_at == 1500 and len(ring.table) == 3
     vae, ae, gan = ring.member("VAE"), ring.member("AE"), ring.member("GAN")
     assert vae.codes.shape == (300, 2) and vae.code_axes == "code" and vae.ellipses.shape == (8, 4)
     assert ae.codes.shape == (300, 2) and ae.ellipses is None and gan.codes is None
     assert gan.samples.shape == (300, 2) and set(np.unique(ring.real_colour)) <= set(range(8))
-    digits = take_comparison_snapshot(digits_comparison[0], digits_comparison[1])
+    digits = take_gan_vs_vae_snapshot(digits_comparison[0], digits_comparison[1])
     vae, gan = digits.member("VAE"), digits.member("GAN")
     assert vae.code_grid.shape == (144, 1, 8, 8) and vae.reconstructions.shape == (10, 1, 8, 8)
     assert vae.code_axes == "first two principal axes of the 16-d code" and vae.codes.shape == (359, 2)
@@ -184,7 +184,7 @@ def test_pixel_l2_prefers_a_stray_dot_to_a_shifted_digit():
 
 
 def test_the_live_comparison_plays_stops_at_its_length_extends_and_keeps_going_after_a_bad_reset():
-    runner = ComparisonRunner(ComparisonConfig(widths=(16,), iterations=60), publish_every=0.1)
+    runner = GanVsVaeRunner(GanVsVaeConfig(widths=(16,), iterations=60), publish_every=0.1)
     try:
         assert runner.snapshot.iteration == 0 and runner.kind == "toy"
         runner.step_iteration()
@@ -204,7 +204,7 @@ def test_the_live_comparison_plays_stops_at_its_length_extends_and_keeps_going_a
         with pytest.raises(ConfigError):
             runner._request("reset", json.dumps({"widths": []}))
         assert runner.snapshot.iteration == 60 and runner.alive
-        runner.reset(ComparisonConfig(data="digits", widths=(16,), iterations=20))
+        runner.reset(GanVsVaeConfig(data="digits", widths=(16,), iterations=20))
         assert runner.kind == "image" and runner.snapshot.member("VAE").code_grid is not None
     finally:
         runner.stop()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config import ConfigError
-from gan_core.training.comparison import (
-    COMPARISON_ARCHITECTURES,
-    COMPARISON_DATASETS,
-    COMPARISON_PRESETS,
-    ComparisonConfig,
+from gan_core.training.gan_vs_vae import (
+    GAN_VS_VAE_ARCHITECTURES,
+    GAN_VS_VAE_DATASETS,
+    GAN_VS_VAE_PRESETS,
+    GanVsVaeConfig,
 )
 
 WIDTH_CHOICES = (16, 32, 64, 128, 256, 512)
@@ -17,7 +17,7 @@ CODE_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 FIELDS = ("data", "architecture", "code_size", "widths", "iterations", "seed", "beta")
 
 
-def widget_values(page, config: ComparisonConfig) -> dict:
+def widget_values(page, config: GanVsVaeConfig) -> dict:
     return {page.key(name): list(config.widths) if name == "widths" else getattr(config, name) for name in FIELDS}
 
 
@@ -27,11 +27,11 @@ def init_state(page, default_preset: str) -> None:
     page.state.setdefault(page.key("preset"), default_preset)
 
 
-def desired_config(page) -> ComparisonConfig | str:
+def desired_config(page) -> GanVsVaeConfig | str:
     """The config the widgets describe, or why they describe none."""
     state, key = page.state, page.key
     try:
-        return ComparisonConfig(
+        return GanVsVaeConfig(
             data=state[key("data")],
             architecture=state[key("architecture")],
             code_size=int(state[key("code_size")]),
@@ -44,13 +44,13 @@ def desired_config(page) -> ComparisonConfig | str:
         return str(error)
 
 
-def start(page, config: ComparisonConfig) -> None:
+def start(page, config: GanVsVaeConfig) -> None:
     if page.ask(page.runner.reset, config, failed="Could not start the comparison (the current one is kept): "):
         page.state.update(widget_values(page, page.runner.config))
 
 
 def on_preset(page) -> None:
-    start(page, COMPARISON_PRESETS[page.state[page.key("preset")]][1])
+    start(page, GAN_VS_VAE_PRESETS[page.state[page.key("preset")]][1])
 
 
 def on_reset(page) -> None:
@@ -65,19 +65,19 @@ def sidebar(page) -> None:
     state, key = page.state, page.key
     with st.sidebar:
         st.selectbox(
-            "Comparison",
-            list(COMPARISON_PRESETS),
+            "GanVsVae",
+            list(GAN_VS_VAE_PRESETS),
             key=key("preset"),
             on_change=on_preset,
             args=(page,),
             help="Known-good setups; choosing one starts a fresh comparison.",
         )
-        st.caption(COMPARISON_PRESETS[state[key("preset")]][0])
-        st.selectbox("Data", COMPARISON_DATASETS, key=key("data"))
+        st.caption(GAN_VS_VAE_PRESETS[state[key("preset")]][0])
+        st.selectbox("Data", GAN_VS_VAE_DATASETS, key=key("data"))
         if state[key("data")] == "digits":
             st.selectbox(
                 "Architecture",
-                COMPARISON_ARCHITECTURES,
+                GAN_VS_VAE_ARCHITECTURES,
                 key=key("architecture"),
                 format_func={"mlp": "MLP (fast)", "dcgan": "DCGAN (convolutions, slower)"}.get,
             )

@@ -1,12 +1,12 @@
 """A GAN, a VAE and a plain auto-encoder trained on the same data with the same generator /
 decoder network, for the same number of iterations, stepped in turn (GAN vs VAE, issue 12).
 
-`ComparisonConfig` is what a person chooses (data, architecture, code size, one to three network
+`GanVsVaeConfig` is what a person chooses (data, architecture, code size, one to three network
 widths, iterations, seed, the VAE's beta); `member_configs` turns it into one RunConfig per model
 and width. The networks and the run length are the same for every member; each kind keeps its
 own known-good training settings (the ring / digits presets: a GAN's two Adam optimisers, a VAE's
 single one), and no member keeps a weight average, so every sample comes from the network being
-trained. `Comparison` holds the members' trainers and steps each one iteration per iteration,
+trained. `GanVsVae` holds the members' trainers and steps each one iteration per iteration,
 timing each member's own share.
 """
 
@@ -31,14 +31,14 @@ from .trainer import Trainer
 
 COMPARED_KINDS = ("gan", "vae", "ae")
 KIND_LABELS = {"gan": "GAN", "vae": "VAE", "ae": "AE"}
-COMPARISON_DATASETS = tuple(name for name in TOY_DATASETS if name not in ("points", "mixture1d")) + ("digits",)
-COMPARISON_ARCHITECTURES = ("mlp", "dcgan")  # images; 2D data always uses the MLP
+GAN_VS_VAE_DATASETS = tuple(name for name in TOY_DATASETS if name not in ("points", "mixture1d")) + ("digits",)
+GAN_VS_VAE_ARCHITECTURES = ("mlp", "dcgan")  # images; 2D data always uses the MLP
 MAX_WIDTHS = 3
 
 
 @dataclass(frozen=True)
-class ComparisonConfig(JsonConfig):
-    NAME = "comparison"
+class GanVsVaeConfig(JsonConfig):
+    NAME = "GAN vs VAE"
     data: str = "ring"
     architecture: str = "mlp"  # images only: "mlp" (digits-mlp's networks) or "dcgan" (digits-dcgan's)
     code_size: int = 2  # the GAN's noise size = the VAE's / AE's code size
@@ -49,8 +49,8 @@ class ComparisonConfig(JsonConfig):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "widths", tuple(int(w) for w in self.widths))
-        _check_choice("data", self.data, COMPARISON_DATASETS)
-        _check_choice("architecture", self.architecture, COMPARISON_ARCHITECTURES)
+        _check_choice("data", self.data, GAN_VS_VAE_DATASETS)
+        _check_choice("architecture", self.architecture, GAN_VS_VAE_ARCHITECTURES)
         _check_range("code size", self.code_size, 1, 256)
         _check(1 <= len(self.widths) <= MAX_WIDTHS, f"choose 1 to {MAX_WIDTHS} network widths, got {len(self.widths)}")
         _check(len(set(self.widths)) == len(self.widths), f"each width once, got {list(self.widths)}")
@@ -65,45 +65,45 @@ class ComparisonConfig(JsonConfig):
         """ "image" or "toy", like a RunConfig's."""
         return "image" if self.data == "digits" else "toy"
 
-    def replace(self, **changes) -> ComparisonConfig:
+    def replace(self, **changes) -> GanVsVaeConfig:
         return dataclasses.replace(self, **changes)
 
 
 # ----- known-good comparisons (the page's presets): name -> (description, config) -----------------
-COMPARISON_PRESETS: dict[str, tuple[str, ComparisonConfig]] = {
+GAN_VS_VAE_PRESETS: dict[str, tuple[str, GanVsVaeConfig]] = {
     "ring": (
         "8 Gaussians on a ring, 2-d codes, width 128: the three distributions and both code spaces.",
-        ComparisonConfig(data="ring", code_size=2, widths=(128,), iterations=5_000),
+        GanVsVaeConfig(data="ring", code_size=2, widths=(128,), iterations=5_000),
     ),
     "digits, 2-d code": (
         "The 8x8 digits with a 2-d code (Kingma & Welling's manifold of digits), MLP width 256.",
-        ComparisonConfig(data="digits", code_size=2, widths=(256,), iterations=6_000),
+        GanVsVaeConfig(data="digits", code_size=2, widths=(256,), iterations=6_000),
     ),
     "digits, 16-d code": (
         "The 8x8 digits with a 16-d code: better samples; the code views use its first two principal axes.",
-        ComparisonConfig(data="digits", code_size=16, widths=(256,), iterations=6_000),
+        GanVsVaeConfig(data="digits", code_size=16, widths=(256,), iterations=6_000),
     ),
     "digits, widths 64 and 256": (
         "Network size: the digits comparison at widths 64 and 256 (does a VAE need a bigger network?).",
-        ComparisonConfig(data="digits", code_size=16, widths=(64, 256), iterations=6_000),
+        GanVsVaeConfig(data="digits", code_size=16, widths=(64, 256), iterations=6_000),
     ),
     "grid, widths 32 and 128": (
         "Network size on 25 Gaussians: widths 32 and 128.",
-        ComparisonConfig(data="grid", code_size=2, widths=(32, 128), iterations=8_000),
+        GanVsVaeConfig(data="grid", code_size=2, widths=(32, 128), iterations=8_000),
     ),
     "digits, DCGAN": (
         "The digits-dcgan networks at width 32 (slower: about 25 iterations a second on one CPU core).",
-        ComparisonConfig(data="digits", architecture="dcgan", code_size=16, widths=(32,), iterations=3_000),
+        GanVsVaeConfig(data="digits", architecture="dcgan", code_size=16, widths=(32,), iterations=3_000),
     ),
 }
 
 
-def member_name(kind: str, width: int, config: ComparisonConfig) -> str:
+def member_name(kind: str, width: int, config: GanVsVaeConfig) -> str:
     """ "GAN", or "GAN · 64" when the comparison runs at several widths."""
     return KIND_LABELS[kind] if len(config.widths) == 1 else f"{KIND_LABELS[kind]} · {width}"
 
 
-def _toy_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
+def _toy_member(kind: str, width: int, config: GanVsVaeConfig) -> RunConfig:
     """The ring presets' networks (3 hidden layers) at `width`: nsgan with two Adam optimisers for
     the GAN, a Gaussian decoder of std 0.1 and Adam 1e-3 for the VAE and the AE (ring-vae)."""
     model = ModelConfig(
@@ -117,7 +117,7 @@ def _toy_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
     return RunConfig(data=DataConfig(name=config.data), model=model, train=train)
 
 
-def _image_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
+def _image_member(kind: str, width: int, config: GanVsVaeConfig) -> RunConfig:
     """The digits-dcgan or digits-mlp networks at `width`; the DCGAN with its preset's optimisers,
     the MLP GAN with Adam 1e-3 on batches of 128, the VAE / AE with a Bernoulli decoder and Adam
     1e-3 on batches of 128 (digits-vae, digits-ae)."""
@@ -138,7 +138,7 @@ def _image_member(kind: str, width: int, config: ComparisonConfig) -> RunConfig:
     return RunConfig(data=DataConfig(name="digits", image_size=8), model=model, train=train)
 
 
-def member_configs(config: ComparisonConfig, device: str = "auto") -> dict[str, RunConfig]:
+def member_configs(config: GanVsVaeConfig, device: str = "auto") -> dict[str, RunConfig]:
     """One RunConfig per model and width, named for the page ("GAN", "VAE", "AE", or with the
     width). Every member runs `iterations` with a linear learning-rate decay over them, seeded alike."""
     build = _image_member if config.kind == "image" else _toy_member
@@ -153,11 +153,11 @@ def member_configs(config: ComparisonConfig, device: str = "auto") -> dict[str, 
     return members
 
 
-class Comparison(SideBySide):
+class GanVsVae(SideBySide):
     """The members' trainers, stepped in turn: after `step()` every member has done one more
     iteration (a diverged member stops, marked, and the others go on)."""
 
-    def __init__(self, config: ComparisonConfig, device: str = "auto"):
+    def __init__(self, config: GanVsVaeConfig, device: str = "auto"):
         super().__init__({name: Trainer(run) for name, run in member_configs(config, device).items()})
         self.config = config
 

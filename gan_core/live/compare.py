@@ -1,7 +1,7 @@
 """The training process's side of the 2D lab's Compare mode: up to 8 variants trained in lockstep
-(gan_core.training.batched), scored every few hundred iterations, published as one
-LockstepSnapshot. It answers the same pipe protocol as a lab's TrainingSession, so the page side
-is a LiveRunner started with session="lockstep" (LockstepRunner)."""
+(gan_core.training.compare_trainer), scored every few hundred iterations, published as one
+CompareSnapshot. It answers the same pipe protocol as a lab's TrainingSession, so the page side
+is a LiveRunner started with session="compare" (CompareRunner)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from ..config import check_kind
 from ..evaluation import evaluate_run
 from ..evaluation.toy_run import metric_row
 from ..training import checkpoint
-from ..training.batched import BatchedTrainer
+from ..training.compare import CompareConfig
+from ..training.compare_trainer import CompareTrainer
 from ..training.history import BoundedHistory
-from ..training.variants import CompareConfig
-from ..views.lockstep import take_lockstep_snapshot
+from ..views.compare import take_compare_snapshot
 from .commands import CommandTable
 from .rate import RateMeter
 
@@ -22,7 +22,7 @@ METRICS_EVERY = 500  # iterations between two scorings of every variant (~70-120
 SCORING_SHARE = 0.1  # ...and more when scoring would take more than this share of the time
 
 
-class LockstepSession(CommandTable):
+class CompareSession(CommandTable):
     def __init__(self, config: CompareConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
         self.metrics_every = metrics_every or METRICS_EVERY
         self.device = None if device == "auto" else device
@@ -33,7 +33,7 @@ class LockstepSession(CommandTable):
         configs = config.configs()
         for name, run in configs.items():
             check_kind(run, "toy", f"the variant {name}")
-        self.runs = BatchedTrainer(configs, device=self.device)
+        self.runs = CompareTrainer(configs, device=self.device)
         self.config = config
         self.playing = False
         self.rate = RateMeter(0)
@@ -71,7 +71,7 @@ class LockstepSession(CommandTable):
                 columns.setdefault(key, []).append(value)
 
     def publish(self) -> None:
-        self.snapshot = take_lockstep_snapshot(self.runs, self.metric_columns)
+        self.snapshot = take_compare_snapshot(self.runs, self.metric_columns)
 
     def flush(self) -> None:
         self.runs.flush()

@@ -1,5 +1,5 @@
-"""The views of the GAN-vs-VAE page, one function per view, each drawing one ComparisonSnapshot
-(pictures from gan_core.plots.latent.tiles, figures from gan_core.plots.comparison). Each view
+"""The views of the GAN-vs-VAE page, one function per view, each drawing one GanVsVaeSnapshot
+(pictures from gan_core.plots.latent.tiles, figures from gan_core.plots.gan_vs_vae). Each view
 says in a caption what to look for; the numbers in it come from the same snapshot as the picture."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gan_core.evaluation.comparison import mean_rank
-from gan_core.plots import comparison as plots
+from gan_core.evaluation.gan_vs_vae import mean_rank
+from gan_core.plots import gan_vs_vae as plots
 from gan_core.plots.latent import png_bytes, tiles
 
 from .latent_state import image_html
