@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import CHROMIUM, OUTPUT, poll, settled_screenshot
+from tests.app_server import CHROMIUM, OUTPUT, poll, settled_screenshot, wait_for_idle
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser"),
@@ -16,7 +16,7 @@ pytestmark = [
 ]
 VARIANTS = 4
 METRIC_CHARTS = 6
-PLAY_TO = 520  # past the second scoring (every 500 iterations)
+PLAY_TO = 40  # a few redraws; then Score puts a second point on every metric chart
 
 
 def iteration(page) -> int:
@@ -52,6 +52,8 @@ def test_compare_plays_four_variants_and_every_view_and_chart_moves(app_url, new
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=60_000)
     assert iteration(page) >= PLAY_TO
+    page.get_by_role("button", name="Score").click()  # every variant scored now, not at iteration 500
+    wait_for_idle(page)
     after = charts(page)
     for index in range(VARIANTS):
         assert after[index] != before[index], f"variant {index + 1}'s view did not change"
