@@ -62,6 +62,7 @@ def test_a_finished_comparison_disables_play_and_offers_extend(page):
     at.multiselect(key="vae_widths").set_value([16]).run()
     at.button(key="vae_reset").click().run()
     at.button(key="vae_play").click().run()
+
     def stopped_at_its_length(at) -> bool:  # the last iterations' scoring done, the run paused itself
         return metric(at, "Iteration") == "100 / 100" and any(button.key == "vae_play" for button in at.button)
 
