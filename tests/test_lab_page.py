@@ -2,6 +2,8 @@
 takes live changes, reports a bad CSV upload while keeping the previous points, and asks for a
 reset for non-live settings."""
 
+import re
+
 import pytest
 from conftest import metric, open_lab, rerun_until, said
 
@@ -185,18 +187,41 @@ def test_the_preset_box_says_custom_once_a_setting_departs(lab):
     assert not waits_for_reset(lab)  # the grid trains
 
 
-def test_a_killed_training_process_is_said_and_a_fresh_run_starts(lab):
-    """As the out-of-memory killer would: the page says its run is gone instead of quietly
-    showing iteration 0."""
+def kill_training_processes() -> None:
+    """As the out-of-memory killer would (every live page's process in this test process)."""
     import multiprocessing
 
-    lab.button(key="lab_step_iteration").click().run()
     for process in multiprocessing.active_children():
         if process.name == "gan-live-trainer":
             process.kill()
             process.join(10)
+
+
+def test_a_killed_training_process_is_said_and_a_fresh_run_starts(lab):
+    """Killed before any autosave: the page says the run is gone instead of quietly showing
+    iteration 0."""
+    lab.button(key="lab_step_iteration").click().run()
+    kill_training_processes()
     lab.run()
-    assert any("training process stopped unexpectedly" in w.value for w in lab.warning)
+    assert any("stopped unexpectedly" in w.value and "run is lost" in w.value for w in lab.warning)
     assert metric(lab, "Iteration") == "0" and not lab.exception
     lab.button(key="lab_step_iteration").click().run()
     assert metric(lab, "Iteration") == "1"  # the fresh run trains
+
+
+def test_a_killed_training_process_offers_its_autosave_and_goes_on_from_it(lab):
+    lab.number_input(key="lab_g_lr").set_value(5e-4).run()  # a live setting: the autosave must keep it
+    lab.button(key="lab_play").click().run()
+    assert rerun_until(lab, lambda at: "Autosaved at iteration" in said(at), seconds=90)
+    lab.button(key="lab_pause").click().run()
+    saved_at = int(re.search(r"Autosaved at iteration ([\d,]+)", said(lab)).group(1).replace(",", ""))
+    kill_training_processes()
+    lab.run()
+    assert any(f"autosaved at iteration {saved_at:,}" in w.value for w in lab.warning), said(lab, "warning")
+    assert metric(lab, "Iteration") == "0"
+    lab.button(key="lab_restore").click().run()
+    assert metric(lab, "Iteration") == f"{saved_at:,}" and not lab.exception
+    assert any(f"autosave at iteration {saved_at:,}" in s.value for s in lab.success)
+    assert lab.number_input(key="lab_g_lr").value == 5e-4 and not waits_for_reset(lab)
+    lab.button(key="lab_step_iteration").click().run()
+    assert metric(lab, "Iteration") == f"{saved_at + 1:,}"  # it trains on from there

@@ -252,14 +252,16 @@ def test_snapshot_has_what_a_live_view_draws():
 @pytest.mark.statistical
 def test_ring_preset_learns_the_modes(seed):
     """Seeded, shortened ring preset: from a collapsed start to most of the ring."""
-    config = get_preset("ring").replace(train=dict(iterations=6000, seed=seed))
+    config = get_preset("ring").replace(train=dict(iterations=4000, seed=seed))
     trainer = Trainer(config, device="cpu")
     start = evaluate_toy_run(trainer)
-    trainer.train(6000)
+    trainer.train(4000)
     end = evaluate_toy_run(trainer)
     assert start["modes_covered"] <= 1  # an untrained generator puts everything in one place
-    assert end["modes_covered"] >= 6  # seen: 7 of 8 after 6,000 iterations (8 after 20,000)
-    assert end["high_quality"] >= 0.7  # seen: 0.91
+    # Seeds 0-4 at 1 and 2 threads, 4,000 iterations (the rates decaying to 0 over them): 8 of 8
+    # modes, high quality 0.90-0.93 (a 6,000-iteration run: 7-8 modes, 0.92-0.96).
+    assert end["modes_covered"] >= 6
+    assert end["high_quality"] >= 0.7
 
 
 def test_instance_noise_fades_over_its_own_length_and_reaches_d_only():

@@ -67,12 +67,18 @@ class LivePage:
         self.state = st.session_state
         runner = _session_runner(prefix, build)
         if not runner.alive:  # killed from outside (the out-of-memory killer, a crash)
+            saved = runner.autosave
             _session_runner.clear(prefix, build)
             runner = _session_runner(prefix, build)
+            self.state[self.key("autosave")] = saved
             self.say(
                 "warning",
-                "This page's training process stopped unexpectedly (the machine may have run out of memory), "
-                "and its run is lost: a fresh one started at iteration 0.",
+                "This page's training process stopped unexpectedly (the machine may have run out of memory). "
+                + (
+                    f"Its run was autosaved at iteration {saved[0]:,}: go on from there, or start afresh."
+                    if saved
+                    else "Its run is lost: a fresh one started at iteration 0."
+                ),
             )
         self.runner = runner
 
@@ -97,9 +103,30 @@ class LivePage:
         self.state[self.key("message")] = (kind, text)
 
     def show_message(self) -> None:
+        """What a callback said, once; and after a crash, the offer to go on from the autosave."""
         message = self.state.pop(self.key("message"), None)
         if message:
             SHOW.get(message[0], st.success)(message[1])
+        saved = self.state.get(self.key("autosave"))
+        if saved:
+            left, right, _ = st.columns([1.4, 1, 2])
+            left.button(
+                f"Go on from iteration {saved[0]:,}", key=self.key("restore"), on_click=self.on_restore, type="primary",
+                icon=":material/restore:", width="stretch",
+            )  # fmt: skip
+            right.button(
+                "Start afresh", key=self.key("forget_autosave"), on_click=self.state.pop, args=(self.key("autosave"),),
+                width="stretch",
+            )  # fmt: skip
+
+    def on_restore(self) -> None:
+        iteration, data = self.state.pop(self.key("autosave"))
+        if self.ask(self.runner.load_checkpoint, data, failed="Could not go on from the autosave: "):
+            self.restored()
+            self.say("success", f"Going on from the autosave at iteration {iteration:,}. Press Play.")
+
+    def restored(self) -> None:
+        """After a checkpoint replaced the run: a page whose widgets show the run's settings sets them."""
 
     def ask(self, action, *args, done: str = "", failed: str = "") -> bool:
         """A request to the training process; its error is said as a sentence, never a traceback."""

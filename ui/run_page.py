@@ -60,6 +60,9 @@ class RunPage(LivePage):
             return f"{error}; open it in {LAB_PAGES['image' if self.kind == 'toy' else 'toy']}"
         return str(error)
 
+    def restored(self) -> None:
+        self.show_config(self.runner.config)
+
     def show_config(self, config) -> None:
         """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
         for key, value in config_widgets.widget_values(config, self.fields).items():
@@ -348,6 +351,11 @@ class RunPage(LivePage):
         st.file_uploader(
             "Load a checkpoint", type=["pt"], key=self.key("checkpoint_upload"), on_change=self.on_checkpoint_upload
         )
+        if self.runner.autosave:
+            st.caption(
+                f"Autosaved at iteration {self.runner.autosave[0]:,}, every few seconds of training: if the training "
+                "process dies, the page offers to go on from there."
+            )
 
     def number(self, label: str, name: str, **kwargs):
         return st.number_input(label, key=self.key(name), **kwargs)

@@ -125,6 +125,9 @@ class LiveRunner:
         self._snapshot = None
         self._status: dict = {}
         self._closed = False
+        # (iteration, checkpoint bytes): the run as the training process last autosaved it (every
+        # few seconds of training; single runs only), kept here in case that process dies.
+        self.autosave: tuple[int, bytes] | None = None
         self._receiver = threading.Thread(target=self._receive, name="gan-live-receiver", daemon=True)
         self._receiver.start()
         self._finalizer = weakref.finalize(self, _shut_down, self._process, self._connection)
@@ -258,6 +261,7 @@ class LiveRunner:
     def reset(self, config: RunConfig | None = None) -> None:
         """A fresh trainer (with `config`, or the current one), paused at iteration 0."""
         self._request("reset", (config or self._config).to_json())
+        self.autosave = None  # the run it saved is gone on purpose
 
     def load_checkpoint(self, source) -> None:
         """Replace the run by a saved one (bytes or a path). A bad file raises CheckpointError
@@ -266,6 +270,7 @@ class LiveRunner:
             with open(source, "rb") as file:
                 source = file.read()
         self._request("load_checkpoint", bytes(source))
+        self.autosave = None
 
     def checkpoint_bytes(self) -> bytes:
         return self._request("checkpoint")
@@ -350,6 +355,8 @@ class LiveRunner:
                 _, snapshot, status = message
                 self._publish(snapshot, status)
                 self._first.set()
+            elif message[0] == "autosave":
+                self.autosave = (message[1], message[2])
             else:
                 _, request_id, ok, result, snapshot, status = message
                 if snapshot is not None:

@@ -27,6 +27,8 @@ from .theory import TheorySession
 from .timeline import Timeline
 
 CHUNK_SECONDS = 0.02  # iterations run between two looks at the pipe
+AUTOSAVE_SECONDS = 3.0  # of training between two autosaves sent to the page's process
+AUTOSAVE_MAX_BYTES = 64 * 2**20  # a run bigger than this is not autosaved (the page's memory)
 TRAINING_NICENESS = 10
 # Commands that leave a slow-motion walk half done; every other command finishes its iteration first.
 KEEP_SLOW_MOTION = {"pause", "history", "metric_history", "timeline_iterations", "timeline_snapshot"}
@@ -70,6 +72,12 @@ class TrainingSession(CommandTable):
 
     def flush(self) -> None:
         self.trainer.flush()
+
+    def autosave(self) -> tuple[int, bytes] | None:
+        """The run as a checkpoint, kept by the page's process: if this process dies (the
+        out-of-memory killer), the page offers to go on from it."""
+        data = checkpoint.to_bytes(self.trainer)
+        return (self.trainer.iteration, data) if len(data) <= AUTOSAVE_MAX_BYTES else None
 
     def status(self) -> dict:
         trainer = self.trainer
@@ -275,6 +283,7 @@ def serve(connection, config_json: str, options: dict) -> None:
         return
     connection.send(("snapshot", session.snapshot, session.status()))
     last_publish = time.perf_counter()
+    trained_since_autosave = 0.0  # seconds of training
     while True:
         if connection.poll(0 if session.playing else 0.5):
             try:
@@ -300,7 +309,14 @@ def serve(connection, config_json: str, options: dict) -> None:
             last_publish = time.perf_counter()
             continue
         if session.playing:
+            started = time.perf_counter()
             session.train_for(CHUNK_SECONDS)
+            trained_since_autosave += time.perf_counter() - started
+            if trained_since_autosave >= AUTOSAVE_SECONDS and hasattr(session, "autosave"):
+                saved = session.autosave()
+                if saved is not None:
+                    connection.send(("autosave", *saved))
+                trained_since_autosave = 0.0
             now = time.perf_counter()
             if now - last_publish >= publish_every or not session.playing:
                 session.measure_rate()

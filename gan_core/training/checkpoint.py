@@ -23,7 +23,15 @@ from pathlib import Path
 
 import torch
 
-from ..config import ConfigError, ModelConfig, RunConfig, check_kind, check_model_kind, without_unused_settings
+from ..config import (
+    ConfigError,
+    KindError,
+    ModelConfig,
+    RunConfig,
+    check_kind,
+    check_model_kind,
+    without_unused_settings,
+)
 
 FORMAT = "gan-explorer-run"
 VERSION = 2
@@ -105,11 +113,13 @@ def read(source, kind: str | None = None, model_kinds: tuple[str, ...] | None = 
             config, state = RunConfig.from_json(raw["config"]), raw["state"]
     except (ConfigError, KeyError, TypeError, AttributeError) as error:
         raise CheckpointError(f"the checkpoint's config is invalid (version {version}): {error}") from None
-    if kind is not None:
-        check_kind(config, kind, "this checkpoint")  # a KindError: the page says where it belongs
     try:
+        if kind is not None:
+            check_kind(config, kind, "this checkpoint")
         if model_kinds is not None:
             check_model_kind(config, model_kinds, "this checkpoint")
+    except KindError:
+        raise  # a run of the other kind: the page says where it belongs
     except ConfigError as error:
         raise CheckpointError(str(error)) from None
     return config, state
