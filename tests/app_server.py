@@ -142,11 +142,12 @@ SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')
 SLOW = 240.0  # seconds: generous deadlines, so that a busy machine is slow, not failing
 
 
-# Counts the script's runs from now on (a MutationObserver sees a run however short it is).
+# Counts the changes of the script's state from now on: a run however short changes it twice. (The
+# observer's callback comes after the change, so it must not read the state then: a short run is
+# already over and would be missed, as it was once on a busy machine.)
 WATCH_RUNS = """() => { const app = document.querySelector('[data-testid="stApp"]');
   window.__runsSeen = 0; if (window.__runsObserver) window.__runsObserver.disconnect();
-  window.__runsObserver = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runsSeen += 1; });
+  window.__runsObserver = new MutationObserver((changes) => { window.__runsSeen += changes.length; });
   window.__runsObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
 
 

@@ -21,7 +21,7 @@ from gan_core.views.discriminator_loop import take_loop_snapshot
 SMALL = DiscriminatorLoopConfig(d_updates_per_round=20, n_ascent=32, ascent_steps=10, d_width=32, rounds=2)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def ring_loop(seed):
     """The default loop on the ring (8 rounds of 300 D updates; about 5 s)."""
     loop = DiscriminatorLoop(DiscriminatorLoopConfig(rounds=8, seed=seed))

@@ -24,14 +24,14 @@ from gan_core.training.gan_vs_vae import GAN_VS_VAE_PRESETS, GanVsVae, GanVsVaeC
 from gan_core.views.gan_vs_vae import project_codes, take_gan_vs_vae_snapshot
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def ring_comparison(seed):
     comparison = GanVsVae(GanVsVaeConfig(widths=(64,), iterations=1500, seed=seed), device="cpu")
     comparison.train(1500)
     return comparison, evaluate_gan_vs_vae(comparison)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def digits_comparison(seed):
     config = GanVsVaeConfig(data="digits", code_size=16, widths=(128,), iterations=1500, seed=seed)
     comparison = GanVsVae(config, "cpu")

@@ -11,7 +11,7 @@ from PIL import Image
 from gan_core.cli import main
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("runs")
     paths = {}

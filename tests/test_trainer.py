@@ -249,7 +249,7 @@ def test_snapshot_has_what_a_live_view_draws():
     assert (after > before).float().mean() > 0.9
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def ring_4000(seed):
     """The ring preset as shipped (its rates decaying over 20,000 iterations), trained 4,000
     iterations: shared by the tests that look at a ring run part way."""

@@ -57,7 +57,7 @@ def test_gradients_reach_the_encoder_through_the_code(kind):
     assert {id(p) for p in objective.encoder.parameters()} <= trained  # one optimiser, both networks
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: a worker may run other modules between its tests
 def ring_vae(seed):
     trainer = Trainer(get_preset("ring-vae").replace(train=dict(iterations=3000, device="cpu", seed=seed)))
     trainer.train(3000)
