@@ -42,11 +42,7 @@ runner, state, key = page.runner, page.state, page.key
 settings.init_state(page, DEFAULT_PRESET)
 state.setdefault(key("view"), "samples")
 
-page.header(
-    "GAN vs VAE vs auto-encoder",
-    "One network trained three ways: the GAN's generator, the VAE's and the auto-encoder's decoder share the "
-    "architecture, the starting weights, the data and the iterations (the encoders are the discriminator's body).",
-)
+page.header("GAN vs VAE vs auto-encoder", widths=(3, 1))
 settings.sidebar(page)
 page.show_message()
 
@@ -64,7 +60,6 @@ st.segmented_control(
 
 
 def draw(snapshot) -> None:
-    views.counters(page, snapshot)
     view = state[key("view")]
     view_key = key(f"{kind}_{view}")
     if view == "scores":
@@ -73,6 +68,11 @@ def draw(snapshot) -> None:
         views.curves(snapshot, runner.histories(), view_key)
     else:
         VIEW_FUNCTIONS[(kind, view)](snapshot, view_key)
+    views.counters(page, snapshot)  # under the picture: on a projector the picture comes first
 
 
 page.live(draw, VIEW_EVERY)
+st.caption(
+    "One network trained three ways: the GAN's generator, the VAE's and the auto-encoder's decoder share the "
+    "architecture, the starting weights, the data and the iterations (the encoders are the discriminator's body)."
+)

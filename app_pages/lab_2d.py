@@ -42,8 +42,10 @@ if linked_layers is not None:
         state[key("layers")] = [name for name in linked_layers.split(",") if name]
 
 desired = sidebar(page, compare)
-page.header("2D lab")
-if compare_mode.mode_switch(page, compare) == "compare":
+beside_title = page.header("2D lab")
+with beside_title:
+    mode = compare_mode.mode_switch(page, compare)
+if mode == "compare":
     compare_mode.compare_page(page, compare, desired, views.LAYERS)
     st.stop()
 toolbar_end = page.toolbar(
@@ -64,11 +66,12 @@ if state[key("name")] == "points" and state[key("points_source")] == "Draw":
 if slow:  # the walk through one iteration takes the main view's place
     slow_motion.slow_motion_view(page)
 else:
-    view, side = st.columns([3, 2], gap="medium")
+    view, side = st.columns([3, 2], gap="medium")  # the picture first: counters and charts beside it
     with view:
-        views.layer_pills(key)
         views.main_view(page)
+        views.layer_pills(key)
     with side:
+        views.counters(page)
         views.side_charts(page)
 
 charts_tab, timeline_tab, files_tab = st.tabs(["Metrics", "Timeline", "Save & load"])

@@ -25,15 +25,13 @@ key = theory_sections.key
 
 # One training process per session for the section on screen.
 page = LivePage("theory_", LivePage.build(TheoryRunner, TheoryConfig(section="picture")))
-page.header(
-    "Theory", "The lecture notes' arguments, each as something that trains live: the formula beside the picture."
-)
+beside_title = page.header("Theory", widths=(1.4, 4))
 linked = st.query_params.get("section")
 if key("section") not in state:
     state[key("section")] = linked if linked in SECTIONS else "picture"
     if linked and linked not in SECTIONS:
         st.warning(f"There is no section {linked[:80]!r}; the sections are {', '.join(SECTIONS)}.")
-st.segmented_control(
+beside_title.segmented_control(
     "Section", list(SECTIONS), format_func=SECTIONS.get, key=key("section"), label_visibility="collapsed"
 )
 section = state[key("section")] or "picture"
@@ -83,3 +81,4 @@ if runner.config.section != section:
 if section == "losses":
     loss_curves()
 theory_sections.SECTION_VIEWS[section](page)
+st.caption("The lecture notes' arguments, each as something that trains live: the formula beside the picture.")

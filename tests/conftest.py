@@ -34,10 +34,9 @@ def pytest_collection_modifyitems(config, items):
     no longer reads (a node's id is `item._id`), so `--dist loadgroup` spread the groups over both
     workers: each set up its own app server, Chromium and trained fixtures. Until xdist follows
     pytest's change, the suffix is put where pytest reads it."""
-    for item in items:
-        shared = sorted(set(SHARED_FIXTURES) & set(getattr(item, "fixturenames", ())))
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{shared[0]}"))
+    for item in items:  # one group per module: a test may use two of its fixtures
+        if set(SHARED_FIXTURES) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.trained"))
     result = yield  # xdist's hook writes the groups into `_nodeid`
     if getattr(config.option, "loadgroup", False):
         from _pytest.nodeid import coerce_node_id

@@ -232,16 +232,6 @@ def describe(snapshot) -> str:
 def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> None:
     """Compare mode's body, under the lab's title and mode switch (`base`: the sidebar's config)."""
     runner = compare.runner
-    if state.get(key("setting"), runner.config.setting) == PRESETS_CHOICE:
-        st.caption(
-            "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "
-            "with the others."
-        )
-    else:
-        st.caption(
-            "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
-            "trains on the same batches and noise, so the differences come from that setting alone."
-        )
     desired = settings(base if base is not None else runner.config.base, runner)
     toolbar(compare, desired)
     lab.show_message()
@@ -257,16 +247,26 @@ def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> N
         if not hasattr(snapshot, "views"):  # the provisional snapshot of an older runner
             st.info("Starting the variants…")
             return
-        top = st.columns([1, 1, 4], vertical_alignment="center")
-        top[0].metric("Iteration", f"{snapshot.iteration:,}")
-        top[1].metric("Speed", compare.speed())
-        top[2].caption(describe(snapshot))
         for name, text in snapshot.diverged.items():
             st.warning(f"**{name}** stopped (the others go on): {text}", icon=":material/warning:")
-        grid(snapshot, layers)
+        grid(snapshot, layers)  # the pictures first; the counters under them
+        below = st.columns([1, 1, 4], vertical_alignment="center")
+        below[0].metric("Iteration", f"{snapshot.iteration:,}")
+        below[1].metric("Speed", compare.speed())
+        below[2].caption(describe(snapshot))
         charts(snapshot)
 
     compare.live(draw, VIEW_EVERY)
+    if state.get(key("setting"), runner.config.setting) == PRESETS_CHOICE:
+        st.caption(
+            "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "
+            "with the others."
+        )
+    else:
+        st.caption(
+            "What changes if you change one setting? Every variant starts from the same weights (same seed) and "
+            "trains on the same batches and noise, so the differences come from that setting alone."
+        )
 
 
 def grid(snapshot, layers: dict[str, bool]) -> None:
@@ -286,7 +286,7 @@ def grid(snapshot, layers: dict[str, bool]) -> None:
                 )
                 st.caption(variant_caption(view, snapshot.metrics.get(name, {}), name in snapshot.diverged))
                 if st.button(
-                    "Continue alone", key=key(f"alone_{index}"), icon=":material/open_in_new:", width="stretch",
+                    "Continue alone", key=key(f"alone_{index}"), width="stretch",
                     help=f"Open {name} in the lab's single run, exactly where it stands.",
                 ):  # fmt: skip
                     # Handed over at the top of the next full run, before the sidebar's widgets

@@ -65,7 +65,7 @@ def sidebar(page) -> None:
     state, key = page.state, page.key
     with st.sidebar:
         st.selectbox(
-            "GanVsVae",
+            "Setup",
             list(GAN_VS_VAE_PRESETS),
             key=key("preset"),
             on_change=on_preset,

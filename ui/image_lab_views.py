@@ -26,27 +26,27 @@ def grids(page) -> None:
     scores = bool(page.state[page.key("scores")])
 
     def draw(snapshot) -> None:
-        page.counters(snapshot)
-        if scores:
-            st.caption(
-                "Under each image: D's "
-                + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
-            )
-        left, right = st.columns(2)
+        left, right = st.columns(2)  # the pictures first; the counters under them
         if page.first_answer_pending:  # pictures at once; the interactive grids (with D's scores) follow
             for column, images, title in (
                 (left, snapshot.fake, "Generated, iteration 0"),
                 (right, snapshot.real, "Real"),
             ):
                 column.image(tiles(images, columns=snapshot.columns, tile=40, title=title), caption=None)
-            return
-        height = grid_height(snapshot)
-        left.plotly_chart(
-            plots.fake_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("fake_grid")
-        )
-        right.plotly_chart(
-            plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("real_grid")
-        )
+        else:
+            height = grid_height(snapshot)
+            left.plotly_chart(
+                plots.fake_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("fake_grid")
+            )
+            right.plotly_chart(
+                plots.real_grid_figure(snapshot, show_scores=scores, height=height), key=page.key("real_grid")
+            )
+        if scores:
+            st.caption(
+                "Under each image: D's "
+                + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
+            )
+        page.counters(snapshot)
 
     page.live(draw, VIEW_EVERY)
 

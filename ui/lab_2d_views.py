@@ -37,7 +37,6 @@ def main_view(page) -> None:
     layers = chosen_layers(page)
 
     def draw(snapshot) -> None:
-        page.counters(snapshot)
         picture = plots.main_view_picture(snapshot) if page.first_answer_pending else None  # None in 1D
         if picture is not None:
             st.image(picture, caption="The untrained run; the interactive chart follows in a moment.")
@@ -55,6 +54,11 @@ def main_view(page) -> None:
             )
 
     page.live(draw, VIEW_EVERY)
+
+
+def counters(page) -> None:
+    """Iteration, speed and losses beside the picture, as often as the picture."""
+    page.fragment(VIEW_EVERY)(lambda: page.counters(page.runner.snapshot, per_row=2))()
 
 
 def side_charts(page) -> None:

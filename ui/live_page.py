@@ -20,8 +20,10 @@ from gan_core.live.turns import shared_turns
 # Fragment reruns several times a second would make Streamlit's "running" indicator blink and
 # fade the other fragments' charts as "stale" each time: both are switched off on live pages.
 # Metric values scale with the window (a projector at 1024x768 cut "paused" to "pa…" and
-# "106.3" to "106.…"), and pills wrap instead of hiding the last ones.
+# "106.3" to "106.…"), and pills wrap instead of hiding the last ones. The page starts near the
+# top (Streamlit leaves 6rem): on a 1280x720 projector the picture must start in the upper half.
 LIVE_PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 [data-testid="stStatusWidget"] { visibility: hidden; }
 .stMain [data-stale="true"] { opacity: 1 !important; }
 .stMain [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 2.3vw, 2.25rem); }
@@ -92,11 +94,13 @@ class LivePage:
         training process's first answer)."""
         return lambda: runner_class(config, turns=shared_turns(), wait=False, **options)
 
-    def header(self, title: str, caption: str | None = None) -> None:
+    def header(self, title: str, widths: tuple[float, float] = (1, 1)):
+        """The page's title, and beside it a column for the page's own switch (Single run /
+        Compare, the theory's sections): one row, so that the picture starts high on the page."""
         st.html(LIVE_PAGE_CSS)
-        st.title(title, anchor=False)
-        if caption:
-            st.caption(caption)
+        left, right = st.columns(widths, vertical_alignment="center")
+        left.title(title, anchor=False)
+        return right
 
     # ----- messages: a callback runs before the script; what it says shows once, in the page -----
     def say(self, kind: str, text: str) -> None:

@@ -291,14 +291,20 @@ class RunPage(LivePage):
             return
         self.state[self.key("lr_decay_iterations")] = longer.lr_decay_iterations
 
-    def counters(self, snapshot) -> None:
-        """Iteration, live speed and the latest losses, then the divergence message if any."""
+    def counters(self, snapshot, per_row: int = 4) -> None:
+        """Iteration, live speed and the latest losses (`per_row` to a row), then the divergence
+        message if any."""
         runner = self.runner
-        counters = st.columns([0.9, 1.3, 1, 1])  # "paused" must fit on a 1280-wide projector
-        counters[0].metric("Iteration", f"{snapshot.iteration:,}")
-        counters[1].metric("Speed", self.speed())
-        counters[2].metric("D loss", loss_text(snapshot.d_loss))
-        counters[3].metric("G loss", loss_text(snapshot.g_loss))
+        numbers = (
+            ("Iteration", f"{snapshot.iteration:,}"),
+            ("Speed", self.speed()),
+            ("D loss", loss_text(snapshot.d_loss)),
+            ("G loss", loss_text(snapshot.g_loss)),
+        )
+        widths = [0.9, 1.3, 1, 1][:per_row]  # "paused" must fit on a 1280-wide projector
+        for start in range(0, len(numbers), per_row):
+            for column, (label, value) in zip(st.columns(widths), numbers[start : start + per_row]):
+                column.metric(label, value)
         st.caption(f"Updates so far: D {snapshot.d_updates:,} · G {snapshot.g_updates:,}")
         if runner.diverged:
             st.error(runner.diverged)

@@ -69,8 +69,9 @@ def settings(runner, section: str) -> None:
         state[key("desired")] = desired
 
 
-def toolbar(page: LivePage) -> None:
-    page.fixed_length_toolbar(lambda: on_reset(page), runs="every run", widths=[1.2, 1, 1, 1.8, 2])
+def toolbar(page: LivePage) -> list:
+    """Play, Reset, Step (and Extend): returns the columns left in the row."""
+    return page.fixed_length_toolbar(lambda: on_reset(page), runs="every run", widths=[1, 1, 1, 1.6, 1.4])
 
 
 def on_reset(page: LivePage) -> None:
@@ -91,8 +92,8 @@ def number(value: float | None, digits: int = 3) -> str:
 
 # ----- section 1 -----------------------------------------------------------------------------------
 PANELS = {
-    "a": ("(a) Near convergence", "Train G and D together for 1,500 iterations."),
-    "b": ("(b) D to its optimum", "2,000 updates of D with G held fixed: D moves onto D*."),
+    "a": ("(a) Converge", "Near convergence: train G and D together for 1,500 iterations."),
+    "b": ("(b) D to optimum", "2,000 updates of D with G held fixed: D moves onto D*."),
     "c": ("(c) G follows D", "Updates of G against that D, D held fixed: the arrows show where G(z) moved."),
     "d": (
         "(d) Equilibrium",
@@ -105,23 +106,12 @@ PANELS = {
 
 def picture_section(page: LivePage) -> None:
     runner = page.runner
-    st.markdown(
-        "Goodfellow et al. (2014), Figure 1, live: the data's density (black dots), the generator's (green), "
-        "the discriminator D(x) (blue dashes) and, below, the lines from z to x = G(z). The orange dots are "
-        "the best discriminator for this generator, D*(x) = p_data(x) / (p_data(x) + p_g(x)) "
-        "(p_g estimated from 2,000 of G's samples)."
-    )
-    st.latex(
-        r"V(G, D) = \mathbb{E}_{x \sim p_{data}} \log D(x) + \mathbb{E}_{z} \log(1 - D(G(z))), \qquad "
-        r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \,\|\, p_g)"
-    )
-    settings(runner, "picture")
-    toolbar(page)
-    panel_columns = st.columns([1, 1, 1, 1, 0.8], vertical_alignment="bottom")
-    panel_columns[4].number_input(
+    rest = toolbar(page)
+    rest[-1].number_input(
         "G updates for (c)", 1, 1000, 1, key=key("g_updates"),
         help="The paper's panel (c) shows one update; more show where a few steps take G.",
     )  # fmt: skip
+    panel_columns = st.columns(len(PANELS))  # the paper's Figure 1, panel by panel
     for column, (letter, (label, help_text)) in zip(panel_columns, PANELS.items()):
         count = state.get(key("g_updates"), 1) if letter == "c" else None
         column.button(
@@ -160,6 +150,17 @@ def picture_section(page: LivePage) -> None:
         )
 
     page.live(draw, VIEW_EVERY)
+    st.markdown(
+        "Goodfellow et al. (2014), Figure 1, live: the data's density (black dots), the generator's (green), "
+        "the discriminator D(x) (blue dashes) and, below, the lines from z to x = G(z). The orange dots are "
+        "the best discriminator for this generator, D*(x) = p_data(x) / (p_data(x) + p_g(x)) "
+        "(p_g estimated from 2,000 of G's samples)."
+    )
+    st.latex(
+        r"V(G, D) = \mathbb{E}_{x \sim p_{data}} \log D(x) + \mathbb{E}_{z} \log(1 - D(G(z))), \qquad "
+        r"V(G, D^*) = -\log 4 + 2\,\mathrm{JSD}(p_{data} \,\|\, p_g)"
+    )
+    settings(runner, "picture")
 
 
 def panel_reading(panel: str, snapshot, picture) -> str:
@@ -207,13 +208,6 @@ def pictures_row(snapshot, view_key: str, height: int = 330) -> None:
 
 def losses_section(page: LivePage) -> None:
     runner = page.runner
-    st.markdown(
-        "The same run twice, on the same data with the same seed: the only difference is the generator's loss. "
-        "The data sit at x = 4, the untrained generator near 0, and D takes 5 steps per iteration, so it "
-        "rejects the fakes easily: the start the notes describe. G learns with plain SGD (Adam would divide "
-        "every step by the gradient's size and hide it)."
-    )
-    settings(runner, "losses")
     toolbar(page)
     page.show_message()
 
@@ -245,17 +239,17 @@ def losses_section(page: LivePage) -> None:
             )  # fmt: skip
 
     page.live(draw, VIEW_EVERY)
+    st.markdown(
+        "The same run twice, on the same data with the same seed: the only difference is the generator's loss. "
+        "The data sit at x = 4, the untrained generator near 0, and D takes 5 steps per iteration, so it "
+        "rejects the fakes easily: the start the notes describe. G learns with plain SGD (Adam would divide "
+        "every step by the gradient's size and hide it)."
+    )
+    settings(runner, "losses")
 
 
 def k_section(page: LivePage) -> None:
     runner = page.runner
-    st.markdown(
-        "Algorithm 1 of the paper trains D k times per iteration (the minimax loss, as the notes have it). "
-        "The notes: with k too small D cannot tell real from fake, and G learns from a poor judge; with k too "
-        "large D wins outright and G's gradient vanishes. The same data, seed and first noise for every k; "
-        "choose your own values under Settings."
-    )
-    settings(runner, "k")
     toolbar(page)
     page.show_message()
 
@@ -278,6 +272,13 @@ def k_section(page: LivePage) -> None:
                 )
 
     page.live(draw, VIEW_EVERY)
+    st.markdown(
+        "Algorithm 1 of the paper trains D k times per iteration (the minimax loss, as the notes have it). "
+        "The notes: with k too small D cannot tell real from fake, and G learns from a poor judge; with k too "
+        "large D wins outright and G's gradient vanishes. The same data, seed and first noise for every k; "
+        "choose your own values under Settings."
+    )
+    settings(runner, "k")
 
 
 SHORT_NAMES = {"discriminator": "D", "critic, weight clipping": "clipping", "critic, gradient penalty": "penalty"}
@@ -285,22 +286,15 @@ SHORT_NAMES = {"discriminator": "D", "critic, weight clipping": "clipping", "cri
 
 def wgan_section(page: LivePage) -> None:
     runner = page.runner
-    st.markdown(
-        "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
-        "JS is then log 2 wherever the fake sits, and says nothing about how far it is; W1 falls with the distance "
-        "(Arjovsky et al. 2017):"
-    )
     snapshot = runner.snapshot
     probe_view = next(iter(snapshot.pictures.values())).x
     sweep = _sweep(float(probe_view[0]), float(probe_view[-1]), runner.config.n_modes)
     st.plotly_chart(plots.sweep_figure(sweep), key=key("sweep"))
     st.markdown(
-        "Below, the same generator trained against a discriminator, a critic under weight clipping and a critic "
-        "with a gradient penalty. **Train the judges only** holds every generator fixed and trains D and the "
-        "critics: D saturates (flat at 0 where the fakes are, its slope there near 0: nothing to follow), a "
-        "critic keeps a slope."
+        "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
+        "JS is then log 2 wherever the fake sits, and says nothing about how far it is; W1 falls with the distance "
+        "(Arjovsky et al. 2017):"
     )
-    settings(runner, "wgan")
     toolbar(page)
     st.button(
         "Train the judges only (200 updates, G held)", key=key("judges"), on_click=page.ask,
@@ -342,6 +336,13 @@ def wgan_section(page: LivePage) -> None:
         )
 
     page.live(draw, VIEW_EVERY)
+    st.markdown(
+        "Below, the same generator trained against a discriminator, a critic under weight clipping and a critic "
+        "with a gradient penalty. **Train the judges only** holds every generator fixed and trains D and the "
+        "critics: D saturates (flat at 0 where the fakes are, its slope there near 0: nothing to follow), a "
+        "critic keeps a slope."
+    )
+    settings(runner, "wgan")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -363,16 +364,6 @@ def digits_ascent(seed: int):
 
 
 def generate_section(page: LivePage) -> None:
-    st.markdown(
-        "The notes ask whether the discriminator alone can generate: train D on the data against negatives "
-        "(at first random points), generate by x̃ = argmax D(x) (gradient ascent on the input from random "
-        "starts), add the x̃ as new negatives, retrain D, repeat. Beside it a GAN with the same D on the same "
-        "data: its generator replaces the argmax search."
-    )
-    st.latex(
-        r"\tilde{x} = \arg\max_x D(x), \qquad "
-        r"D \leftarrow \text{train}(\text{data vs negatives} \cup \{\tilde{x}\})"
-    )
     toolbar(page)
     page.show_message()
 
@@ -406,6 +397,16 @@ def generate_section(page: LivePage) -> None:
                 )
 
     page.live(draw, VIEW_EVERY)
+    st.markdown(
+        "The notes ask whether the discriminator alone can generate: train D on the data against negatives "
+        "(at first random points), generate by x̃ = argmax D(x) (gradient ascent on the input from random "
+        "starts), add the x̃ as new negatives, retrain D, repeat. Beside it a GAN with the same D on the same "
+        "data: its generator replaces the argmax search."
+    )
+    st.latex(
+        r"\tilde{x} = \arg\max_x D(x), \qquad "
+        r"D \leftarrow \text{train}(\text{data vs negatives} \cup \{\tilde{x}\})"
+    )
     st.subheader("On the digits: what a trained discriminator thinks a digit is", anchor=False)
     seed = st.number_input("Noise seed", 0, 10_000, 0, key=key("digits_seed"))
     try:
