@@ -51,9 +51,8 @@ def loss_curves() -> None:
         early = st.slider("D(G(z)) early in training", 0.001, 0.5, 0.01, format="%.3f", key="theory_early")
         _, minimax = generator_loss_curve("minimax", [early])
         _, nsgan = generator_loss_curve("nsgan", [early])
-        columns = st.columns(2)
-        columns[0].metric("Gradient, minimax", f"{abs(minimax[0]):.3f}")
-        columns[1].metric("Gradient, non-saturating", f"{abs(nsgan[0]):.3f}")
+        st.metric("Gradient, minimax", f"{abs(minimax[0]):.3f}")  # one above the other: the labels fit at 1024
+        st.metric("Gradient, non-saturating", f"{abs(nsgan[0]):.3f}")
         st.markdown(
             f"With D(G(z)) = {early:.3f}, the minimax loss passes back a gradient of **{abs(minimax[0]):.3f}** "
             f"through D's logit, the non-saturating one **{abs(nsgan[0]):.3f}**: "

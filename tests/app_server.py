@@ -204,3 +204,40 @@ def settled_screenshot(page, target=None, *, path: Path | None = None, timeout: 
             raise AssertionError(f"the picture did not settle within {timeout:.0f} s")
         previous = picture
         time.sleep(interval)
+
+
+# The top of a page's top-most chart or image in the window, the page scrolled to its top.
+PICTURE_TOP = """() => {
+  document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"]')
+    .forEach(e => e.scrollTo(0, 0)); window.scrollTo(0, 0);
+  return Math.min(...Array.from(document.querySelectorAll(
+    '.stMain [data-testid="stPlotlyChart"], .stMain [data-testid="stImage"], .stMain [data-testid="stHtml"] img'))
+  .map(e => e.getBoundingClientRect()).filter(r => r.width > 100 && r.height > 100).map(r => r.top)); }"""
+
+
+# The labels and metric values cut short ("R…", "paus…", "Inception Sc…" on a projector, issue 13).
+CUT_OFF = """() => Array.from(document.querySelectorAll(
+    '.stMain [data-testid="stMetricValue"] *, .stMain [data-testid="stMetricValue"], '
+    + '.stMain [data-testid="stMetricLabel"] *, .stMain button *'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1
+               && getComputedStyle(e).overflow !== 'visible')
+  .map(e => e.innerText)"""
+
+
+def assert_fits_a_projector(page, name: str) -> None:
+    """No button label or metric cut short, and the page's main picture in the upper half of the
+    window (issue 23: at 1280x720 the 2D lab's started at y = 640, under the toolbar and the
+    counters)."""
+    assert page.evaluate(CUT_OFF) == [], (name, page.viewport_size, page.evaluate(CUT_OFF))
+    height = page.viewport_size["height"]
+    top = page.evaluate(PICTURE_TOP)
+    assert top < height / 2, f"{name} at {page.viewport_size}: the main picture starts at y = {top:.0f}"
+
+
+def check_on_projectors(page, name: str) -> None:
+    """The page at 1280x720 and at 1024x768, laid out again at each size."""
+    for width, height in ((1280, 720), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+        settled_screenshot(page)
+        assert_fits_a_projector(page, name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import CHROMIUM, OUTPUT, poll, settled_screenshot, wait_for_idle
+from tests.app_server import CHROMIUM, OUTPUT, check_on_projectors, poll, settled_screenshot, wait_for_idle
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser"),
@@ -74,4 +74,5 @@ def test_compare_plays_four_variants_and_every_view_and_chart_moves(app_url, new
     shared.get_by_text("km=5:1").first.wait_for(timeout=120_000)
     shared.locator('[data-testid="stPlotlyChart"]').nth(2 + METRIC_CHARTS - 1).wait_for(timeout=120_000)
     screenshots(shared, "compare_1280", last_chart=2 + METRIC_CHARTS - 1)
+    check_on_projectors(shared, "Compare")
     shared.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import CHROMIUM, OUTPUT, poll, settled_screenshot
+from tests.app_server import CHROMIUM, OUTPUT, check_on_projectors, poll, settled_screenshot
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing: make browser"),
@@ -63,4 +63,5 @@ def test_every_section_draws_and_play_moves_it(app_url, new_page):
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
         page.locator("h1").first.scroll_into_view_if_needed()  # the top of the page, as a link opens it
         settled_screenshot(page, path=OUTPUT / f"theory_{section}_1280.png")
+        check_on_projectors(page, f"theory section {section}")
         page.close()

@@ -293,7 +293,7 @@ def wgan_section(page: LivePage) -> None:
     st.markdown(
         "Two distributions that do not overlap: the data at x = 4 (std 0.25) and the untrained generator near 0. "
         "JS is then log 2 wherever the fake sits, and says nothing about how far it is; W1 falls with the distance "
-        "(Arjovsky et al. 2017):"
+        "(Arjovsky et al. 2017), as the chart above shows."
     )
     toolbar(page)
     st.button(
@@ -307,8 +307,8 @@ def wgan_section(page: LivePage) -> None:
         counters(page, snapshot, top[0])
         for column, (name, latest) in zip(top[1:], snapshot.latest.items()):
             column.metric(
-                f"Slope at the fakes: {SHORT_NAMES.get(name, name)}", f"{latest['d_slope_at_fakes']:.3f}",
-                help=f"{name}: the mean |dD/dx| at G's samples, what G follows",
+                f"{SHORT_NAMES.get(name, name)}: slope", f"{latest['d_slope_at_fakes']:.3f}",
+                help=f"{name}: the slope at the fakes, the mean |dD/dx| at G's samples: what G follows",
             )  # fmt: skip
         pictures_row(snapshot, "wgan", height=320)
         critics = {name: h for name, h in snapshot.histories.items() if "critic_estimate" in h}
@@ -337,7 +337,7 @@ def wgan_section(page: LivePage) -> None:
 
     page.live(draw, VIEW_EVERY)
     st.markdown(
-        "Below, the same generator trained against a discriminator, a critic under weight clipping and a critic "
+        "Above, the same generator trained against a discriminator, a critic under weight clipping and a critic "
         "with a gradient penalty. **Train the judges only** holds every generator fixed and trains D and the "
         "critics: D saturates (flat at 0 where the fakes are, its slope there near 0: nothing to follow), a "
         "critic keeps a slope."
