@@ -1,8 +1,10 @@
 """The command table a training session answers the page's process with: one dict per kind of
-session from a command's name to what it does, instead of an if-chain per session."""
+session from a command's name to what it does, instead of an if-chain per session; and what the
+sessions of runs side by side share around it (Play, Pause, Step, the speed)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,3 +21,53 @@ class CommandTable:
         if action is None:
             raise ValueError(f"unknown command {command!r}")
         return action(argument)
+
+
+class PlayableSession(CommandTable):
+    """Play / Pause / Step and the speed meter around `advance()`, shared by the sessions of runs
+    side by side (Compare, GAN vs VAE, the theory sections). A subclass gives `iteration`,
+    `advance()` (one iteration; False when nothing can train), `publish()`, `rate` (a RateMeter)
+    and its own commands; `finished` (a set run length reached) and `catch_up()` (what to bring up
+    to date before the page reads a pause or a step) when it has them."""
+
+    playing = False
+
+    @property
+    def finished(self) -> bool:
+        return False
+
+    def can_train(self) -> bool:
+        return True
+
+    def catch_up(self) -> None:
+        self.flush()
+
+    def commands(self) -> dict[str, Callable[[Any], Any]]:
+        return {"play": lambda _: self.play(), "pause": lambda _: self.pause(), "step_iteration": lambda _: self.step()}
+
+    def play(self) -> None:
+        if not self.finished and self.can_train():
+            self.playing = True
+            self.rate.restart(self.iteration)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.catch_up()
+        self.publish()
+
+    def step(self) -> None:
+        if self.can_train():
+            self.advance()
+        self.catch_up()
+        self.publish()
+
+    def train_for(self, seconds: float) -> None:
+        """Iterations for `seconds`; pauses itself at the run's end or when nothing trains."""
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if self.finished or not self.advance():
+                self.pause()
+                return
+
+    def measure_rate(self) -> None:
+        self.rate.measure(self.iteration)

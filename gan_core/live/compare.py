@@ -15,14 +15,14 @@ from ..training.compare import CompareConfig
 from ..training.compare_trainer import CompareTrainer
 from ..training.history import BoundedHistory
 from ..views.compare import take_compare_snapshot
-from .commands import CommandTable
+from .commands import PlayableSession
 from .rate import RateMeter
 
 METRICS_EVERY = 500  # iterations between two scorings of every variant (~70-120 ms each), at least
 SCORING_SHARE = 0.1  # ...and more when scoring would take more than this share of the time
 
 
-class CompareSession(CommandTable):
+class CompareSession(PlayableSession):
     def __init__(self, config: CompareConfig, *, metrics_every: int | None = None, device: str = "auto", **_):
         self.metrics_every = metrics_every or METRICS_EVERY
         self.device = None if device == "auto" else device
@@ -96,39 +96,19 @@ class CompareSession(CommandTable):
             self.score()
         return True
 
-    def train_for(self, seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if not self.advance():
-                self.playing = False
-                self.publish()
-                return
+    @property
+    def iteration(self) -> int:
+        return self.runs.iteration
 
-    def measure_rate(self) -> None:
-        self.rate.measure(self.runs.iteration)
+    def can_train(self) -> bool:
+        return bool(self.runs.running)
 
     def commands(self) -> dict:
-        return {
-            "play": lambda _: self.play(),
-            "pause": lambda _: self.pause(),
-            "step_iteration": lambda _: self.step_iteration(),
+        return super().commands() | {
             "evaluate": lambda _: self.evaluate(),
             "reset": lambda text: self.install(CompareConfig.from_json(text)),
             "variant_checkpoint": lambda name: self.variant_checkpoint(name),  # "continue this one alone"
         }
-
-    def play(self) -> None:
-        if self.runs.running:
-            self.playing = True
-            self.rate.restart(self.runs.iteration)
-
-    def pause(self) -> None:
-        self.playing = False
-        self.publish()
-
-    def step_iteration(self) -> None:
-        self.advance()
-        self.publish()
 
     def evaluate(self) -> None:
         self.score()

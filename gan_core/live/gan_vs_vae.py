@@ -6,14 +6,11 @@ a LiveRunner started with session="gan_vs_vae"."""
 
 from __future__ import annotations
 
-import dataclasses
-import time
-
 from ..config import ConfigError
 from ..evaluation.gan_vs_vae import evaluate_gan_vs_vae
 from ..training.gan_vs_vae import GanVsVae, GanVsVaeConfig
 from ..views.gan_vs_vae import take_gan_vs_vae_snapshot
-from .commands import CommandTable
+from .commands import PlayableSession
 from .rate import RateMeter
 
 # Iterations between two scorings of every member: a 2D scoring takes ~0.1 s per member, an image
@@ -21,7 +18,7 @@ from .rate import RateMeter
 METRICS_EVERY = {"toy": 500, "image": 1000}
 
 
-class GanVsVaeSession(CommandTable):
+class GanVsVaeSession(PlayableSession):
     """Play / pause / step / reset for every member at once; pauses itself at the comparison's
     iteration count (every member has then trained the same number of iterations)."""
 
@@ -71,47 +68,30 @@ class GanVsVaeSession(CommandTable):
             self.flush()
             self.publish(force_metrics=True)
 
-    def train_for(self, seconds: float) -> None:
-        comparison = self.comparison
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if comparison.finished or not comparison.step():
-                self.playing = False
-                self.flush()
-                self.publish(force_metrics=True)
-                return
-            self.after_iteration()
+    @property
+    def iteration(self) -> int:
+        return self.comparison.iteration
 
-    def measure_rate(self) -> None:
-        self.rate.measure(self.comparison.iteration)
+    @property
+    def finished(self) -> bool:
+        return self.comparison.finished
+
+    def can_train(self) -> bool:
+        return not self.comparison.all_diverged
+
+    def advance(self) -> bool:
+        if not self.comparison.step():
+            return False
+        self.after_iteration()
+        return True
 
     def commands(self) -> dict:
-        return {
-            "play": lambda _: self.play(),
-            "pause": lambda _: self.pause(),
-            "step_iteration": lambda _: self.step_iteration(),
+        return super().commands() | {
             "histories": lambda _: self.member_histories(),
             "evaluate": lambda _: self.evaluate(),
-            "extend": lambda iterations: self.install_extended(int(iterations)),  # rates decay over the new length
+            "extend": lambda iterations: self.extend(int(iterations)),  # rates decay over the new length
             "reset": lambda text: self.install(GanVsVae(GanVsVaeConfig.from_json(text), self.device)),
         }
-
-    def play(self) -> None:
-        if not self.comparison.finished and not self.comparison.all_diverged:
-            self.playing = True
-            self.rate.restart(self.comparison.iteration)
-
-    def pause(self) -> None:
-        self.playing = False
-        self.flush()
-        self.publish()
-
-    def step_iteration(self) -> None:
-        if not self.comparison.all_diverged:
-            self.comparison.step()
-            self.flush()
-            self.after_iteration()
-            self.publish()
 
     def member_histories(self) -> dict:
         """Per member: losses per iteration, scores per evaluation."""
@@ -125,12 +105,10 @@ class GanVsVaeSession(CommandTable):
         self.flush()
         self.publish(force_metrics=True)
 
-    def install_extended(self, iterations: int) -> None:
+    def extend(self, iterations: int) -> None:
         comparison = self.comparison
-        config = comparison.config.replace(iterations=iterations)
         if iterations <= comparison.iteration:
             raise ConfigError(f"the comparison is already at iteration {comparison.iteration:,}")
-        comparison.config = config
-        for trainer in comparison.trainers.values():
-            trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))
+        comparison.config = comparison.config.replace(iterations=iterations)
+        comparison.extend(iterations)
         self.publish()

@@ -20,7 +20,7 @@ from ..training.side_by_side import SideBySide
 from ..training.theory import GENERATE_ROUNDS, TheoryConfig, section_variants
 from ..views.discriminator_loop import take_loop_snapshot
 from ..views.theory import GenerateSnapshot, take_line_picture, take_theory_snapshot
-from .commands import CommandTable
+from .commands import PlayableSession
 from .rate import RateMeter
 
 MEASURE_EVERY = 20  # iterations between two measurements of every variant (~10 ms each)
@@ -39,7 +39,7 @@ GAN_ITERATIONS_PER_STEP = 10  # section 5: GAN iterations per step of the loop (
 GAN_SCORE_EVERY = 250  # section 5: GAN iterations between two scorings
 
 
-class TheorySession(CommandTable):
+class TheorySession(PlayableSession):
     """Play / pause / step / reset / panels for one section's variants; pauses itself at the
     section's iteration count."""
 
@@ -182,17 +182,11 @@ class TheorySession(CommandTable):
                 self.score_gan()
         return True
 
-    def train_for(self, seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if self.finished or not self.advance():
-                self.playing = False
-                self.measure()
-                self.publish()
-                return
+    def can_train(self) -> bool:
+        return not self.all_diverged
 
-    def measure_rate(self) -> None:
-        self.rate.measure(self.iteration)
+    def catch_up(self) -> None:
+        self.measure()
 
     # ----- the paper's Figure 1, panel by panel (section 1) -----------------------------------
     def run_panel(self, panel: str, count: int | None = None) -> None:
@@ -264,30 +258,12 @@ class TheorySession(CommandTable):
 
     # ----- commands from the page's process ---------------------------------------------------
     def commands(self) -> dict:
-        return {
-            "play": lambda _: self.play(),
-            "pause": lambda _: self.pause(),
-            "step_iteration": lambda _: self.step_iteration(),
+        return super().commands() | {
             "panel": lambda letter_and_count: self.press_panel(*letter_and_count),
             "judges_only": lambda count: self.judges_only(int(count)),  # section 4: D / the critics, G held
             "extend": lambda iterations: self.extend(iterations),
             "reset": lambda text: self.install(TheoryConfig.from_json(text)),
         }
-
-    def play(self) -> None:
-        if not self.finished and not self.all_diverged:
-            self.playing = True
-            self.rate.restart(self.iteration)
-
-    def pause(self) -> None:
-        self.playing = False
-        self.measure()
-        self.publish()
-
-    def step_iteration(self) -> None:
-        self.advance()
-        self.measure()
-        self.publish()
 
     def press_panel(self, letter: str, count: int | None) -> None:
         if self.side is None:

@@ -18,7 +18,7 @@ from ..training.gan_vs_vae import GanVsVaeConfig
 from ..training.slow_motion import SlowMotion
 from ..training.theory import TheoryConfig
 from ..views.slow_motion import slow_motion_view
-from .commands import CommandTable
+from .commands import PlayableSession
 from .compare import CompareSession
 from .gan_vs_vae import GanVsVaeSession
 from .publishers import publisher_for
@@ -34,7 +34,7 @@ TRAINING_NICENESS = 10
 KEEP_SLOW_MOTION = {"pause", "history", "metric_history", "timeline_iterations", "timeline_snapshot"}
 
 
-class TrainingSession(CommandTable):
+class TrainingSession(PlayableSession):
     """A trainer plus what the live page needs around it (snapshots, metrics, timeline, speed).
     `kind` ("toy" or "image") is the kind of run the page shows: a reset or a checkpoint of the
     other kind is refused and the current run kept."""
@@ -138,27 +138,25 @@ class TrainingSession(CommandTable):
         if trainer.iteration == before or not self.after_iteration():
             self.publish()
 
-    def train_for(self, seconds: float) -> None:
-        """Iterations for about `seconds`; pauses itself when the run diverges."""
-        trainer = self.trainer
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if not trainer.step():
-                self.playing = False
-                self.publish()
-                return
-            self.after_iteration()
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
 
-    def measure_rate(self) -> None:
-        self.rate.measure(self.trainer.iteration)
+    def can_train(self) -> bool:
+        return not self.trainer.diverged
+
+    def advance(self) -> bool:
+        """One iteration; False (and the run paused by train_for) when it diverged."""
+        if not self.trainer.step():
+            return False
+        self.after_iteration()
+        return True
 
     # ----- commands from the page's process --------------------------------------------------
     def commands(self) -> dict:
         trainer = self.trainer
-        return {
+        return super().commands() | {
             "slow_motion_next": lambda _: self.slow_motion_next(),
-            "play": lambda _: self.play(),
-            "pause": lambda _: self.pause(),
             "update": lambda group: self.manual(lambda t: t.manual_update(group)),
             "step_iteration": lambda _: self.manual(lambda t: t.step()),
             "roll_back": lambda _: self.roll_back(),
@@ -181,16 +179,6 @@ class TrainingSession(CommandTable):
         if command != "slow_motion_next" and command not in KEEP_SLOW_MOTION:
             self.finish_slow_motion()
         return super().handle(command, argument)
-
-    def play(self) -> None:
-        if not self.trainer.diverged:
-            self.playing = True
-            self.rate.restart(self.trainer.iteration)
-
-    def pause(self) -> None:
-        self.playing = False
-        self.trainer.flush()
-        self.publish()
 
     def roll_back(self) -> None:
         self.trainer.roll_back()
