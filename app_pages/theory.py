@@ -6,6 +6,7 @@ uses (gan_core.evaluation.theory)."""
 
 import streamlit as st
 
+from gan_core.config import quoted
 from gan_core.evaluation.theory import generator_loss_curve
 from gan_core.live import TheoryRunner
 from gan_core.plots import theory as plots
@@ -30,7 +31,7 @@ linked = st.query_params.get("section")
 if key("section") not in state:
     state[key("section")] = linked if linked in SECTIONS else "picture"
     if linked and linked not in SECTIONS:
-        st.warning(f"There is no section {linked[:80]!r}; the sections are {', '.join(SECTIONS)}.")
+        st.warning(f"There is no section {quoted(linked)}; the sections are {', '.join(SECTIONS)}.")
 beside_title.segmented_control(
     "Section", list(SECTIONS), format_func=SECTIONS.get, key=key("section"), label_visibility="collapsed"
 )

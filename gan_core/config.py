@@ -31,13 +31,20 @@ class ConfigError(ValueError):
     """A config value a person set is out of range; the message says which and why."""
 
 
+def quoted(value, limit: int = 80) -> str:
+    """A value as a message quotes it: repr, cut to `limit` characters (a link or a file can hold
+    megabytes where a number belongs)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise ConfigError(message)
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    _check(value in choices, f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    _check(value in choices, f"{name} must be one of {', '.join(choices)}, got {quoted(value)}")
 
 
 def _check_range(name: str, value, low, high) -> None:
@@ -490,7 +497,7 @@ def coerce_setting(section: str, name: str, value):
             if kind.startswith("tuple")
             else "a number",
         )
-        raise ConfigError(f"{label} must be {expected}, got {value!r}") from None
+        raise ConfigError(f"{label} must be {expected}, got {quoted(value)}") from None
 
 
 class KindError(ConfigError):

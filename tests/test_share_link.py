@@ -60,3 +60,14 @@ def test_opening_a_shared_link_reproduces_the_setup_and_a_bad_one_keeps_the_defa
     assert not bad.exception
     assert any("g_lr='fast'" in e.value and "defaults" in e.value for e in bad.error)
     assert bad.selectbox(key="lab_name").value == "ring"
+
+
+def test_a_huge_or_unknown_link_value_is_quoted_short():
+    huge = "9" * 5000
+    with pytest.raises(LinkError) as raised:
+        config_from_query({"g_lr": "x" + huge}, get_preset("ring"), FIELDS, "toy")
+    assert len(str(raised.value)) < 300 and "…" in str(raised.value)
+    with pytest.raises(LinkError, match="unknown setting 'zz"):
+        config_from_query({"zz" + huge: "1"}, get_preset("ring"), FIELDS, "toy")
+    at = open_page("lab", query={"mode": "zzz"})
+    assert any("'zzz' is not a mode of the 2D lab" in w.value for w in at.warning) and not at.exception

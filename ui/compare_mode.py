@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.config import ConfigError
+from gan_core.config import ConfigError, quoted
 from gan_core.live import CompareRunner
 from gan_core.plots import compare as plots
 from gan_core.presets import presets_for
@@ -51,7 +51,7 @@ def open_if_chosen(lab) -> LivePage | None:
         linked = st.query_params.get("mode", "single")
         state["lab_mode"] = linked if linked in MODES else "single"
         if linked not in MODES:
-            lab.say("warning", f"{linked[:80]!r} is not a mode of the 2D lab (the modes: {', '.join(MODES)}).")
+            lab.say("warning", f"{quoted(linked)} is not a mode of the 2D lab (the modes: {', '.join(MODES)}).")
     handing_over = state.pop(key("hand_over"), None)
     if state["lab_mode"] != "compare" and handing_over is None:
         return None

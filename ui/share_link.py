@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gan_core.config import ConfigError, RunConfig, check_kind, coerce_setting
+from gan_core.config import ConfigError, RunConfig, check_kind, coerce_setting, quoted
 from gan_core.presets import PresetError, get_preset, presets_for
 
 from .config_widgets import PageFields, config_from_widgets, normalised
@@ -58,7 +58,7 @@ def config_from_query(
     preset = query.get("preset")
     if preset is not None:
         if preset not in presets_for(kind):
-            raise LinkError(f"unknown preset {preset!r} for this page")
+            raise LinkError(f"unknown preset {quoted(preset)} for this page")
         try:
             base = get_preset(preset)
         except PresetError as error:
@@ -72,12 +72,12 @@ def config_from_query(
             extras[parameter] = text
             continue
         if parameter not in by_parameter:
-            raise LinkError(f"unknown setting {parameter!r} in the link")
+            raise LinkError(f"unknown setting {quoted(parameter)} in the link")
         section, name = by_parameter[parameter]
         try:
             values[fields.key(name)] = coerce_setting(section, name, text)
         except ConfigError as error:
-            raise LinkError(f"{parameter}={text!r}: {error}") from None
+            raise LinkError(f"{parameter}={quoted(text)}: {error}") from None
     try:
         config = config_from_widgets({**_base_values(base, fields), **values}, base, fields)
         check_kind(config, kind, "the link's setup")
