@@ -205,7 +205,9 @@ def scores_table(snapshot, key: str) -> None:
         st.info("Scores appear after the first scoring.")
         return
     st.caption(f"Scored at iteration {snapshot.scored_at:,}; every model on the same samples count and seeds.")
-    st.dataframe(plots.table_rows(snapshot.table, snapshot.kind), hide_index=True, key=f"{key}_table")
+    # A static table: its headers wrap to fit the page (a data frame cut "reconstruction error" to
+    # "reconstructio…" on a 1280-wide projector).
+    st.table(plots.table_rows(snapshot.table, snapshot.kind), border="horizontal", hide_index=True)
     if snapshot.reading:
         st.markdown("\n".join(f"- {sentence}" for sentence in snapshot.reading))
 
