@@ -16,7 +16,7 @@ pytestmark = [
 # section -> (the chart that must move, how far to play: iterations, or D updates in section 5). The
 # figures are drawn from every snapshot (the curves measured when they are drawn): a few dozen
 # iterations move them; the slower sections play fewer.
-SECTIONS = {"picture": (0, 150), "losses": (2, 40), "k": (0, 20), "wgan": (1, 30), "generate": (0, 150)}
+SECTIONS = {"picture": (0, 60), "losses": (2, 40), "k": (0, 20), "wgan": (1, 30), "generate": (0, 60)}
 
 
 def iteration(page, section: str = "") -> int:
