@@ -234,12 +234,16 @@ def assert_fits_a_projector(page, name: str) -> None:
     assert top < height / 2, f"{name} at {page.viewport_size}: the main picture starts at y = {top:.0f}"
 
 
+# Resolves after two animation frames: the browser has laid the page out again (after a resize).
+LAID_OUT = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def check_on_projectors(page, name: str) -> None:
     """The page as it stands (the caller has drawn and settled it at 1280x720), then at 1024x768,
     laid out again."""
     assert page.viewport_size == {"width": 1280, "height": 720}, page.viewport_size
     assert_fits_a_projector(page, name)
     page.set_viewport_size({"width": 1024, "height": 768})
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
-    settled_screenshot(page)
+    wait_for_idle(page)
+    page.evaluate(LAID_OUT)  # the labels and boxes measured after the browser laid the page out again
     assert_fits_a_projector(page, name)
