@@ -42,7 +42,9 @@ def main(names: list[str]) -> None:
             if play_seconds:
                 page.get_by_role("button", name="Play").first.click()
                 time.sleep(play_seconds)
-                page.get_by_role("button", name="Pause").first.click()
+                pause = page.get_by_role("button", name="Pause")
+                if pause.count():  # a run with a set length may have stopped by itself
+                    pause.first.click()
             time.sleep(3)  # the last redraw settles
             page.screenshot(path=str(OUT / f"{name}.png"))
             print(f"{name}: {OUT / f'{name}.png'}")
