@@ -13,10 +13,9 @@ from ui import image_lab_views as views
 from ui.image_lab_settings import FIELDS, sidebar
 from ui.run_page import RunPage
 
-IMAGE_METRICS_EVERY = 1000  # iterations between metric evaluations (~0.5 s each on a CPU)
 DEFAULT_PRESET = "digits-dcgan"
 
-page = RunPage(FIELDS, "image", DEFAULT_PRESET, publish_every=views.VIEW_EVERY, metrics_every=IMAGE_METRICS_EVERY)
+page = RunPage(FIELDS, "image", DEFAULT_PRESET, **views.RUNNER_OPTIONS)
 page.init_state(scores=False)
 page.apply_link()
 desired = sidebar(page)

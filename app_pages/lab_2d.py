@@ -9,25 +9,15 @@ toolbar, the timeline and Save & load; Compare mode (ui.compare_mode) takes the 
 import streamlit as st
 
 from gan_core.data.points import DEFAULT_POINTS
+from gan_core.training.compare import COMPARE_PRESETS
 from ui import compare_mode, draw_data, slow_motion
 from ui import lab_2d_views as views
 from ui.lab_2d_settings import FIELDS, sidebar
 from ui.run_page import RunPage
 
 DEFAULT_PRESET = "ring"
-METRICS_EVERY = 1000  # iterations between metric evaluations (~70 ms each: 9% of training at 500)
-# What a snapshot holds: 300 points per side and a 48x48 heatmap read well and keep each redraw
-# cheap for the browser (on a small machine the browser's drawing competes with training).
-SNAPSHOT_OPTIONS = dict(n_points=300, heat_resolution=48, manifold_resolution=16)
 
-page = RunPage(
-    FIELDS,
-    "toy",
-    DEFAULT_PRESET,
-    publish_every=views.VIEW_EVERY,
-    metrics_every=METRICS_EVERY,
-    snapshot_options=SNAPSHOT_OPTIONS,
-)
+page = RunPage(FIELDS, "toy", DEFAULT_PRESET, compare_presets=COMPARE_PRESETS, **views.RUNNER_OPTIONS)
 page.init_state(points=DEFAULT_POINTS, layers=["real", "fake", "heatmap", "manifold"], points_error=None)
 state, key = page.state, page.key
 draw_data.init_state(state, key)

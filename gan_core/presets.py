@@ -17,6 +17,7 @@ class PresetError(KeyError):
 class Preset:
     description: str
     config: RunConfig
+    shows: str = ""  # one line on what a person sees with it (the 2D lab's Preset box says it)
 
 
 def _digits_autoencoder(model_kind: str, code_size: int) -> RunConfig:
@@ -48,6 +49,7 @@ PRESETS: dict[str, Preset] = {
                 loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=20_000, lr_decay=True, ema=0.999
             ),
         ),
+        "A healthy run: the generator finds all 8 modes within a few thousand iterations.",
     ),
     "grid": Preset(
         "25 Gaussians on a 5x5 grid (std 0.05): non-saturating GAN, Adam with a linear "
@@ -59,6 +61,23 @@ PRESETS: dict[str, Preset] = {
                 loss="nsgan", d_lr=1e-3, g_lr=1e-3, batch_size=256, iterations=40_000, lr_decay=True, ema=0.999
             ),
         ),
+        "A harder target: 25 modes, covered one region after another.",
+    ),
+    # Mode collapse on demand (issue 23): the networks and rates with which Metz et al. (2017,
+    # section 3.1) show a standard GAN on this ring visiting one mode at a time. Measured over
+    # seeds 0-4 at 1 and 2 threads (bench/collapse_presets.py, docs/presets.md): every run piles its
+    # samples next to one mode and hops from mode to mode, and the collapse alarm fires. It still
+    # collapses with both rates at 1e-4 or at 1e-3, with 5 D steps, WGAN-GP, R1, LSGAN, instance
+    # noise or a weight average; PacGAN cures it (the Compare preset collapse-and-cures).
+    "ring-collapse": Preset(
+        "Mode collapse on the ring: 64-d noise into 2 x 128 networks, G's rate 1e-3 and D's 1e-4, no weight "
+        "average or decay (Metz et al. 2017's setting). All samples pile up next to one mode, then hop to another.",
+        RunConfig(
+            data=DataConfig(name="ring"),
+            model=ModelConfig(noise_dim=64, g_layers=2, g_width=128, d_layers=2, d_width=128),
+            train=TrainConfig(loss="nsgan", d_lr=1e-4, g_lr=1e-3, batch_size=256, iterations=5_000),
+        ),
+        "Mode collapse: every sample piles up by one mode, then the pile hops to another.",
     ),
     # Image presets: 8x8 digits, sized to reach the figures in the README within 10 CPU minutes.
     "digits-dcgan": Preset(

@@ -59,6 +59,19 @@ def training_processes(server_pid: int) -> list[int]:
     return trainers
 
 
+# What a clean server log never holds: a traceback, an error, a warning, a stale fragment's rerun.
+LOG_PROBLEMS = ("Traceback", "Error", "Exception", "WARNING", "does not exist anymore")
+
+
+def server_log_problems(path: Path | None = None) -> list[str]:
+    """The lines of the shared server's log (test-output/streamlit.log) that a clean log lacks."""
+    path = path or OUTPUT / "streamlit.log"
+    if not path.exists():
+        return []
+    lines = path.read_text(errors="replace").splitlines()
+    return [line for line in lines if any(problem in line for problem in LOG_PROBLEMS)]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -166,11 +166,13 @@ def rerun_until(at, condition, seconds: float = 60):
 def app_url():
     """The base URL of one `serve.py app.py` for the whole session (`.pid`: the server's process
     id); its log goes to test-output/streamlit.log."""
-    from tests.app_server import OUTPUT, SLOW, running_app
+    from tests.app_server import OUTPUT, SLOW, running_app, server_log_problems
 
     OUTPUT.mkdir(exist_ok=True)
     with running_app(timeout=SLOW, log_path=OUTPUT / "streamlit.log") as url:
         yield url
+    problems = server_log_problems()
+    assert not problems, "the server logged:\n" + "\n".join(problems[:20])
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ figure change, press Pause. Screenshots go to test-output/ (look at them)."""
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.app_server import (
     assert_fits_a_projector,
     open_from_navigation,
     poll,
+    server_log_problems,
     settled_screenshot,
     training_processes,
     wait_for_idle,
@@ -89,9 +91,13 @@ def test_lab_trains_live_in_chromium(app_url, new_page):
     poll(lambda: len(ours()) == 2, timeout=60)  # the process list is read from /proc: allow it to settle
     assert len(ours()) == 2, ours()
     page.close()
+    other.get_by_role("button", name="Play").click()  # the second tab is closed while it plays
+    other.get_by_role("button", name="Pause").wait_for(timeout=60_000)
     other.close()
     poll(lambda: not ours(), timeout=60)
     assert not ours(), "a closed tab left its training process running"
+    time.sleep(1)  # what the server would log about a closed session comes within a moment
+    assert not server_log_problems(), server_log_problems()  # the tab closed mid-fragment ended quietly
 
 
 PROJECTOR_PATHS = ("lab", "images", "gan-vs-vae")  # Compare and theory: in their own browser tests

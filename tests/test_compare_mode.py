@@ -7,12 +7,12 @@ import time
 
 import pytest
 import torch
-from conftest import chart_titles, metric, open_lab, rerun_until
+from conftest import chart_titles, metric, open_lab, rerun_until, said
 
 from gan_core.live import CompareRunner
 from gan_core.presets import get_preset
 from gan_core.training import checkpoint
-from gan_core.training.compare import CompareConfig
+from gan_core.training.compare import COMPARE_PRESETS, CURES, CompareConfig
 
 RUNNERS = []
 SMALL = get_preset("ring").replace(model=dict(g_layers=2, g_width=32, d_layers=2, d_width=32))
@@ -125,3 +125,22 @@ def test_a_diverging_variant_is_marked_while_the_others_play_on():
     assert list(snapshot.diverged) == ["lr=100"] and "training diverged at iteration" in snapshot.diverged["lr=100"]
     assert snapshot.views["lr=0.01"].iteration >= 60 > snapshot.views["lr=100"].iteration
     assert runner.diverged is None  # one variant still trains: Play stays available
+
+
+def test_the_compare_preset_opens_compare_with_the_collapsing_run_and_its_cures():
+    """Two clicks for a teacher: the Preset box's "collapse-and-cures (Compare)" starts the
+    collapsing preset in the sidebar and Compare with one variant per cure; Play trains them."""
+    at = open_lab()
+    at.selectbox(key="lab_preset").set_value("collapse-and-cures").run()
+    assert not at.exception
+    assert at.session_state["lab_mode"] == "compare"
+    assert variants(at) == [f"cure={name}" for name in CURES]
+    assert COMPARE_PRESETS["collapse-and-cures"].shows in said(at, "caption")  # under the Preset box
+    assert "collapse-and-cures" in said(at, "success")
+    assert at.selectbox(key="lab_compare_setting").value == "cure"
+    assert not [w for w in at.warning if "Changed" in w.value]  # the sidebar shows the variants' base
+    assert float(at.session_state["lab_d_lr"]) == pytest.approx(1e-4)  # ring-collapse's settings
+    at.button(key="lab_compare_step").click().run()
+    assert metric(at, "Iteration") == "1"
+    at.segmented_control(key="lab_mode").set_value("single").run()
+    assert at.selectbox(key="lab_preset").value == "collapse-and-cures"  # nothing departed from it

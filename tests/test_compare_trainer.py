@@ -173,6 +173,9 @@ def test_vary_specs_become_named_configs():
     assert [(c.train.d_steps, c.train.g_steps) for c in km.values()] == [(1, 1), (5, 2)]
     both = vary_configs(SMALL, "lr", ["0.01"])["lr=0.01"].train
     assert both.d_lr == both.g_lr == 0.01
+    cures = vary_configs(SMALL, "cure", ["none", "pacgan-2", "faster-d"])  # several settings at once
+    assert cures["cure=none"] == SMALL and cures["cure=pacgan-2"].model.pack == 2
+    assert (cures["cure=faster-d"].train.d_lr, cures["cure=faster-d"].train.g_lr) == (1e-3, 1e-4)
     for bad, message in (
         ("colour=red", "cannot vary 'colour'"),
         ("loss=nsgan,best", "loss=best: loss must be one of"),
@@ -180,6 +183,7 @@ def test_vary_specs_become_named_configs():
         ("loss=nsgan,nsgan", "each value of loss once"),
         ("km=5", "k:m pairs"),
         ("loss", "SETTING=VALUE"),
+        ("cure=none,magic", "cure=magic: not a cure; the cures are none, pacgan-2"),
     ):
         with pytest.raises(ConfigError, match=message):
             vary_configs(SMALL, *parse_vary(bad))
@@ -218,6 +222,7 @@ def test_compare_command_refuses_bad_input_in_one_line(root):
         (("--preset", "ring", "--vary", "loss=nsgan,best"), "loss=best: loss must be one of"),
         (("--preset", "ring"), "give either --vary"),
         (("--presets", "ring,nowhere"), "unknown preset 'nowhere'"),
+        (("--preset", "collapse-and-cures", "--presets", "ring"), "is a comparison of its own"),
     ):
         result = run_cli(root, "compare", *args, "--iterations", "5")
         assert result.returncode == 2

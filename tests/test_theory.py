@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import chart_titles, said
+from conftest import chart_titles, rerun_until, said
 
 from gan_core.evaluation.theory import (
     generator_loss_curve,
@@ -81,8 +81,8 @@ def test_the_theory_page_sections_step_a_bad_k_and_the_gradient_slider():
         assert metrics()["Iteration"] == "0 / 2,000" and len(at.get("plotly_chart")) == 2
         at.button(key="theory_step").click().run()
         assert metrics()["Iteration"] == "1 / 2,000"
-        at.button(key="theory_panel_b").click().run()
-        assert any("(b): after 2,000 updates of D alone" in c.value for c in at.caption)
+        at.button(key="theory_panel_b").click().run()  # it runs in steps, its progress on the page
+        assert rerun_until(at, lambda at: any("(b): after 2,000 updates of D alone" in c.value for c in at.caption))
         at.segmented_control(key="theory_section").set_value("losses").run()
         assert at.query_params["section"] == ["losses"] or at.query_params["section"] == "losses"
         assert metrics()["Gradient, minimax"] == "0.010" and metrics()["Gradient, non-saturating"] == "0.990"
@@ -183,12 +183,12 @@ def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say(seed):
     assert latest["value_optimal"] == pytest.approx(latest["bound"], abs=0.1)  # Theorem 1, from samples
     assert latest["value_learned"] <= latest["value_optimal"] + 0.05  # D* is the best D
     before = distance_to_optimum(session.snapshot.pictures["GAN"])
-    session.handle("panel", ("b", None))  # D to its optimum, G fixed
+    press_panel(session, *("b", None))  # D to its optimum, G fixed
     after = distance_to_optimum(session.snapshot.pictures["GAN"])
     assert after < 0.1 and after < before, (before, after)  # at some seeds D is close to D* already
     generator_before = session.snapshot.pictures["GAN"].g_of_z
     discriminator = copy_state(session.side.trainers["GAN"].objective.discriminator)
-    session.handle("panel", ("c", 1))  # one G update against that D: D unchanged, G moved up D's slope
+    press_panel(session, *("c", 1))  # one G update against that D: D unchanged, G moved up D's slope
     picture = session.snapshot.pictures["GAN"]
     assert np.abs(picture.g_of_z - generator_before).mean() > 1e-3
     assert all(
@@ -196,11 +196,44 @@ def test_section_1_value_tracks_the_bound_and_the_panels_do_what_they_say(seed):
         for a, b in zip(discriminator, copy_state(session.side.trainers["GAN"].objective.discriminator))
     )
     assert session.snapshot.before is not None and session.iteration == 600
-    session.handle("panel", ("d", None))  # train on until p_g is within a JSD of 0.01 of p_data, then D to its optimum
+    press_panel(session, *("d", None))  # train on until p_g is within a JSD of 0.01 of p_data, then D to its optimum
     picture = session.snapshot.pictures["GAN"]
     # Checked at seeds 0-4 (fresh and after this sequence), 1 and 2 threads: JSD 0.008-0.010 and
     # mean |D - 1/2| at most 0.04 (docs/testing.md).
     assert session.snapshot.latest["GAN"]["jsd"] < 0.02 and deviation_from_half(picture) < 0.05
+
+
+def press_panel(session, letter: str, count: int | None) -> None:
+    """As the page's button: the panel starts, then runs in the training loop's chunks with its
+    progress in the status until it ends by itself."""
+    session.handle("panel", (letter, count))
+    progress = []
+    while session.playing:
+        assert session.status()["job"]["label"] == f"Panel ({letter})"
+        session.train_for(0.05)
+        progress.append(session.job_progress["done"] if session.job_progress else None)
+    assert session.status()["job"] is None and session.iteration <= session.config.iterations
+    steps = [done for done in progress if done is not None]
+    assert steps == sorted(steps) and (len(steps) > 1 or letter == "c"), progress
+
+
+def test_a_panel_past_the_run_length_grows_the_run_and_pause_stops_a_panel_where_it_stands():
+    session = TheorySession(TheoryConfig(section="picture", iterations=100))
+    for _ in range(90):
+        session.advance()
+    press_panel(session, "a", None)  # 1,500 iterations from iteration 90
+    assert session.iteration == 1_590 and session.config.iterations == 1_590 and session.finished
+    assert session.side.trainers["GAN"].config.train.iterations == 1_590  # its schedules follow
+    session.handle("panel", ("d", None))
+    session.train_for(0.2)
+    assert session.side.trainers["GAN"].config.train.d_steps == 5  # panel (d) trains with k = 5
+    done = session.job_progress["done"]
+    assert 0 < done < session.job_progress["total"]
+    session.handle("pause", None)
+    assert not session.playing and session.status()["job"] is None
+    assert session.side.trainers["GAN"].config.train.d_steps == 1  # put back as it was
+    assert session.iteration == session.config.iterations == 1_590 + done  # the work done stays
+    assert session.panel.get("running")  # the picture says the panel did not finish
 
 
 def copy_state(module) -> list:

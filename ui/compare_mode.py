@@ -53,12 +53,29 @@ def open_if_chosen(lab) -> LivePage | None:
         if linked not in MODES:
             lab.say("warning", f"{quoted(linked)} is not a mode of the 2D lab (the modes: {', '.join(MODES)}).")
     handing_over = state.pop(key("hand_over"), None)
+    chosen_preset = state.pop(lab.key("open_compare"), None)  # a Compare preset chosen in the Preset box
+    if chosen_preset is not None:
+        state["lab_mode"] = "compare"
     if state["lab_mode"] != "compare" and handing_over is None:
         return None
     compare = LivePage(PREFIX, lambda: LivePage.build(CompareRunner, initial_config(lab))())
     if handing_over is not None:
         on_continue_alone(compare, lab, handing_over)
+    if chosen_preset is not None:
+        start_preset(compare, lab, chosen_preset)
     return compare if state["lab_mode"] == "compare" else None
+
+
+def start_preset(compare: LivePage, lab, name: str) -> None:
+    """Compare preset `name` (its base preset just started in the lab, the sidebar showing it):
+    fresh variants, the Vary box showing what they vary."""
+    preset = lab.compare_presets[name]
+    config = preset.config()
+    if compare.runner.playing:
+        compare.runner.pause()
+    if compare.ask(compare.runner.reset, config, failed=f"Could not start {name}: "):
+        state[key("setting")], state[key("values")] = config.setting, ", ".join(config.values)
+        compare.say("success", f"**{name}**: {preset.shows} Press Play.")
 
 
 class BaseNotice:

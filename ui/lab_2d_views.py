@@ -12,6 +12,15 @@ from gan_core.plots import charts
 from gan_core.plots import toy as plots
 
 VIEW_EVERY = 0.25  # seconds between redraws of the main view while playing
+# How the lab's training process publishes: a snapshot every VIEW_EVERY seconds, metrics every
+# 1,000 iterations (~70 ms each: 9% of training at 500); 300 points per side and a 48x48 heatmap
+# read well and keep each redraw cheap for the browser (on a small machine the browser's drawing
+# competes with training). bench/live_speed.py starts the same session.
+RUNNER_OPTIONS = dict(
+    publish_every=VIEW_EVERY,
+    metrics_every=1000,
+    snapshot_options=dict(n_points=300, heat_resolution=48, manifold_resolution=16),
+)
 CHARTS_EVERY = 2.0  # seconds between redraws of the charts while playing: each costs training time
 LAYERS = {
     "real": "Real",

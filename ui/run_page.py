@@ -15,7 +15,7 @@ import streamlit as st
 from gan_core.config import LOSSES, OPTIMIZERS, ConfigError, KindError
 from gan_core.device import pick_device
 from gan_core.live import LiveRunner
-from gan_core.presets import get_preset, presets_for
+from gan_core.presets import PRESETS, get_preset, presets_for
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.speed import CRAWL_ITERATIONS_PER_SECOND, estimated_iterations_per_second, iteration_cost
 
@@ -34,12 +34,17 @@ LAB_PAGES = {"toy": "the 2D lab", "image": "the image lab"}  # where a run of ea
 class RunPage(LivePage):
     """A live page over one RunConfig: `fields` says which settings its widgets show."""
 
-    def __init__(self, fields: PageFields, kind: str, default_preset: str, **runner_options):
-        """`runner_options`: the LiveRunner's (how often it publishes, scores, what its snapshots hold)."""
+    def __init__(
+        self, fields: PageFields, kind: str, default_preset: str, compare_presets: dict | None = None, **runner_options
+    ):
+        """`runner_options`: the LiveRunner's (how often it publishes, scores, what its snapshots hold).
+        `compare_presets`: comparisons the Preset box offers too (name -> ComparePreset); choosing
+        one starts its base preset here and asks for the comparison in `state[key("open_compare")]`."""
         super().__init__(fields.prefix, self.build(LiveRunner, get_preset(default_preset), kind=kind, **runner_options))
         self.fields = fields
         self.kind = kind
         self.default_preset = default_preset
+        self.compare_presets = compare_presets or {}
 
     # ----- state -------------------------------------------------------------------------------
     def init_state(self, **extra) -> None:
@@ -126,16 +131,26 @@ class RunPage(LivePage):
 
     # ----- callbacks (they run before the script, so the widgets show their effect) -----------
     def on_preset(self) -> None:
-        if self.state[self.key("preset")] == CUSTOM:
+        name = self.state[self.key("preset")]
+        if name == CUSTOM:
             return  # "custom" names what the widgets say; choosing it starts nothing
-        config = get_preset(self.state[self.key("preset")])
+        comparison = self.compare_presets.get(name)
+        base = comparison.base if comparison else name
+        config = get_preset(base)
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:
             self.say("error", f"Could not start the preset: {self.why(error)}")
             return
         self.show_config(config)
-        self.state[self.key("base_preset")] = self.state[self.key("preset")]
+        self.state[self.key("base_preset")] = base
+        if comparison:
+            self.state[self.key("open_compare")] = name
+
+    def preset_base(self, name: str) -> str:
+        """The run preset behind a Preset box entry (a comparison's base)."""
+        comparison = self.compare_presets.get(name)
+        return comparison.base if comparison else name
 
     def on_reset(self, config) -> None:
         try:
@@ -165,7 +180,7 @@ class RunPage(LivePage):
         except (ConfigError, ValueError):
             return True
         ignored = {"data.points", "train.device"}
-        return bool(set(config_widgets.changed_settings(get_preset(name), desired)) - ignored)
+        return bool(set(config_widgets.changed_settings(get_preset(self.preset_base(name)), desired)) - ignored)
 
     def preset_box(self) -> None:
         """The Preset box; it reads "custom" once a setting departs from the chosen preset."""
@@ -174,13 +189,24 @@ class RunPage(LivePage):
             self.state[key] = CUSTOM
         st.selectbox(
             "Preset",
-            [*presets_for(self.kind), CUSTOM],
+            [*presets_for(self.kind), *self.compare_presets, CUSTOM],
             key=key,
             on_change=self.on_preset,
-            format_func=lambda name: "custom (settings changed)" if name == CUSTOM else name,
-            help="Known-good settings; choosing one starts a fresh run. It reads custom once a setting departs "
-            "from the preset.",
+            format_func=lambda name: (
+                "custom (settings changed)"
+                if name == CUSTOM
+                else f"{name} (Compare)"
+                if name in self.compare_presets
+                else name
+            ),
+            help="Known-good settings; choosing one starts a fresh run (a Compare preset opens Compare). It reads "
+            "custom once a setting departs from the preset.",
         )
+        chosen = self.state[key]
+        comparison = self.compare_presets.get(chosen)
+        shows = comparison.shows if comparison else PRESETS[chosen].shows if chosen in PRESETS else ""
+        if shows:
+            st.caption(shows)
 
     def desired_config(self, notice, **overrides):
         """The config the widgets describe; live settings go to the trainer at once, the others

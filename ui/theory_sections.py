@@ -80,7 +80,11 @@ def on_reset(page: LivePage) -> None:
 
 def counters(page: LivePage, snapshot, column) -> None:
     column.metric("Iteration", f"{snapshot.iteration:,} / {page.runner.config.iterations:,}")
-    if page.runner.playing:
+    job = page.runner.job
+    if job and job["total"]:
+        text = f"{job['label']}: {job['done']:,} of {job['total']:,} steps · Pause stops it"
+        column.progress(job["done"] / job["total"], text=text)
+    elif page.runner.playing:
         column.caption(f"{page.runner.iterations_per_second:,.0f} iterations a second")
     for name, message in snapshot.diverged.items():
         st.warning(f"{name} stopped (the others go on): {message}")
@@ -123,8 +127,9 @@ def picture_section(page: LivePage) -> None:
     def draw(snapshot) -> None:
         picture = snapshot.pictures["GAN"]
         latest = snapshot.latest["GAN"]
-        panel = snapshot.panel.get("panel")
-        title = f"Iteration {snapshot.iteration:,}" + (f" · after panel ({panel})" if panel else "")
+        panel, unfinished = snapshot.panel.get("panel"), snapshot.panel.get("running")
+        where = "during" if runner.job else "stopped in" if unfinished else "after"
+        title = f"Iteration {snapshot.iteration:,}" + (f" · {where} panel ({panel})" if panel else "")
         left, right = st.columns([3, 1.3], gap="medium")
         with left:
             before = snapshot.before if panel == "c" else None
@@ -140,7 +145,7 @@ def picture_section(page: LivePage) -> None:
             right.metric(
                 "mean |D − ½|", number(deviation_from_half(picture), 2), help="over the data and the generated samples"
             )
-        if panel:
+        if panel and not unfinished:
             st.caption(panel_reading(panel, snapshot, picture))
         st.plotly_chart(plots.value_figure(snapshot.histories["GAN"]), key=key("value_fig"))
         st.caption(

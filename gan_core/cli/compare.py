@@ -3,6 +3,7 @@ final metrics, one row per variant.
 
     python -m gan_core compare --preset ring --vary loss=nsgan,minimax,wgan_gp --iterations 5000
     python -m gan_core compare --presets ring,grid --iterations 2000
+    python -m gan_core compare --preset collapse-and-cures --iterations 3000   (a Compare preset)
 
 The variants share the real batches and noise draws wherever their settings allow
 (gan_core.training.compare_trainer); `--json` writes the table as JSON too.
@@ -42,10 +43,16 @@ def add_compare_parser(commands) -> None:
 
 
 def comparison_configs(args) -> dict:
-    from ..training.compare import parse_vary, preset_configs, split_values, vary_configs
+    from ..training.compare import COMPARE_PRESETS, parse_vary, preset_configs, split_values, vary_configs
 
+    comparison = COMPARE_PRESETS.get(args.preset)
+    if comparison is not None:  # a Compare preset: its base preset and what it varies (a --vary replaces that)
+        if args.presets:
+            raise CLIError(f"--preset {args.preset} is a comparison of its own; it does not go with --presets")
+        setting, values = parse_vary(args.vary or comparison.vary)
+        return vary_configs(comparison.config().base.replace(**given_settings(args)), setting, values)
     if bool(args.vary) == bool(args.presets):
-        raise CLIError("give either --vary SETTING=VALUES or --presets NAMES")
+        raise CLIError("give either --vary SETTING=VALUES or --presets NAMES (or --preset with a Compare preset)")
     if args.presets:
         if args.preset:
             raise CLIError("--preset and --presets do not go together; --presets names every run")

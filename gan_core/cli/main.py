@@ -248,9 +248,12 @@ def _summarise_draws(ratios: list[dict], first_seed: int) -> dict:
 
 def command_presets(args) -> int:
     from ..presets import PRESETS
+    from ..training.compare import COMPARE_PRESETS
 
     for name, preset in PRESETS.items():
         print(f"{name} ({preset.config.kind}): {preset.description}")
+    for name, comparison in COMPARE_PRESETS.items():
+        print(f"{name} (compare: {comparison.base} with {comparison.vary}): {comparison.shows}")
     return 0
 
 

@@ -26,7 +26,9 @@ def nearest_modes(samples: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray,
 
 def mode_statistics(samples: np.ndarray, centers: np.ndarray, std: float, threshold: float = 3.0) -> dict:
     """modes_covered, high_quality share, per-mode counts of high-quality samples, and the
-    reverse KL of that mode histogram against the uniform one (0 = balanced; log M = one mode)."""
+    reverse KL of that mode histogram against the uniform one (0 = balanced; log M = one mode);
+    nearest_counts: every sample counted at its nearest mode, near it or not (a collapsed
+    generator's pile sits by one mode without being on it)."""
     nearest, distance = nearest_modes(samples, centers)
     high_quality = distance <= threshold * std
     counts = np.bincount(nearest[high_quality], minlength=len(centers))
@@ -35,6 +37,7 @@ def mode_statistics(samples: np.ndarray, centers: np.ndarray, std: float, thresh
         "n_modes": int(len(centers)),
         "high_quality": float(high_quality.mean()) if len(samples) else 0.0,
         "mode_counts": counts.tolist(),
+        "nearest_counts": np.bincount(nearest, minlength=len(centers)).tolist(),
         "reverse_kl": reverse_kl_to_uniform(counts),
     }
 

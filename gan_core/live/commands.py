@@ -5,7 +5,7 @@ sessions of runs side by side share around it (Play, Pause, Step, the speed)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -31,6 +31,11 @@ class PlayableSession(CommandTable):
     to date before the page reads a pause or a step) when it has them."""
 
     playing = False
+    # A long piece of work pressed on the page (a theory panel's thousands of updates): run in the
+    # training loop's chunks as Play is, not within one command, so the page shows its progress,
+    # Pause stops it and no command waits on it. It yields (done, total) as it goes.
+    job: Iterator[tuple[int, int]] | None = None
+    job_progress: dict | None = None
 
     @property
     def finished(self) -> bool:
@@ -51,9 +56,33 @@ class PlayableSession(CommandTable):
             self.rate.restart(self.iteration)
 
     def pause(self) -> None:
+        self.stop_job()
         self.playing = False
         self.catch_up()
         self.publish()
+
+    def start_job(self, label: str, steps: Iterator[tuple[int, int]]) -> None:
+        """Run `steps` from now on, instead of iterations, until they end or Pause is pressed."""
+        self.stop_job()
+        self.job, self.job_progress = steps, {"label": label, "done": 0, "total": 0}
+        self.playing = True
+        self.rate.restart(self.iteration)
+
+    def stop_job(self) -> None:
+        """End the job where it stands (its `finally` puts back what it changed)."""
+        if self.job is not None:
+            job, self.job, self.job_progress = self.job, None, None
+            job.close()
+
+    def advance_job(self) -> bool:
+        """One piece of the job; False once it has ended."""
+        try:
+            done, total = next(self.job)
+        except StopIteration:
+            self.job, self.job_progress = None, None
+            return False
+        self.job_progress.update(done=done, total=total)
+        return True
 
     def step(self) -> None:
         if self.can_train():
@@ -65,7 +94,11 @@ class PlayableSession(CommandTable):
         """Iterations for `seconds`; pauses itself at the run's end or when nothing trains."""
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
-            if self.finished or not self.advance():
+            if self.job is not None:
+                if not self.advance_job():
+                    self.pause()
+                    return
+            elif self.finished or not self.advance():
                 self.pause()
                 return
 

@@ -435,10 +435,15 @@ class TheoryRunner(LiveRunner):
         """Every variant has trained the section's iterations."""
         return bool(self._status.get("finished"))
 
-    def panel(self, letter: str, count: int | None = None):
-        """The paper's Figure 1 panel `letter` ("a" to "d") from the current state."""
+    @property
+    def job(self) -> dict | None:
+        """The panel running now: {"label", "done", "total"}; None when none is."""
+        return self._status.get("job") if self.playing else None
+
+    def panel(self, letter: str, count: int | None = None) -> None:
+        """Start the paper's Figure 1 panel `letter` ("a" to "d") from the current state: it runs
+        in steps like Play (its progress in `job`), and Pause stops it."""
         self._request("panel", (letter, count))
-        return self._snapshot
 
     def judges_only(self, count: int):
         """`count` updates of every discriminator / critic with the generators held fixed."""

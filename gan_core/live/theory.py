@@ -9,6 +9,7 @@ import copy
 import dataclasses
 import math
 import time
+from collections.abc import Iterator
 
 from ..config import ConfigError
 from ..evaluation.discriminator_loop import GAN_SAMPLE_SEED, gan_baseline_config, loop_records, mode_numbers
@@ -154,6 +155,7 @@ class TheorySession(PlayableSession):
             "rate": self.rate.rate if self.playing else 0.0,
             "diverged": "every run diverged" if self.all_diverged and self.loop is None else None,
             "finished": self.finished,
+            "job": dict(self.job_progress) if self.job_progress else None,
             "config": self.config.to_json(),
         }
 
@@ -189,72 +191,103 @@ class TheorySession(PlayableSession):
         self.measure()
 
     # ----- the paper's Figure 1, panel by panel (section 1) -----------------------------------
-    def run_panel(self, panel: str, count: int | None = None) -> None:
+    def panel_steps(self, panel: str, count: int | None = None) -> Iterator[tuple[int, int]]:
         """(a) train until near convergence; (b) train D to its optimum with G held; (c) `count`
         G updates against that D (the picture before is kept to draw the move); (d) train on
-        towards equilibrium, then D to its optimum: D(x) = 1/2 where p_g = p_data."""
+        towards equilibrium, then D to its optimum: D(x) = 1/2 where p_g = p_data. Yields
+        (done, total) as it goes; a run that passes its set length grows with the panel."""
         side = self.side
-        name = next(iter(side.trainers))
-        self.before = take_line_picture(side.trainers[name], self.probes[name])
-        if panel == "a":
-            for _ in range(PANEL_ITERATIONS):
-                if not self.advance():
-                    break
-        if panel == "b":
-            side.update_all("discriminator", OPTIMUM_UPDATES)
-        if panel == "d":
-            self.settle()
-            self.train_judges_to_optimum()
         if panel == "c":
             count = int(count or 1)
             if not 1 <= count <= MAX_MANUAL_UPDATES:
                 raise ConfigError(f"G updates must be between 1 and {MAX_MANUAL_UPDATES}, got {count}")
-            side.update_all("generator", count)
         elif panel not in ("a", "b", "d"):
             raise ValueError(f"unknown panel {panel!r}; the paper's are a, b, c and d")
+        name = next(iter(side.trainers))
+        self.before = take_line_picture(side.trainers[name], self.probes[name])
+        self.panel = {"panel": panel, "count": count, "iteration": side.iteration, "running": True}
+        return self._panel_steps(panel, count)
+
+    def _panel_steps(self, panel: str, count: int | None) -> Iterator[tuple[int, int]]:
+        side = self.side
+        try:
+            if panel == "a":
+                for done in range(1, PANEL_ITERATIONS + 1):
+                    if not self.advance():
+                        break
+                    yield done, PANEL_ITERATIONS
+            elif panel == "b":
+                yield from self.update_judges(OPTIMUM_UPDATES)
+            elif panel == "c":
+                for done in range(1, count + 1):
+                    side.update_all("generator", 1)
+                    yield done, count
+            else:
+                total = EQUILIBRIUM_ITERATIONS + OPTIMUM_UPDATES
+                for done in self.settle():
+                    yield done, total
+                for updates, _ in self.update_judges(OPTIMUM_UPDATES, anneal=True):
+                    yield EQUILIBRIUM_ITERATIONS + updates, total  # settling may end before its last step
+        finally:  # also when Pause stops it
+            self.grow_run_length()
         self.measure()
         self.panel = {"panel": panel, "count": count, "iteration": side.iteration}
         if panel != "c":
             self.before = None  # only (c) draws the move from the picture before
 
-    def settle(self) -> None:
+    def grow_run_length(self) -> None:
+        """A panel that trained past the set length makes the run that long: the page never reads
+        "iteration 4,500 / 2,000"."""
+        if self.side.iteration > self.config.iterations:
+            self.config = self.config.replace(iterations=self.side.iteration)
+            self.side.extend(self.side.iteration)
+
+    def settle(self) -> Iterator[int]:
         """Panel (d): train on towards the equilibrium with D close to its optimum at every step
         (EQUILIBRIUM_K updates of D per update of G: the paper's Proposition 2), looking at JSD
         every EQUILIBRIUM_CHECK iterations, until it is below EQUILIBRIUM_JSD or
         EQUILIBRIUM_ITERATIONS have run; G is then the closest to p_data that it came. Even so the
         pair circles the equilibrium (JSD swings between 0.01 and 0.1), and a fixed run length
         ended near it or far from it depending on the CPU's rounding: the goal is checked, not
-        assumed."""
+        assumed. Yields the iterations done."""
         name = next(iter(self.side.trainers))
         trainer = self.side.trainers[name]
         train = trainer.config.train
         trainer.apply_train_changes(dataclasses.replace(train, d_steps=EQUILIBRIUM_K, g_steps=1))
         best_jsd, best_generator = math.inf, None
-        for step in range(1, EQUILIBRIUM_ITERATIONS + 1):
-            if not self.advance():
-                break
-            if step % EQUILIBRIUM_CHECK:
-                continue
-            self.measure()
-            jsd = self.histories[name]["jsd"][-1]
-            if jsd < best_jsd:
-                best_jsd, best_generator = jsd, copy.deepcopy(trainer.sampling_network.state_dict())
-            if jsd < EQUILIBRIUM_JSD:
-                break
-        trainer.apply_train_changes(train)
+        try:
+            for step in range(1, EQUILIBRIUM_ITERATIONS + 1):
+                if not self.advance():
+                    break
+                yield step
+                if step % EQUILIBRIUM_CHECK:
+                    continue
+                self.measure()
+                jsd = self.histories[name]["jsd"][-1]
+                if jsd < best_jsd:
+                    best_jsd, best_generator = jsd, copy.deepcopy(trainer.sampling_network.state_dict())
+                if jsd < EQUILIBRIUM_JSD:
+                    break
+        finally:
+            trainer.apply_train_changes(dataclasses.replace(train, iterations=trainer.config.train.iterations))
         if best_generator is not None and self.histories[name]["jsd"][-1] > best_jsd:
             trainer.sampling_network.load_state_dict(best_generator)
 
-    def train_judges_to_optimum(self, updates: int = OPTIMUM_UPDATES) -> None:
-        """Panel (d)'s last step: D trained with G held, the rate annealed to 0 so that D settles
-        on its optimum (1/2 near the equilibrium) instead of hovering around it by the noise of its
-        last batches."""
-        for step in range(updates):
-            for name in self.side.running:
-                self.side.trainers[name].set_learning_rate_factor(1 - step / updates)
-            self.side.update_all("discriminator", 1)
-        for trainer in self.side.trainers.values():  # back to the schedule's rates
-            trainer.set_learning_rate_factor(trainer.learning_rate_factor)
+    def update_judges(self, updates: int, anneal: bool = False) -> Iterator[tuple[int, int]]:
+        """`updates` of every D with G held. `anneal` (panel (d)'s last step): the rate falls to 0 so
+        that D settles on its optimum (1/2 near the equilibrium) instead of hovering around it by the
+        noise of its last batches."""
+        try:
+            for step in range(updates):
+                if anneal:
+                    for name in self.side.running:
+                        self.side.trainers[name].set_learning_rate_factor(1 - step / updates)
+                self.side.update_all("discriminator", 1)
+                yield step + 1, updates
+        finally:
+            if anneal:
+                for trainer in self.side.trainers.values():  # back to the schedule's rates
+                    trainer.set_learning_rate_factor(trainer.learning_rate_factor)
 
     # ----- commands from the page's process ---------------------------------------------------
     def commands(self) -> dict:
@@ -266,11 +299,17 @@ class TheorySession(PlayableSession):
         }
 
     def press_panel(self, letter: str, count: int | None) -> None:
+        """Start panel `letter`'s work; it runs in steps, with its progress in the status."""
         if self.side is None:
             raise ValueError("panel is for the 1D sections")
-        self.playing = False
-        self.run_panel(letter, count)
+        self.pause()
+        self.start_job(f"Panel ({letter})", self.panel_steps(letter, count))
         self.publish()
+
+    def run_panel(self, letter: str, count: int | None = None) -> None:
+        """Panel `letter` from start to end at once (the tests' and benches' way)."""
+        for _ in self.panel_steps(letter, count):
+            pass
 
     def judges_only(self, count: int) -> None:
         if self.side is None:

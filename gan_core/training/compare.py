@@ -39,6 +39,17 @@ VARIABLE_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
     "g_layers": (("model", "g_layers"),),
     "d_layers": (("model", "d_layers"),),
     "noise_dim": (("model", "noise_dim"),),
+    "cure": (),  # a cure for mode collapse: several settings at once, from CURES
+}
+# The cures for mode collapse that Compare can put side by side (the Compare preset
+# "collapse-and-cures"), each what it changes in the collapsing setting. Only those measured to
+# cure it on ring-collapse are here (bench/collapse_presets.py; docs/presets.md lists each cure's
+# modes per seed, and those that did not cure it).
+CURES: dict[str, tuple[str, dict[str, dict]]] = {
+    "none": ("the collapsing setting as it is", {}),
+    "pacgan-2": ("PacGAN (Lin et al. 2018): D judges 2 samples at once", {"model": {"pack": 2}}),
+    "pacgan-4": ("PacGAN: D judges 4 samples at once", {"model": {"pack": 4}}),
+    "faster-d": ("the rates swapped: D at 1e-3, G at 1e-4 (a partial cure)", {"train": {"g_lr": 1e-4, "d_lr": 1e-3}}),
 }
 # What the Vary box offers: the settings one variant can differ in, in words (a config field's from
 # the one table, gan_core.config.SETTING_LABELS; those that move two fields together here).
@@ -48,6 +59,7 @@ TOGETHER = {
     "km": "k:m together",
     "lr": "both learning rates",
     "optimizer": "both optimisers",
+    "cure": "cure for mode collapse",
 }
 SETTING_LABELS = {
     name: CONFIG_LABELS.get(TOGETHER.get(name, name), TOGETHER.get(name, name)) for name in VARIABLE_SETTINGS
@@ -76,6 +88,7 @@ SUGGESTED_VALUES = {
     "g_layers": "1, 2, 3",
     "d_layers": "1, 2, 3",
     "noise_dim": "1, 2, 8",
+    "cure": ", ".join(CURES),
 }
 
 
@@ -104,6 +117,8 @@ def vary_configs(base: RunConfig, setting: str, values: list[str]) -> dict[str, 
     _check_count(len(values))
     if len(set(values)) != len(values):
         raise ConfigError(f"each value of {setting} once, got {', '.join(values)}")
+    if setting == "cure":
+        return {f"cure={raw}": base.replace(**cure_changes(raw)) for raw in values}
     fields = VARIABLE_SETTINGS[setting]
     configs = {}
     for raw in values:
@@ -119,6 +134,12 @@ def vary_configs(base: RunConfig, setting: str, values: list[str]) -> dict[str, 
             raise ConfigError(f"{setting}={raw}: {error}") from None
         configs[f"{setting}={raw}"] = config
     return configs
+
+
+def cure_changes(name: str) -> dict[str, dict]:
+    if name not in CURES:
+        raise ConfigError(f"cure={name}: not a cure; the cures are {', '.join(CURES)}")
+    return CURES[name][1]
 
 
 def preset_configs(names: list[str], overrides: dict | None = None) -> dict[str, RunConfig]:
@@ -188,3 +209,26 @@ class CompareConfig(JsonConfig):
             values=tuple(raw.get("values", ())),
             presets=tuple(raw.get("presets", ())),
         )
+
+
+@dataclass(frozen=True)
+class ComparePreset:
+    """A known-good comparison: a preset as the base and what to vary on it."""
+
+    shows: str  # one line on what a person sees (the 2D lab's Preset box says it)
+    base: str  # a 2D preset's name
+    vary: str  # a --vary spec
+
+    def config(self) -> CompareConfig:
+        return CompareConfig.from_vary(get_preset(self.base), self.vary)
+
+
+# Comparisons a teacher opens with two clicks: the 2D lab's Preset box lists them ("(Compare)"),
+# the CLI's `compare --preset NAME` trains them.
+COMPARE_PRESETS: dict[str, ComparePreset] = {
+    "collapse-and-cures": ComparePreset(
+        "Mode collapse beside its cures: the collapsing run, then each cure on the same batches.",
+        "ring-collapse",
+        "cure=" + ",".join(CURES),
+    ),
+}
