@@ -59,8 +59,8 @@ def training_processes(server_pid: int) -> list[int]:
     return trainers
 
 
-# What a clean server log never holds: a traceback, an error, a warning, a stale fragment's rerun.
-LOG_PROBLEMS = ("Traceback", "Error", "Exception", "WARNING", "does not exist anymore")
+# What a clean server log never holds: a traceback, an error, a stale fragment's rerun.
+LOG_PROBLEMS = ("Traceback", "Error", "Exception", "does not exist anymore")
 
 
 def server_log_problems(path: Path | None = None) -> list[str]:

@@ -19,7 +19,19 @@ from ui.live_page import LivePage, loss_text
 
 MODES = {"single": "Single run", "compare": "Compare"}
 PRESETS_CHOICE = "presets"  # the Vary box's entry for comparing presets instead of one setting
-VIEW_EVERY = 0.5  # seconds between redraws while playing (8 small views and 6 charts)
+
+
+def view_every(variants: int) -> float:
+    """Seconds between redraws of the variants' views while playing: longer with more views to
+    draw (2 variants 0.5 s, 4 0.75 s, 6 or more 1 s), so that on a small machine drawing them
+    leaves most of a core to training (bench/live_speed.py)."""
+    return min(1.0, 0.25 + 0.125 * variants)
+
+
+# ... and of the six charts: building ten plotly figures took the server ~0.2 s a redraw, which at
+# two redraws a second took training time (bench/live_speed.py); the metrics change every 500
+# iterations anyway.
+CHARTS_EVERY = 2.0
 COLUMNS = 4  # small multiples per row
 DEFAULT_VALUES = {"setting": "loss", "values": ("nsgan", "minimax", "lsgan", "wgan_gp")}
 PREFIX = "lab_compare_"
@@ -271,9 +283,9 @@ def compare_page(lab, compare: LivePage, base, layer_names: dict[str, str]) -> N
         below[0].metric("Iteration", f"{snapshot.iteration:,}")
         below[1].metric("Speed", compare.speed())
         below[2].caption(describe(snapshot))
-        charts(snapshot)
 
-    compare.live(draw, VIEW_EVERY)
+    compare.live(draw, view_every(len(runner.config.presets or runner.config.values)))
+    compare.fragment(CHARTS_EVERY)(lambda: charts(runner.snapshot) if hasattr(runner.snapshot, "views") else None)()
     if state.get(key("setting"), runner.config.setting) == PRESETS_CHOICE:
         st.caption(
             "Presets side by side: each is a whole setup of its own (data, networks, training), trained in step "

@@ -50,8 +50,9 @@ def main_view(page) -> None:
         if picture is not None:
             st.image(picture, caption="The untrained run; the interactive chart follows in a moment.")
         else:
+            st.markdown(plots.legend_html(snapshot, **layers), unsafe_allow_html=True)
             st.plotly_chart(
-                plots.main_figure(snapshot, **layers, height=640),
+                plots.main_figure(snapshot, **layers, height=600),
                 key=page.key("main_figure"),
                 config=charts.PNG_DOWNLOAD_CONFIG,
             )
@@ -130,6 +131,7 @@ def timeline(page) -> None:
             if snapshot.metrics.get("n_modes"):
                 st.metric("Modes covered", f"{snapshot.metrics['modes_covered']} of {snapshot.metrics['n_modes']}")
         with figure_column:
+            st.markdown(plots.legend_html(snapshot, **layers), unsafe_allow_html=True)
             st.plotly_chart(
                 plots.main_figure(snapshot, **layers, height=560),
                 key=page.key("timeline_figure"),

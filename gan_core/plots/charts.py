@@ -48,16 +48,24 @@ def line_chart(columns: dict, series: list[tuple[str, str, str]], *, y_title: st
     return figure
 
 
+def steady_margins(figure: go.Figure, *, l: int, r: int, t: int, b: int) -> go.Figure:  # noqa: E741 - plotly's names
+    """Margins set to fit the ticks, titles and legend, and kept: with margins that grow to fit
+    (plotly's default), plotly draws a figure twice on every redraw, which was most of the
+    browser's work while a run plays (bench/live_speed.py)."""
+    figure.layout.margin = dict(l=l, r=r, t=t, b=b, autoexpand=False)
+    return figure
+
+
 def small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: str = "iteration") -> None:
     figure.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
         uirevision="chart",
     )
     figure.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#eee")
     figure.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#eee")
+    steady_margins(figure, l=72, r=10, t=30, b=42)
 
 
 def titled(figure: go.Figure, title: str) -> go.Figure:

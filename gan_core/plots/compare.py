@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .charts import VARIANT_COLOURS, over_iterations_figure
+from .charts import VARIANT_COLOURS, over_iterations_figure, steady_margins
 from .toy import main_figure
 
 # (metric key, chart title, y-axis title, where it comes from: "metrics" per evaluation or "losses")
@@ -29,11 +29,10 @@ def variant_figure(view, name: str, index: int, *, layers: dict[str, bool], dive
     """The lab's main view of one variant, small: no legend, no colour bar, the variant's name in
     its colour as the title (a stopped variant's title says so in red)."""
     figure = main_figure(view, **layers, height=height)
-    figure.update_traces(showscale=False, selector=dict(type="heatmap"))
     status = f"<span style='color:#c0392b'> · stopped at {view.iteration:,}</span>" if diverged else ""
+    steady_margins(figure, l=34, r=6, t=34, b=30)
     figure.update_layout(
         showlegend=False,
-        margin=dict(l=4, r=4, t=34, b=4),
         title=dict(text=f"<b style='color:{variant_colour(index)}'>■</b> {name}{status}", font_size=14, x=0.02, y=0.98),
         uirevision=f"lockstep-{name}",
     )

@@ -22,6 +22,7 @@ from .charts import (
     line_chart,
     small_chart_layout,
     span_first_evaluation,
+    steady_margins,
     titled,
 )
 
@@ -137,17 +138,62 @@ def main_figure(
 ) -> go.Figure:
     """The lab's main view of `snapshot`; each keyword switches a layer on or off. SVG, not
     WebGL: Streamlit's redraws made plotly create a new WebGL context each time, which cost the
-    browser more than the SVG markers do."""
+    browser more than the SVG markers do. No legend and no colour bar: plotly makes room for them
+    by drawing the figure twice on every redraw (the browser's largest cost while a run plays,
+    bench/live_speed.py); `legend_html` says the same in a line of HTML above the figure."""
     build = _main_figure_2d if snapshot.dim == 2 else _main_figure_1d
     figure = build(snapshot, real=real, fake=fake, heatmap=heatmap, manifold=manifold, gradients=gradients)
+    figure.update_traces(showscale=False, selector=dict(type="heatmap"))
+    top = 60 if title else 10
+    if snapshot.dim == 2:
+        steady_margins(figure, l=38, r=10, t=top, b=28)
+    else:  # a density axis on the left, D(x) on the right, noise z under them
+        steady_margins(figure, l=62, r=58, t=top, b=28)
     figure.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=90 if title else 10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, font=dict(size=13)),
-        uirevision="lab",  # keep the person's zoom and legend clicks across redraws
+        showlegend=False,
+        uirevision="lab",  # keep the person's zoom across redraws
         title=dict(text=title, y=0.98, yanchor="top") if title else None,
     )
     return figure
+
+
+def legend_html(snapshot, *, real=True, fake=True, heatmap=True, manifold=True, gradients=False) -> str:
+    """The main view's legend in one line: a mark per layer shown, and D's colour scale with its
+    range (a WGAN critic's range follows its scores)."""
+
+    def mark(colour: str, shape: str = "●") -> str:
+        return f"<span style='color:{colour};font-size:1.1em'>{shape}</span>"
+
+    one_d = snapshot.dim == 1
+    parts = []
+    if real:
+        parts.append(f"{mark(REAL_COLOUR, '■' if one_d else '●')} real")
+    if fake:
+        parts.append(f"{mark(FAKE_COLOUR, '■' if one_d else '●')} generated")
+    if manifold:
+        if one_d:
+            parts.append(f"{mark(FAKE_COLOUR, '―')} G(z) over z (below)")
+        else:
+            parts.append(f"{mark('#3c3c3c', '―')} G's manifold")
+    if gradients:
+        parts.append(f"{mark(GRADIENT_COLOUR, '→')} G's gradient")
+    if heatmap and one_d:
+        parts.append(f"{mark('black', '―')} D(x) (right axis)")
+    elif heatmap:
+        low, high = d_colour_range(snapshot)
+        label = "D(x)" if snapshot.d_is_probability else "D score"
+        stops = ", ".join(f"{colour} {position:.0%}" for position, colour in D_COLOURSCALE)
+        bar = (
+            f"<span style='display:inline-block;width:80px;height:10px;vertical-align:middle;"
+            f"border:1px solid #bbb;background:linear-gradient(to right, {stops})'></span>"
+        )
+        parts.append(f"{label}: fake {_tick(low)} {bar} {_tick(high)} real")
+    return "<div style='font-size:0.9rem;line-height:1.6'>" + " &nbsp;·&nbsp; ".join(parts) + "</div>"
+
+
+def _tick(value: float) -> str:
+    return f"{value:.3g}"
 
 
 def heatmap_trace(snapshot, *, showlegend: bool = False, colorbar_length: float = 0.9) -> go.Heatmap:
@@ -174,7 +220,7 @@ def _main_figure_2d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
     low, high = snapshot.bounds
     figure = go.Figure()
     if heatmap:
-        figure.add_trace(heatmap_trace(snapshot, showlegend=True))
+        figure.add_trace(heatmap_trace(snapshot))
     if manifold:
         mx, my = mesh_lines(snapshot.manifold)
         figure.add_trace(
@@ -214,7 +260,7 @@ def _main_figure_2d(snapshot, *, real, fake, heatmap, manifold, gradients) -> go
         )
     axis = dict(range=[low, high], zeroline=False, showgrid=False, constrain="domain")
     figure.update_xaxes(**axis)
-    figure.update_yaxes(**axis, scaleanchor="x", scaleratio=1)  # a circle looks like a circle
+    figure.update_yaxes(**axis, scaleanchor="x", scaleratio=1, constraintoward="top")  # a circle is round; at the top
     figure.update_layout(plot_bgcolor="white")
     return figure
 
@@ -338,6 +384,7 @@ def modes_figure(metrics: dict, n_modes: int | None = None, height: int = 260) -
             secondary_y=True,
         )
     small_chart_layout(figure, "modes covered", height)
+    steady_margins(figure, l=72, r=62, t=30, b=42)  # the high-quality axis on the right
     span_first_evaluation(figure, iterations)
     if n_modes:
         figure.update_yaxes(range=[0, n_modes + 0.5], secondary_y=False)
@@ -390,7 +437,7 @@ def d_output_figure(snapshot, height: int = 260) -> go.Figure:
     )  # fmt: skip
     small_chart_layout(figure, "samples", height, x_title="D(x)" if snapshot.d_is_probability else "D score")
     figure.update_layout(
-        barmode="overlay", title=dict(text="D's scores", font_size=14, x=0.01, y=0.98), margin=dict(t=60),
+        barmode="overlay", title=dict(text="D's scores", font_size=14, x=0.01, y=0.98), margin=dict(t=60, b=90),
         legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
     )  # fmt: skip
     if snapshot.d_is_probability:
