@@ -1,6 +1,7 @@
 """The README's pictures: each page of the app in headless Chromium at 1440x900, as a person first
-sees it (the 2D lab after a few seconds of Play). `python docs/take_screenshots.py` writes
-docs/screenshots/*.png; it needs Debian's chromium (`make browser`)."""
+sees it (the 2D lab after a few seconds of Play). `python docs/take_screenshots.py [NAME ...]`
+writes docs/screenshots/*.png; `--projector` takes them at 1280x720 into
+docs/screenshots/1280x720/ (what a class sees on a projector). Needs Debian's chromium (`make browser`)."""
 
 from __future__ import annotations
 
@@ -25,18 +26,26 @@ PAGES = {
     "latent_explorer": ("/latent", "img", 0),
     "gan_vs_vae": ("/gan-vs-vae", ".js-plotly-plot", 8),
     "theory": ("/theory", ".js-plotly-plot", 6),
+    # Mode collapse and its cures (the Compare preset collapse-and-cures, as its link opens it)
+    "collapse_and_cures": (
+        "/lab?preset=ring-collapse&mode=compare&vary=cure=none,pacgan-2,pacgan-4,faster-d", ".js-plotly-plot", 40
+    ),
 }
 
 
 def main(names: list[str]) -> None:
     """Every page, or those named on the command line."""
-    OUT.mkdir(parents=True, exist_ok=True)
+    projector = "--projector" in names
+    names = [name for name in names if name != "--projector"]
+    width, height = (1280, 720) if projector else (1440, 900)
+    out = OUT / "1280x720" if projector else OUT
+    out.mkdir(parents=True, exist_ok=True)
     with running_app() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (path, ready, play_seconds) in PAGES.items():
             if names and name not in names:
                 continue
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + path)
             page.wait_for_selector(ready, timeout=120_000)
             if play_seconds:
@@ -46,8 +55,8 @@ def main(names: list[str]) -> None:
                 if pause.count():  # a run with a set length may have stopped by itself
                     pause.first.click()
             time.sleep(3)  # the last redraw settles
-            page.screenshot(path=str(OUT / f"{name}.png"))
-            print(f"{name}: {OUT / f'{name}.png'}")
+            page.screenshot(path=str(out / f"{name}.png"))
+            print(f"{name}: {out / f'{name}.png'}")
             page.close()
         browser.close()
 

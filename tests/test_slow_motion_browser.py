@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import CHROMIUM, OUTPUT, rerun_after, settled_screenshot, wait_for_idle
+from tests.app_server import CHROMIUM, CUT_OFF, OUTPUT, rerun_after, settled_screenshot, wait_for_idle
 
 HIGHLIGHTED = """() => { const marks = Array.from(document.querySelectorAll('.stMain li'))
   .filter(li => li.innerText.includes('◀')); return marks.length ? marks[0].innerText : null; }"""
@@ -34,6 +34,7 @@ def test_next_moves_the_highlighted_sub_step_and_its_sentence(app_url, new_page)
         sentence = page.locator(".stMain [data-testid='stAlertContentInfo']").last.inner_text()
         seen.append((page.evaluate(HIGHLIGHTED), sentence))
     settled_screenshot(page, path=OUTPUT / "slow_motion_browser_1280x720.png")
+    assert page.evaluate(CUT_OFF) == [], page.evaluate(CUT_OFF)  # "Autoplay", not "Autop…", on a projector
     (first, first_sentence), (second, second_sentence) = seen
     assert "Sample real points" in first and "map it through G" in second, seen
     assert "real points is drawn" in first_sentence and "noise vectors" in second_sentence, seen

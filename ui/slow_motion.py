@@ -88,7 +88,7 @@ def slow_motion_view(page) -> None:
         if state[key("slow_playing")]:
             advance()  # the first sub-step at once, the next ones at the pace
 
-    controls = st.columns([1, 1, 2.4, 3], vertical_alignment="bottom")
+    controls = st.columns([1, 1.3, 2.4, 2.7], vertical_alignment="bottom")  # "Autoplay" whole at 1280x720
     controls[0].button(
         "Next",
         key=key("slow_next"),
