@@ -21,8 +21,8 @@ page = RunPage(FIELDS, "toy", DEFAULT_PRESET, compare_presets=COMPARE_PRESETS, *
 page.init_state(points=DEFAULT_POINTS, layers=["real", "fake", "heatmap", "manifold"], points_error=None)
 state, key = page.state, page.key
 draw_data.init_state(state, key)
+linked_layers = page.apply_link(("layers",)).get("layers")  # first: a linked comparison's base is the link's run
 compare = compare_mode.open_if_chosen(page)  # Compare's own page, or None in the single run
-linked_layers = page.apply_link(("layers",)).get("layers")
 if linked_layers is not None:
     unknown = [name for name in linked_layers.split(",") if name and name not in views.LAYERS]
     if unknown:

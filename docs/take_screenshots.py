@@ -28,7 +28,9 @@ PAGES = {
     "theory": ("/theory", ".js-plotly-plot", 6),
     # Mode collapse and its cures (the Compare preset collapse-and-cures, as its link opens it)
     "collapse_and_cures": (
-        "/lab?preset=ring-collapse&mode=compare&vary=cure=none,pacgan-2,pacgan-4,faster-d", ".js-plotly-plot", 40
+        "/lab?preset=ring-collapse&mode=compare&vary=cure=none,pacgan-2,pacgan-4,faster-d",
+        ".js-plotly-plot",
+        40,
     ),
 }
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 import torch
-from conftest import chart_titles, metric, open_lab, rerun_until, said
+from conftest import chart_titles, metric, open_lab, open_page, rerun_until, said
 
 from gan_core.live import CompareRunner
 from gan_core.presets import get_preset
@@ -144,3 +144,14 @@ def test_the_compare_preset_opens_compare_with_the_collapsing_run_and_its_cures(
     assert metric(at, "Iteration") == "1"
     at.segmented_control(key="lab_mode").set_value("single").run()
     assert at.selectbox(key="lab_preset").value == "collapse-and-cures"  # nothing departed from it
+
+
+def test_a_link_to_the_collapse_comparison_opens_it_on_the_collapsing_run():
+    """/lab?preset=ring-collapse&mode=compare&vary=cure=...: the variants' base is the link's run
+    (not the lab's default), so nothing reads "Changed" and the collapsing variant collapses."""
+    at = open_page("lab", {"preset": "ring-collapse", "mode": "compare", "vary": "cure=none,pacgan-2"})
+    assert not at.exception
+    assert variants(at) == ["cure=none", "cure=pacgan-2"]
+    assert not [w for w in at.warning if "Changed" in w.value], [w.value for w in at.warning]
+    assert at.selectbox(key="lab_preset").value == "ring-collapse"
+    assert float(at.session_state["lab_d_lr"]) == pytest.approx(1e-4)

@@ -71,6 +71,11 @@ def open_if_chosen(lab) -> LivePage | None:
     if state["lab_mode"] != "compare" and handing_over is None:
         return None
     compare = LivePage(PREFIX, lambda: LivePage.build(CompareRunner, initial_config(lab))())
+    if lab.link_opened:  # a link opened now: its comparison on its run, even where Compare was open before
+        linked = initial_config(lab)
+        if linked != compare.runner.config:
+            compare.ask(compare.runner.reset, linked, failed="Could not start this link's comparison: ")
+        state[key("setting")], state[key("values")] = linked.setting, ", ".join(linked.values)
     if handing_over is not None:
         on_continue_alone(compare, lab, handing_over)
     if chosen_preset is not None:

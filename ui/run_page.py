@@ -45,6 +45,7 @@ class RunPage(LivePage):
         self.kind = kind
         self.default_preset = default_preset
         self.compare_presets = compare_presets or {}
+        self.link_opened = False
 
     # ----- state -------------------------------------------------------------------------------
     def init_state(self, **extra) -> None:
@@ -98,6 +99,7 @@ class RunPage(LivePage):
         self.state[self.key("preset")] = preset or CUSTOM
         self.state[self.key("base_preset")] = preset or self.state[self.key("base_preset")]
         self.say("success", "Opened the shared setup" + (f" (preset {preset})." if preset else "."))
+        self.link_opened = True  # this run: what the page builds on the run (a comparison) follows the link
         return extras
 
     def on_share(self, extras: dict[str, str]) -> None:
