@@ -55,7 +55,12 @@ view_names = IMAGE_VIEWS if kind == "image" else TOY_VIEWS
 if state.get(key("view")) not in view_names:
     state[key("view")] = "samples"
 st.segmented_control(
-    "View", list(view_names), format_func=view_names.get, key=key("view"), label_visibility="collapsed"
+    "View",
+    list(view_names),
+    format_func=view_names.get,
+    key=key("view"),
+    label_visibility="collapsed",
+    required=True,  # a click on the chosen view keeps it (an empty choice had no view to draw)
 )
 
 

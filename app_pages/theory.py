@@ -33,7 +33,12 @@ if key("section") not in state:
     if linked and linked not in SECTIONS:
         st.warning(f"There is no section {quoted(linked)}; the sections are {', '.join(SECTIONS)}.")
 beside_title.segmented_control(
-    "Section", list(SECTIONS), format_func=SECTIONS.get, key=key("section"), label_visibility="collapsed"
+    "Section",
+    list(SECTIONS),
+    format_func=SECTIONS.get,
+    key=key("section"),
+    label_visibility="collapsed",
+    required=True,
 )
 section = state[key("section")] or "picture"
 st.query_params["section"] = section

@@ -126,6 +126,7 @@ def mode_switch(lab, compare) -> str:
         on_change=on_mode_change,
         args=(lab, compare),
         label_visibility="collapsed",
+        required=True,
     )
     return state["lab_mode"] or "single"
 
