@@ -23,6 +23,7 @@ import numpy as np
 from ..config import ConfigError
 from ..objectives import objective_class, settings_needing_reset
 from .compare import add_compare_parser
+from .data import add_data_parser
 from .flags import CLIError, add_config_flags, check_output, config_from_args, flag_name, given_settings
 
 
@@ -343,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_drs_flag(evaluate)
     evaluate.set_defaults(handler=command_evaluate)
     add_compare_parser(commands)
+    add_data_parser(commands)
     presets = commands.add_parser("presets", help="list the shipped presets")
     presets.set_defaults(handler=command_presets)
     classifier = commands.add_parser("train-classifier", help="train the classifier behind the image metrics")
