@@ -53,6 +53,7 @@ FACTORS: tuple[Factor, ...] = (
 )
 FACTOR_NAMES = tuple(factor.name for factor in FACTORS)
 SIZES = (32, 64)
+HELD_OUT_SEED = 999_331  # the fixed held-out faces: the real-data ceiling and the reader's test set
 CHUNK_PIXELS = 2**18
 MAX_BYTES = 2**30  # of images in one call (a 32x32 face is 12 KB: about 87,000 faces)
 
