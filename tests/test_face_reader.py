@@ -51,10 +51,10 @@ def test_a_foreign_or_corrupt_reader_file_is_refused_in_a_sentence(tmp_path):
 
 def test_train_reader_trains_saves_and_reports(root, tmp_path):
     out = tmp_path / "reader.pt"
-    result = run_cli(root, "train-reader", "--steps", "20", "--out", str(out))
+    result = run_cli(root, "train-reader", "--steps", "5", "--out", str(out))
     assert result.returncode == 0, result.stderr
     reader, info = load_reader(out)
-    assert info["steps"] == 20 and set(info["scores"]) == {factor.name for factor in FACTORS}
+    assert info["steps"] == 5 and set(info["scores"]) == {factor.name for factor in FACTORS}
     assert "hair_length" in result.stdout and "R²" in result.stdout and "accuracy" in result.stdout
     for args, message in ((("--steps", "0"), "--steps must be between"), (("--out", str(tmp_path)), "directory")):
         result = run_cli(root, "train-reader", *args)

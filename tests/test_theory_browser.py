@@ -14,9 +14,9 @@ pytestmark = [
     pytest.mark.xdist_group("browser"),  # one worker runs the browser tests, one after another
 ]
 # section -> (the chart that must move, how far to play: iterations, or D updates in section 5). The
-# figures are drawn from every snapshot (the curves measured when they are drawn): a few dozen
+# figures are drawn from every snapshot (the curves measured when they are drawn): a dozen or two
 # iterations move them; the slower sections play fewer.
-SECTIONS = {"picture": (0, 60), "losses": (2, 40), "k": (0, 20), "wgan": (1, 30), "generate": (0, 60)}
+SECTIONS = {"picture": (0, 30), "losses": (2, 20), "k": (0, 10), "wgan": (1, 15), "generate": (0, 30)}
 
 
 def iteration(page, section: str = "") -> int:
