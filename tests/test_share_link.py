@@ -71,3 +71,14 @@ def test_a_huge_or_unknown_link_value_is_quoted_short():
         config_from_query({"zz" + huge: "1"}, get_preset("ring"), FIELDS, "toy")
     at = open_page("lab", query={"mode": "zzz"})
     assert any("'zzz' is not a mode of the 2D lab" in w.value for w in at.warning) and not at.exception
+
+
+def test_a_link_value_beyond_a_box_s_range_is_said_and_set_to_the_nearest_the_box_holds():
+    """d_lr=1e12 is a valid config (any positive rate) but the page's box holds 1e-6 to 1: it was
+    clamped silently, the box and the run disagreeing."""
+    open_page("lab")
+    at = open_page("lab", query={"d_lr": "1e12"})
+    assert not at.exception
+    assert any("1e+12 is outside what this page offers (1e-06 to 1); it is set to 1" in e.value for e in at.error)
+    assert at.number_input(key="lab_d_lr").value == 1.0
+    assert "apply on **Reset**" not in said(at, "warning")  # a rate applies at once: the run trains at 1

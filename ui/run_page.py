@@ -392,7 +392,21 @@ class RunPage(LivePage):
             )
 
     def number(self, label: str, name: str, **kwargs):
-        return st.number_input(label, key=self.key(name), **kwargs)
+        """A number box. A value it cannot hold (from a link or a checkpoint: d_lr=1e12) is said and
+        set to the nearest it can, not clamped silently."""
+        key, low, high = self.key(name), kwargs.get("min_value"), kwargs.get("max_value")
+        value = self.state.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            nearest = max(value, low) if low is not None else value
+            nearest = min(nearest, high) if high is not None else nearest
+            if nearest != value:
+                self.state[key] = type(low if low is not None else high)(nearest)
+                self.say(
+                    "error",
+                    f"{label} {value:g} is outside what this page offers ({low:g} to {high:g}); it is set to "
+                    f"{nearest:g}.",
+                )
+        return st.number_input(label, key=key, **kwargs)
 
     def training_widgets(self, *, optimizers: bool, drawn: str) -> None:
         """The training settings every GAN page shows: loss, (optimisers,) learning rates, k and m,
