@@ -75,12 +75,17 @@ def open_if_chosen(lab) -> LivePage | None:
         linked = initial_config(lab)
         if linked != compare.runner.config:
             compare.ask(compare.runner.reset, linked, failed="Could not start this link's comparison: ")
-        state[key("setting")], state[key("values")] = linked.setting, ", ".join(linked.values)
+        show_vary(linked)
     if handing_over is not None:
         on_continue_alone(compare, lab, handing_over)
     if chosen_preset is not None:
         start_preset(compare, lab, chosen_preset)
     return compare if state["lab_mode"] == "compare" else None
+
+
+def show_vary(config: CompareConfig) -> None:
+    """The Vary box and its values show what `config` varies (before they are drawn)."""
+    state[key("setting")], state[key("values")] = config.setting, ", ".join(config.values)
 
 
 def start_preset(compare: LivePage, lab, name: str) -> None:
@@ -91,7 +96,7 @@ def start_preset(compare: LivePage, lab, name: str) -> None:
     if compare.runner.playing:
         compare.runner.pause()
     if compare.ask(compare.runner.reset, config, failed=f"Could not start {name}: "):
-        state[key("setting")], state[key("values")] = config.setting, ", ".join(config.values)
+        show_vary(config)
         compare.say("success", f"**{name}**: {preset.shows} Press Play.")
 
 

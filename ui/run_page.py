@@ -136,8 +136,7 @@ class RunPage(LivePage):
         name = self.state[self.key("preset")]
         if name == CUSTOM:
             return  # "custom" names what the widgets say; choosing it starts nothing
-        comparison = self.compare_presets.get(name)
-        base = comparison.base if comparison else name
+        base = self.preset_base(name)
         config = get_preset(base)
         try:
             self.runner.reset(config)
@@ -146,7 +145,7 @@ class RunPage(LivePage):
             return
         self.show_config(config)
         self.state[self.key("base_preset")] = base
-        if comparison:
+        if name in self.compare_presets:
             self.state[self.key("open_compare")] = name
 
     def preset_base(self, name: str) -> str:

@@ -306,11 +306,6 @@ class TheorySession(PlayableSession):
         self.start_job(f"Panel ({letter})", self.panel_steps(letter, count))
         self.publish()
 
-    def run_panel(self, letter: str, count: int | None = None) -> None:
-        """Panel `letter` from start to end at once (the tests' and benches' way)."""
-        for _ in self.panel_steps(letter, count):
-            pass
-
     def judges_only(self, count: int) -> None:
         if self.side is None:
             raise ValueError("judges_only is for the 1D sections")
