@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 TOY_DATASETS = ("ring", "grid", "spiral", "moons", "circles", "line", "three_regions", "points", "mixture1d")
-IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist", "folder")
+IMAGE_DATASETS = ("digits", "faces", "mnist", "fashion_mnist", "folder")
 DATASETS = TOY_DATASETS + IMAGE_DATASETS
 ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
@@ -139,8 +139,8 @@ class DataConfig:
     radius: float | None = None  # None: default (ring 1, grid spacing 2, shapes 1)
     std: float | None = None  # None: default per-mode std (ring 0.01, grid 0.05: as in PacGAN)
     points: tuple[tuple[float, float], ...] = ()  # the user's own samples, for name="points"
-    image_size: int = 8  # digits are 8x8 natively; 16 or 28 resizes them
-    channels: int = 1  # 1 grey, 3 colour (image folders)
+    image_size: int = 8  # digits are 8x8 natively; 16 or 28 resizes them; faces are drawn at 32 or 64
+    channels: int = 1  # 1 grey, 3 colour (image folders; faces are always colour)
     root: str = "data"  # where torchvision data sets live on disk
     download: bool = False  # may torchvision fetch MNIST / Fashion-MNIST when missing
 
@@ -152,7 +152,11 @@ class DataConfig:
         )
         _check(self.radius is None or self.radius > 0, f"radius must be > 0, got {self.radius}")
         _check(self.std is None or self.std > 0, f"std must be > 0, got {self.std}")
-        _check(self.image_size in (8, 16, 28, 32), f"image size must be 8, 16, 28 or 32, got {self.image_size}")
+        if self.name == "faces":  # drawn in colour at 32 or 64 pixels (gan_core.data.faces)
+            _check(self.image_size in (32, 64), f"faces are drawn at 32 or 64 pixels, got image size {self.image_size}")
+            object.__setattr__(self, "channels", 3)
+        else:
+            _check(self.image_size in (8, 16, 28, 32), f"image size must be 8, 16, 28 or 32, got {self.image_size}")
         _check(self.channels in (1, 3), f"channels must be 1 or 3, got {self.channels}")
         if self.name == "grid" and self.n_modes is not None:
             _check(

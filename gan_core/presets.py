@@ -131,6 +131,41 @@ PRESETS: dict[str, Preset] = {
             ),
         ),
     ),
+    # Faces (issue 24): fresh faces every batch, 32x32 colour; sized for a 2-core laptop.
+    "faces-dcgan": Preset(
+        "DCGAN on the procedurally drawn 32x32 faces (fresh faces every batch): 64-d normal noise, "
+        "G and D of 32 base channels, non-saturating loss, Adam (beta1 0.5, both 2e-4) with a linear "
+        "learning-rate decay, generator weight average.",
+        RunConfig(
+            data=DataConfig(name="faces", image_size=32, channels=3),
+            model=ModelConfig(architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=32, d_width=32),
+            train=TrainConfig(
+                loss="nsgan", d_lr=2e-4, g_lr=2e-4, batch_size=64, iterations=6_000, ema=0.999, lr_decay=True
+            ),
+        ),
+        "Blobs of colour, then a head and hair, then eyes, mouth and glasses: the notes' stages.",
+    ),
+    "faces-mlp": Preset(
+        "MLP GAN on the 32x32 faces, the contrast to faces-dcgan: fully connected networks see "
+        "3,072 numbers with no notion of neighbouring pixels.",
+        RunConfig(
+            data=DataConfig(name="faces", image_size=32, channels=3),
+            model=ModelConfig(
+                architecture="mlp",
+                noise_dim=64,
+                noise_prior="normal",
+                g_layers=2,
+                g_width=512,
+                d_layers=2,
+                d_width=512,
+                activation="relu",
+            ),
+            train=TrainConfig(
+                loss="nsgan", d_lr=2e-4, g_lr=2e-4, batch_size=64, iterations=6_000, ema=0.999, lr_decay=True
+            ),
+        ),
+        "Noisy, speckled faces: without convolutions every pixel is learned on its own.",
+    ),
     # VAE and auto-encoder presets: the decoder is the GAN preset's generator, the encoder its
     # discriminator's body, trained with the generator's optimiser settings (GAN vs VAE, issue 12).
     "ring-vae": Preset(

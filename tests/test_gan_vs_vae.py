@@ -208,3 +208,37 @@ def test_the_live_comparison_plays_stops_at_its_length_extends_and_keeps_going_a
         assert runner.kind == "image" and runner.snapshot.member("VAE").code_grid is not None
     finally:
         runner.stop()
+
+
+def test_on_faces_a_beta_vae_joins_as_a_fourth_model_and_the_reading_speaks_of_faces():
+    config = GanVsVaeConfig(data="faces", architecture="dcgan", code_size=4, widths=(8,), iterations=10, beta_vae=4.0)
+    members = member_configs(config)
+    assert list(members) == ["GAN", "VAE", "AE", "β-VAE"]
+    assert members["β-VAE"].model.model_kind == "vae" and members["β-VAE"].train.beta == 4.0
+    assert members["VAE"].train.beta == 1.0 and members["GAN"].data.name == "faces"
+    assert "β-VAE" not in member_configs(config.replace(beta_vae=0.0))
+    with pytest.raises(ConfigError, match="beta-VAE"):
+        config.replace(beta_vae=-1.0)
+    comparison = GanVsVae(config, device="cpu")
+    comparison.step()
+    assert comparison.kind_of("β-VAE") == "beta_vae" and comparison.kind_of("VAE") == "vae"
+    snapshot = take_gan_vs_vae_snapshot(comparison)
+    assert snapshot.noun == "faces" and snapshot.member("β-VAE").reconstructions.shape[1:] == (3, 32, 32)
+    face = snapshot.real[0]
+    shifted, dotted = shifted_and_dotted(torch.as_tensor(face))
+    assert int((dotted != torch.as_tensor(face)).any(dim=0).sum()) == 1  # one pixel of a colour face
+
+    def row(model, kind, tv, factor, dropped=""):
+        return dict(
+            model=model, kind=kind, width=8, fid=5.0, sharpness=0.08, inception_score=4.0, precision=0.5,
+            reconstruction=10.0, max_class_share=0.2, classes=5, seconds=1.0, worst_factor_tv=tv,
+            worst_factor=factor, dropped=dropped,
+        )  # fmt: skip
+
+    table = [row("GAN", "gan", 0.12, "smile"), row("β-VAE", "beta_vae", 0.4, "hair_length", "no glasses")]
+    sentences = reading(table, "image", "faces")
+    assert sentences[0].startswith("Lowest FID (closest to real faces)")
+    assert any(
+        "**GAN** keeps the real spread best (GAN 0.12 (smile), β-VAE 0.40 (hair length))" in s for s in sentences
+    )
+    assert "β-VAE: no glasses." in sentences

@@ -9,12 +9,13 @@ from gan_core.training.gan_vs_vae import (
     GAN_VS_VAE_ARCHITECTURES,
     GAN_VS_VAE_DATASETS,
     GAN_VS_VAE_PRESETS,
+    IMAGE_DATA,
     GanVsVaeConfig,
 )
 
 WIDTH_CHOICES = (16, 32, 64, 128, 256, 512)
 CODE_CHOICES = (1, 2, 4, 8, 16, 32, 64)
-FIELDS = ("data", "architecture", "code_size", "widths", "iterations", "seed", "beta")
+FIELDS = ("data", "architecture", "code_size", "widths", "iterations", "seed", "beta", "beta_vae")
 
 
 def widget_values(page, config: GanVsVaeConfig) -> dict:
@@ -39,6 +40,7 @@ def desired_config(page) -> GanVsVaeConfig | str:
             iterations=int(state[key("iterations")]),
             seed=int(state[key("seed")]),
             beta=float(state[key("beta")]),
+            beta_vae=float(state[key("beta_vae")]),
         )
     except ConfigError as error:
         return str(error)
@@ -74,7 +76,7 @@ def sidebar(page) -> None:
         )
         st.caption(GAN_VS_VAE_PRESETS[state[key("preset")]][0])
         st.selectbox("Data", GAN_VS_VAE_DATASETS, key=key("data"))
-        if state[key("data")] == "digits":
+        if state[key("data")] in IMAGE_DATA:
             st.selectbox(
                 "Architecture",
                 GAN_VS_VAE_ARCHITECTURES,
@@ -101,6 +103,15 @@ def sidebar(page) -> None:
         right.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=key("seed"))
         st.number_input(
             "VAE β (KL weight)", min_value=0.0, max_value=20.0, step=0.25, key=key("beta"), help="1 = the ELBO."
+        )
+        st.number_input(
+            "β-VAE: a fourth model with this β (0 = off)",
+            min_value=0.0,
+            max_value=100.0,
+            step=1.0,
+            key=key("beta_vae"),
+            help="A VAE whose KL term weighs β > 1 (Higgins et al. 2017): people reach for it to get code axes "
+            "that each mean one factor. Its samples blur more.",
         )
         desired = desired_config(page)
         if isinstance(desired, str):

@@ -16,6 +16,15 @@ from .latent_state import image_html
 TILE = 44  # pixels per 8x8 digit in the grids (readable on a projector)
 
 
+def tile_for(snapshot, small: int) -> int:
+    """A tile's size in pixels: `small` for 8x8 digits, larger for 32x32 faces."""
+    return small if snapshot.noun == "digits" else round(small * 1.4)
+
+
+def judge_of(snapshot) -> str:
+    return "face reader" if snapshot.noun == "faces" else "classifier"
+
+
 def picture(images, captions=None, *, columns: int, tile: int = TILE, title: str = "", alt: str = "") -> None:
     png = png_bytes(tiles(images, captions, tile=tile, columns=columns, title=title))
     width = min(columns, len(images)) * (tile + 4) + 4
@@ -66,7 +75,11 @@ def code_space(snapshot, key: str) -> None:
         st.plotly_chart(
             plots.code_space_figure(snapshot, [m.name for m in width_members]), key=f"{key}_{width_members[0].name}"
         )
-    what = "held-out digits, coloured by class" if snapshot.kind == "image" else "real points, coloured by mode"
+    what = (
+        f"held-out {snapshot.noun}, coloured by {'hair colour' if snapshot.noun == 'faces' else 'class'}"
+        if snapshot.kind == "image"
+        else "real points, coloured by mode"
+    )
     st.caption(
         f"The {what}, encoded (the mean of q(z|x) for the VAE). The VAE's KL term pulls codes into the prior "
         "N(0, I) (dotted: 1 std, dashed: 2 std) and its posteriors (black ellipses, 1 std) overlap, so codes "
@@ -104,12 +117,12 @@ def image_samples(snapshot, key: str) -> None:
         for column, member in zip(columns, members):
             with column:
                 st.markdown(f"**{member.name}**")
-                picture(member.samples, columns=6, tile=40, alt=f"{member.name} samples")
+                picture(member.samples, columns=6, tile=tile_for(snapshot, 40), alt=f"{member.name} samples")
                 st.caption(_score_caption(rows.get(member.name)) or "scores after the first scoring")
     st.caption(
         "Each grid decodes the same 36 codes drawn from N(0, I): the GAN's noise is the VAE's and the "
-        "auto-encoder's code. Scores: the shipped classifier's FID and IS, and the variance of the Laplacian "
-        "(sharpness; real digits in the table)."
+        f"auto-encoder's code. Scores: the shipped {judge_of(snapshot)}'s FID and IS, and the variance of the "
+        f"Laplacian (sharpness; real {snapshot.noun} in the table)."
     )
 
 
@@ -120,9 +133,10 @@ def reconstructions(snapshot, key: str) -> None:
     for member in encoders:
         images += [*member.reconstructions]
         row_names.append(member.name)
-    picture(images, columns=len(snapshot.real), tile=48, alt="reconstructions")
+    picture(images, columns=len(snapshot.real), tile=tile_for(snapshot, 48), alt="reconstructions")
+    each = "one of each hair colour first" if snapshot.noun == "faces" else "one of each class"
     st.caption(
-        "Rows, top to bottom: " + " · ".join(row_names) + ". One held-out digit of each class, encoded and "
+        "Rows, top to bottom: " + " · ".join(row_names) + f". Held-out {snapshot.noun} ({each}), encoded and "
         "decoded (the VAE decodes the mean of q(z|x)). The GAN has no encoder, so it cannot reconstruct."
     )
     rows = rows_by_model(snapshot)
@@ -132,7 +146,8 @@ def reconstructions(snapshot, key: str) -> None:
         if rows.get(m.name, {}).get("reconstruction") is not None
     ]
     if readings:
-        st.caption("Reconstruction error on all held-out digits (latest scoring): " + " · ".join(readings) + ".")
+        held_out = f"Reconstruction error on all held-out {snapshot.noun} (latest scoring): "
+        st.caption(held_out + " · ".join(readings) + ".")
 
 
 def between_codes(snapshot, key: str) -> None:
@@ -144,11 +159,15 @@ def between_codes(snapshot, key: str) -> None:
             picture(member.probes, captions, columns=4, tile=56, title=member.name, alt=f"{member.name} probes")
     st.caption(
         "Random: a code drawn from N(0, I). For the VAE and the auto-encoder, a and b are the codes of two "
-        "held-out digits (below); for the GAN, which has no encoder, two random codes. The auto-encoder's random "
-        "code and midpoint often land in a hole and decode to a non-digit; the VAE's decode to a digit."
+        f"held-out {snapshot.noun} (below); for the GAN, which has no encoder, two random codes. The auto-encoder's "
+        f"random code and midpoint often land in a hole and decode to a non-{snapshot.one}; the VAE's decode to a "
+        f"{snapshot.one}."
     )
     if snapshot.probe_inputs is not None:
-        picture(snapshot.probe_inputs, ["digit a", "digit b"], columns=2, tile=56, alt="the two encoded digits")
+        picture(
+            snapshot.probe_inputs, [f"{snapshot.one} a", f"{snapshot.one} b"], columns=2, tile=56,
+            alt=f"the two encoded {snapshot.noun}",
+        )  # fmt: skip
     st.markdown("**Interpolation a → b**")
     for member in snapshot.members:
         steps = len(member.interpolation)
@@ -187,16 +206,18 @@ def ranking(snapshot, key: str) -> None:
     )
     st.markdown("**The notes' example: one pixel wrong versus every pixel moved**")
     example_captions = [
-        "digit",
+        snapshot.one,
         f"shifted: L2 {data['example_l2'][1]:.2f}, D {data['example_d'][1]:.2f}",
         f"stray dot: L2 {data['example_l2'][2]:.2f}, D {data['example_d'][2]:.2f}",
     ]
     picture(data["example_images"], example_captions, columns=3, tile=96, alt="the notes' example")
-    closer = "stray dot" if data["example_l2"][2] < data["example_l2"][1] else "shifted digit"
-    preferred = "stray dot" if data["example_d"][2] > data["example_d"][1] else "shifted digit"
+    one = snapshot.one
+    closer = "stray dot" if data["example_l2"][2] < data["example_l2"][1] else f"shifted {one}"
+    preferred = "stray dot" if data["example_d"][2] > data["example_d"][1] else f"shifted {one}"
+    nobody = "a digit no one writes" if one == "digit" else "a face the data never has"
     st.caption(
-        f"Pixel L2 to the digit calls the **{closer}** closer; the discriminator prefers the **{preferred}**. "
-        "The shifted digit is still a perfect digit; the stray dot is a digit no one writes."
+        f"Pixel L2 to the {one} calls the **{closer}** closer; the discriminator prefers the **{preferred}**. "
+        f"The shifted {one} is still a perfect {one}; the stray dot is {nobody}."
     )
 
 

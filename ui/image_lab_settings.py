@@ -6,6 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config import D_NORMS, IMAGE_DATASETS, NOISE_PRIORS, ModelConfig, applicable_model_fields
+from gan_core.data.downloads import DOWNLOADS, fetch, megabytes
+from gan_core.data.images import DataUnavailableError
 
 from .config_widgets import TRAINING_FIELDS, PageFields
 
@@ -33,6 +35,7 @@ ARCHITECTURE_LABELS = {
 }
 DATA_LABELS = {
     "digits": "Digits 8x8 (built in)",
+    "faces": "Faces (drawn, built in)",
     "mnist": "MNIST",
     "fashion_mnist": "Fashion-MNIST",
     "folder": "My image folder",
@@ -45,21 +48,75 @@ NETWORK_HELP = {  # per network: what its width means in a DCGAN, where its extr
 }
 
 
+FACE_SIZES, OTHER_SIZES = (32, 64), (8, 16, 28, 32)
+
+
+def _sizes_follow_data(page) -> None:
+    """Faces are drawn in colour at 32 or 64 pixels; the other data sets take 8-32."""
+    state, key = page.state, page.key
+    if state[key("name")] == "faces":
+        state[key("channels")] = 3
+        if state[key("image_size")] not in FACE_SIZES:
+            state[key("image_size")] = 32
+    elif state[key("image_size")] not in OTHER_SIZES:
+        state[key("image_size")] = 8 if state[key("name")] == "digits" else 28
+
+
 def data_settings(page) -> None:
     key = page.key
-    name = st.selectbox("Data set", IMAGE_DATASETS, key=key("name"), format_func=lambda n: DATA_LABELS.get(n, n))
+    name = st.selectbox(
+        "Data set",
+        IMAGE_DATASETS,
+        key=key("name"),
+        format_func=lambda n: DATA_LABELS.get(n, n),
+        on_change=_sizes_follow_data,
+        args=(page,),
+    )
     left, right = st.columns(2)
-    left.selectbox("Image size", (8, 16, 28, 32), key=key("image_size"))
-    right.selectbox("Channels", (1, 3), key=key("channels"), format_func={1: "grey", 3: "colour"}.get)
-    if name != "digits":
+    left.selectbox("Image size", FACE_SIZES if name == "faces" else OTHER_SIZES, key=key("image_size"))
+    right.selectbox(
+        "Channels", (3,) if name == "faces" else (1, 3), key=key("channels"), format_func={1: "grey", 3: "colour"}.get
+    )
+    if name == "faces":
+        st.caption("Cartoon faces drawn from 10 known factors, fresh for every batch (docs/faces.md).")
+    elif name != "digits":
         st.text_input(
             "Folder" if name == "folder" else "Data folder",
             key=key("root"),
             help="MNIST / Fashion-MNIST: where torchvision keeps them. Your images: one "
             "sub-folder per class, or images directly in the folder.",
         )
-        if name != "folder":
-            st.checkbox("Download when missing", key=key("download"))
+        if name in DOWNLOADS:
+            download_box(page, DOWNLOADS[name], page.state[key("root")])
+
+
+def download_box(page, download, root: str) -> None:
+    """Where the data set is, or its size and a button that fetches it with a progress bar."""
+    if download.is_present(root):
+        st.caption(f"{download.label} is on this machine ({download.raw_folder(root)}).")
+        return
+    st.caption(
+        f"{download.label} is not under {str(root)!r}: {megabytes(download.size)} to download "
+        f"(checksums checked; saved where torchvision looks)."
+    )
+    if st.button(
+        f"Download {download.label} ({megabytes(download.size)})", key=page.key("fetch"), icon=":material/download:"
+    ):
+        bar = st.progress(0.0, text="Starting…")
+        try:
+            fetch(
+                download,
+                root,
+                lambda done, total: bar.progress(
+                    min(done / total, 1.0), text=f"{megabytes(done)} of {megabytes(total)}"
+                ),
+            )
+        except DataUnavailableError as error:
+            bar.empty()
+            st.error(str(error))
+        else:
+            bar.empty()
+            st.success(f"{download.label} is ready: press Reset to train on it.")
 
 
 def network_settings(page) -> None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.evaluation.factors import coverage_alarm
+from gan_core.evaluation.image_run import metric_row
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
 from gan_core.plots import images as plots
 from gan_core.plots.latent import tiles
 from gan_core.sampling.rejection import DEFAULT_PERCENTILE
-from gan_core.views.images import GRID_COLUMNS
+from gan_core.views.images import grid_shape
 
 DRS_PROPOSALS = 2000  # images generated for one round of "Can D generate?"
+FACTOR_TARGET = 0.1  # issue 24: every factor's TV at most this at a preset's end
 VIEW_EVERY = 0.5  # seconds between redraws of the grids while playing
 # A snapshot every VIEW_EVERY seconds, metrics every 1,000 iterations (~0.5 s each on a CPU).
 RUNNER_OPTIONS = dict(publish_every=VIEW_EVERY, metrics_every=1000)
@@ -20,7 +23,9 @@ CHARTS_EVERY = 2.0  # seconds between redraws of the charts while playing
 
 
 def grid_height(snapshot) -> int:
-    return 120 + 48 * (len(snapshot.fake) // snapshot.columns)
+    """Tall enough for 48 px small images, or 100 px faces (each at least 64 px at 1280x720)."""
+    tile = 100 if snapshot.fake.shape[-1] >= 32 else 48
+    return 120 + tile * (len(snapshot.fake) // snapshot.columns)
 
 
 def grids(page) -> None:
@@ -34,7 +39,8 @@ def grids(page) -> None:
                 (left, snapshot.fake, "Generated, iteration 0"),
                 (right, snapshot.real, "Real"),
             ):
-                column.image(tiles(images, columns=snapshot.columns, tile=40, title=title), caption=None)
+                tile = 84 if images.shape[-1] >= 32 else 40
+                column.image(tiles(images, columns=snapshot.columns, tile=tile, title=title), caption=None)
         else:
             height = grid_height(snapshot)
             left.plotly_chart(
@@ -49,6 +55,9 @@ def grids(page) -> None:
                 + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
             )
         page.counters(snapshot)
+        alarm = coverage_alarm(page.runner.metric_columns(), metric_row(page.runner.latest_metrics))
+        if alarm:
+            st.warning(alarm, icon=":material/warning:")
 
     page.live(draw, VIEW_EVERY)
 
@@ -69,11 +78,13 @@ def _metric_panel(page) -> None:
     if not generated:
         st.caption(f"Metrics are computed every {runner.metrics_every:,} iterations.")
         return
+    faces = "factor_tv" in generated
+    judge = "the shipped face reader" if faces else "the shipped digits classifier"
     st.caption(
         f"Iteration {latest['iteration']:,}: {generated['sample_count']:,} generated images scored by "
-        "the shipped digits classifier. **FID here is a Frechet distance on that classifier's "
-        "features, not Inception-v3's**: it compares runs in this app, not published figures. "
-        f"Held-out real data ({ceiling['sample_count']} images) is the ceiling."
+        f"{judge}. **FID here is a Frechet distance on that network's features, not Inception-v3's**: it "
+        f"compares runs in this app, not published figures. Held-out real data ({ceiling['sample_count']:,} "
+        "images) is the ceiling."
     )
     rows = [
         ("Inception Score", "inception_score", "{:.2f}"),
@@ -82,8 +93,12 @@ def _metric_panel(page) -> None:
         ("Recall", "recall", "{:.2f}"),
         ("Density", "density", "{:.2f}"),
         ("Coverage", "coverage", "{:.2f}"),
-        ("Classes present", "classes_present", "{}"),
+        ("Hair colours present" if faces else "Classes present", "classes_present", "{}"),
     ]
+    if faces:  # the inception score of hair colours says little; the FID ratio is the target
+        rows[0] = ("FID / real ceiling", "fid_ratio", "{:.2f}x")
+        generated = dict(generated, fid_ratio=latest["ratios"]["fid_vs_real"])
+        ceiling = dict(ceiling, fid_ratio=1.0)
     if "label_agreement" in generated:
         rows.append(("Requested label hit", "label_agreement", "{:.1%}"))
     per_row = 4  # 7-8 metrics in one row cut their labels on a projector ("Inception Sc…")
@@ -91,12 +106,36 @@ def _metric_panel(page) -> None:
         columns = st.columns(per_row)
         for column, (label, name, fmt) in zip(columns, rows[start : start + per_row]):
             column.metric(label, fmt.format(generated[name]), help=f"Real held-out data: {fmt.format(ceiling[name])}")
+    if faces:
+        factor_panel(page, generated)
     left, right = st.columns(2)
     left.plotly_chart(
-        plots.class_histogram_figure(generated["class_counts"], runner.snapshot.class_names, ceiling["class_counts"]),
+        plots.class_histogram_figure(
+            generated["class_counts"],
+            runner.snapshot.class_names,
+            ceiling["class_counts"],
+            judge=judge.removeprefix("the shipped "),
+            what="hair colour" if faces else "class",
+        ),
         key=key("class_chart"),
     )
     right.plotly_chart(plots.image_metrics_figure(runner.metric_columns()), key=key("metric_chart"))
+
+
+def factor_panel(page, generated: dict) -> None:
+    """Faces: each factor's coverage (TV between generated and real histograms) and what the
+    generated faces lack, in ground-truth words."""
+    worst = max(generated["factor_tv"], key=generated["factor_tv"].get)
+    st.caption(
+        f"**Factor coverage**: for each factor, the total-variation distance between the reader's readings of "
+        f"the {generated['sample_count']:,} generated faces and of the held-out real ones (0: the same spread; "
+        f"target at most {FACTOR_TARGET:g}). Worst now: {worst.replace('_', ' ')}, "
+        f"{generated['factor_tv'][worst]:.2f}."
+        + (f" **Missing: {generated['dropped_text']}.**" if generated["dropped_text"] else "")
+    )
+    st.plotly_chart(
+        plots.factor_coverage_figure(generated["factor_tv"], FACTOR_TARGET, height=240), key=page.key("factor_chart")
+    )
 
 
 def timeline(page) -> None:
@@ -173,24 +212,22 @@ def _discriminator_sampling(page) -> None:
         f"Iteration {result['iteration']:,}: D kept {result['accepted']:,} of {result['proposals']:,} "
         f"images ({result['acceptance_rate']:.0%}). Under each image: D's probability that it is real."
     )
-    height = 120 + 48 * 5
+    columns, rows = grid_shape(result["kept_images"].shape[-1] if result["kept_images"].ndim == 4 else 8)
+    rows = min(rows, 5)
+    shown = columns * rows
+    height = 120 + (100 if columns < 8 else 48) * rows
     left, right = st.columns(2)
-    left.plotly_chart(
-        plots.image_grid_figure(
-            result["kept_images"], GRID_COLUMNS, scores=result["kept_probability"], title="Kept", height=height
-        ),
-        key=key("drs_kept"),
-    )
-    right.plotly_chart(
-        plots.image_grid_figure(
-            result["rejected_images"],
-            GRID_COLUMNS,
-            scores=result["rejected_probability"],
-            title="Rejected",
-            height=height,
-        ),
-        key=key("drs_rejected"),
-    )
+    for column, name, title in ((left, "kept", "Kept"), (right, "rejected", "Rejected")):
+        column.plotly_chart(
+            plots.image_grid_figure(
+                result[f"{name}_images"][:shown],
+                columns,
+                scores=result[f"{name}_probability"][:shown],
+                title=title,
+                height=height,
+            ),
+            key=key(f"drs_{name}"),
+        )
     if "kept_metrics" in result:
         kept, every = result["kept_metrics"], result["all_metrics"]
         st.caption(

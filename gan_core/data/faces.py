@@ -36,20 +36,25 @@ class Factor:
     high: float
     levels: int = 0  # 0: continuous, uniform on [low, high]; otherwise a category index 0..levels-1
     meaning: str = ""
+    level_names: tuple[str, ...] = ()  # a discrete factor's levels in words
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
 
 
 GLASSES_PROBABILITY = 0.3
 FACTORS: tuple[Factor, ...] = (
     Factor("hair_length", 0.0, 1.0, meaning="0 short crop, 1 to the shoulders"),
-    Factor("hair_colour", 0, 4, levels=5, meaning="black, brown, blonde, red, blue"),
+    Factor("hair_colour", 0, 4, 5, "black, brown, blonde, red, blue", ("black", "brown", "blonde", "red", "blue")),
     Factor("skin_tone", 0.0, 1.0, meaning="light to dark"),
-    Factor("eye_colour", 0, 2, levels=3, meaning="brown, blue, green"),
+    Factor("eye_colour", 0, 2, 3, "brown, blue, green", ("brown", "blue", "green")),
     Factor("smile", -1.0, 1.0, meaning="-1 frown, 0 straight, 1 smile"),
     Factor("face_width", 0.8, 1.2, meaning="width against the standard face"),
     Factor("head_x", -0.12, 0.12, meaning="centre, half image widths, right positive"),
     Factor("head_y", -0.12, 0.12, meaning="centre, half image heights, down positive"),
-    Factor("background", 0, 5, levels=6, meaning="six background colours"),
-    Factor("glasses", 0, 1, levels=2, meaning="0 off, 1 on (probability 0.3)"),
+    Factor("background", 0, 5, 6, "six background colours", ("blue", "peach", "green", "lilac", "grey", "cream")),
+    Factor("glasses", 0, 1, 2, "0 off, 1 on (probability 0.3)", ("off", "on")),
 )
 FACTOR_NAMES = tuple(factor.name for factor in FACTORS)
 SIZES = (32, 64)

@@ -87,6 +87,11 @@ class ImageData:
         index = torch.randint(len(self.train_images), (n,), generator=generator)
         return self.train_images[index], self.train_labels[index]
 
+    def reference_images(self):
+        """The real images generated ones are compared with (FID's statistics, the k-NN metrics'
+        manifold), in chunks: the training images here; drawn faces stream many more."""
+        yield self.train_images
+
     def class_batch(self, per_class: int) -> tuple[torch.Tensor, torch.Tensor]:
         """The first `per_class` training images of each class, ordered by class (for grids)."""
         rows = []
@@ -164,9 +169,14 @@ def load_torchvision_images(config: DataConfig) -> ImageData:
         "mnist": (datasets.MNIST, "MNIST", DIGIT_NAMES),
         "fashion_mnist": (datasets.FashionMNIST, "Fashion-MNIST", FASHION_NAMES),
     }[config.name]
+    if config.download:  # our own fetch: checksums checked, a clear sentence when offline
+        from .downloads import DOWNLOADS, fetch
+
+        if not DOWNLOADS[config.name].is_present(config.root):
+            fetch(DOWNLOADS[config.name], config.root)
     parts = []
     for train in (True, False):
-        dataset = _torchvision_split(dataset_class, config.root, train, config.download, label)
+        dataset = _torchvision_split(dataset_class, config.root, train, False, label)
         images = normalize_to_neg_one_to_one(dataset.data.float().unsqueeze(1) / 255.0)  # (N, 1, 28, 28)
         images = resize_images(images, config.image_size)
         if config.channels == 3:
@@ -253,6 +263,10 @@ def _load_cached(config: DataConfig) -> ImageData:
         if config.channels == 3:
             data = _as_colour(data)
         return data
+    if config.name == "faces":
+        from .face_images import load_faces_data  # it subclasses ImageData: imported when asked for
+
+        return load_faces_data(config.image_size)
     if config.name in ("mnist", "fashion_mnist"):
         return load_torchvision_images(config)
     raise DataUnavailableError(f"{config.name!r} is not an image data set")

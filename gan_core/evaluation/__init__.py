@@ -5,8 +5,7 @@ reference sets), and the mode-collapse alarm (collapse.py)."""
 from __future__ import annotations
 
 from ..networks.classifier import ClassifierUnavailableError
-from .image_run import evaluate_image_run
-from .images import STANDARD_IMAGE_SAMPLE_COUNT
+from .image_run import evaluate_image_run, standard_sample_count
 from .likelihood import likelihood_bounds
 from .mixture import STANDARD_SAMPLE_COUNT
 from .toy_run import evaluate_toy_run
@@ -20,7 +19,8 @@ def evaluate_run(trainer, n: int | None = None, seed: int = 0, **options) -> dic
         result = evaluate_toy_run(trainer, n or STANDARD_SAMPLE_COUNT, seed, **options)
     else:
         try:
-            result = evaluate_image_run(trainer, n or STANDARD_IMAGE_SAMPLE_COUNT, seed, **options)
+            count = n or standard_sample_count(trainer.config.data.name)
+            result = evaluate_image_run(trainer, count, seed, **options)
         except ClassifierUnavailableError as error:
             result = {"note": str(error)}
     if trainer.config.model.model_kind != "gan":

@@ -28,10 +28,11 @@ UNTRAINED_READING = (
 )
 
 
-def score_member(name: str, trainer, seconds: float) -> dict:
-    """One table row: the member's scores, its likelihood figures and its own training time."""
+def score_member(name: str, trainer, seconds: float, kind: str | None = None) -> dict:
+    """One table row: the member's scores, its likelihood figures and its own training time.
+    `kind`: the member's kind when it is not its model kind (a beta-VAE is a "vae" model)."""
     metrics = evaluate_run(trainer)
-    row = {"model": name, "kind": trainer.config.model.model_kind, "width": trainer.config.model.g_width}
+    row = {"model": name, "kind": kind or trainer.config.model.model_kind, "width": trainer.config.model.g_width}
     row["seconds"] = seconds
     if trainer.config.kind == "image":
         if "generated" not in metrics:  # no classifier shipped for the data
@@ -44,6 +45,11 @@ def score_member(name: str, trainer, seconds: float) -> dict:
             row["max_class_share"] = max(counts) / max(sum(counts), 1)
             row["classes"] = int(metrics["generated"]["classes_present"])
             row["ceiling"] = metrics["real_ceiling"]
+            if "factor_tv" in metrics["generated"]:  # faces: the worst factor's coverage, and which
+                tv = metrics["generated"]["factor_tv"]
+                row["worst_factor_tv"] = max(tv.values())
+                row["worst_factor"] = max(tv, key=tv.get)
+                row["dropped"] = metrics["generated"]["dropped_text"]
         row["sharpness"] = laplacian_variance(sample(trainer, 1000, seed=0)[0].numpy())
     else:
         for key in ("modes_covered", "n_modes", "high_quality", "reverse_kl", "kl", "js", "wasserstein1"):
@@ -84,32 +90,34 @@ def _list(rows: list[dict], key: str, fmt: str) -> str:
     return ", ".join(f"{r['model']} {fmt.format(r[key])}" for r in rows if r.get(key) is not None)
 
 
-def reading(rows: list[dict], kind: str) -> list[str]:
-    """Short sentences saying what the table shows, each built from its numbers."""
+def reading(rows: list[dict], kind: str, noun: str = "digits") -> list[str]:
+    """Short sentences saying what the table shows, each built from its numbers (`noun`: what the
+    images are, "digits" or "faces")."""
     members = [r for r in rows if r["kind"] != "real"]
     if not members:
         return []
     sentences = []
+    faces = noun == "faces"
     if kind == "image" and all("fid" in r for r in members):
         best = _best(members, "fid", lowest=True)
         sentences.append(
-            f"Lowest FID (closest to real digits): **{best['model']}** ({_list(members, 'fid', '{:.2f}')})."
+            f"Lowest FID (closest to real {noun}): **{best['model']}** ({_list(members, 'fid', '{:.2f}')})."
         )
         real = next((r for r in rows if r["kind"] == "real"), None)
         if real is not None:
             shares = ", ".join(f"{r['model']} {r['sharpness'] / real['sharpness']:.0%}" for r in members)
-            sentences.append(f"Sharpness as a share of real digits' ({real['sharpness']:.2f}): {shares}.")
+            sentences.append(f"Sharpness as a share of real {noun}' ({real['sharpness']:.2f}): {shares}.")
             noisy = [r["model"] for r in members if r["sharpness"] > 1.2 * real["sharpness"]]
             if noisy:
                 sentences.append(
-                    f"{', '.join(noisy)} {'is' if len(noisy) == 1 else 'are'} sharper than real digits: "
+                    f"{', '.join(noisy)} {'is' if len(noisy) == 1 else 'are'} sharper than real {noun}: "
                     "that is pixel noise, not detail."
                 )
             blurred = [r for r in _by_kind(members, "vae") if r["sharpness"] < 0.75 * real["sharpness"]]
             if blurred:
                 sentences.append(
-                    "The VAE's samples are blurred: a pixel-wise likelihood rewards the average of the digits "
-                    "a code could be, not any one sharp digit."
+                    f"The VAE's samples are blurred: a pixel-wise likelihood rewards the average of the {noun} "
+                    f"a code could be, not any one sharp {noun[:-1] if faces else 'digit'}."
                 )
         for ae in _by_kind(members, "ae"):
             vae = next((r for r in _by_kind(members, "vae") if r["width"] == ae["width"]), None)
@@ -127,12 +135,22 @@ def reading(rows: list[dict], kind: str) -> list[str]:
                     f"{vae['fid']:.2f}{precision}): codes drawn from N(0, I) fall in the holes between its "
                     "data's codes."
                 )
-        for vae in _by_kind(members, "vae"):
+        for vae in _by_kind(members, "vae") if not faces else []:
             top = max(vae["max_class_share"], 0)
             sentences.append(
                 f"{vae['model']} draws {vae['classes']}/10 classes, the largest at {top:.0%}"
                 + (" (none over 20%)." if top <= 0.2 else " (one class over 20%).")
             )
+        if faces and all("worst_factor_tv" in r for r in members):
+            best = _best(members, "worst_factor_tv", lowest=True)
+            worst = ", ".join(
+                f"{r['model']} {r['worst_factor_tv']:.2f} ({r['worst_factor'].replace('_', ' ')})" for r in members
+            )
+            sentences.append(
+                f"Factor coverage (the worst factor's TV distance to real faces; 0 is a perfect spread): "
+                f"**{best['model']}** keeps the real spread best ({worst})."
+            )
+            sentences += [f"{r['model']}: {r['dropped']}." for r in members if r.get("dropped")]
     elif kind == "toy" and all("high_quality" in r for r in members):
         best = _best(members, "high_quality", lowest=False)
         covered = ", ".join(f"{r['model']} {r['modes_covered']}/{r['n_modes']}" for r in members)
@@ -216,7 +234,10 @@ def shifted_and_dotted(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]
     dotted = image.clone()
     flat = dotted.view(-1)
     blank = (flat <= -0.9).nonzero().flatten()
-    flat[blank[len(blank) // 2]] = 1.0
+    if len(blank):
+        flat[blank[len(blank) // 2]] = 1.0
+    else:  # a colour picture (a face) has no blank: a black dot beside its centre
+        dotted[..., image.shape[-2] // 2, image.shape[-1] // 4] = -1.0
     return shifted, dotted
 
 
@@ -267,7 +288,10 @@ def mean_rank(ranking: dict, key: str, descending: bool) -> dict[str, float]:
 def evaluate_gan_vs_vae(comparison) -> dict:
     """The table (members, then the real ceiling for images), its reading and the ranking."""
     comparison.flush()
-    rows = [score_member(name, t, comparison.seconds[name]) for name, t in comparison.trainers.items()]
+    rows = [
+        score_member(name, t, comparison.seconds[name], comparison.kind_of(name))
+        for name, t in comparison.trainers.items()
+    ]
     first = next(iter(comparison.trainers.values()))
     ceiling = ceiling_row(first, rows)
     for row in rows:
@@ -276,6 +300,8 @@ def evaluate_gan_vs_vae(comparison) -> dict:
     return {
         "iteration": comparison.iteration,
         "table": table,
-        "reading": reading(table, comparison.config.kind) if comparison.iteration else [UNTRAINED_READING],
+        "reading": reading(table, comparison.config.kind, "faces" if comparison.config.data == "faces" else "digits")
+        if comparison.iteration
+        else [UNTRAINED_READING],
         "ranking": structured_ranking(comparison),
     }

@@ -12,8 +12,10 @@ import torch
 
 from ..data.images import ImageData
 from ..networks.classifier import ClassifierUnavailableError, DigitClassifier, shipped_classifier
+from ..networks.face_reader import ReaderUnavailableError, shipped_reader
 from ..sampling import sample
 from ..sampling.rejection import DEFAULT_PERCENTILE, rejection_round, rejection_sample
+from .factors import describe_dropped, dropped_levels, factor_coverage, factor_histograms
 from .images import STANDARD_IMAGE_SAMPLE_COUNT, gaussian_statistics, score_samples
 
 REFERENCE_SUBSET_SEED = 0  # which training images the k-NN metrics compare with, when there are many
@@ -22,8 +24,15 @@ CLASSIFIER_FOR = {"digits": "digits", "mnist": "mnist", "fashion_mnist": "fashio
 
 
 def classifier_for(data_name: str) -> tuple[DigitClassifier, dict]:
-    """The shipped classifier for this data set. Raises ClassifierUnavailableError (a ValueError
-    with instructions) where there is none, e.g. for a user's folder."""
+    """The shipped classifier for this data set (for faces: the factor reader, whose "class" is the
+    hair colour). Raises ClassifierUnavailableError (a ValueError with instructions) where there
+    is none, e.g. for a user's folder."""
+    if data_name == "faces":
+        try:
+            reader, info = shipped_reader()
+        except ReaderUnavailableError as error:
+            raise ClassifierUnavailableError(str(error)) from None
+        return reader, {"held_out_accuracy": info.get("scores", {}).get("hair_colour", float("nan")), **info}
     if data_name not in CLASSIFIER_FOR:
         raise ClassifierUnavailableError(
             f"no classifier is shipped for {data_name!r} data, so classifier metrics are not available"
@@ -43,6 +52,15 @@ def classify(classifier: DigitClassifier, images: torch.Tensor, chunk: int = 100
 
 
 MAX_NEIGHBOUR_REFERENCE = 5000  # k-NN metrics compare with at most this many training images (MNIST has 60,000)
+# Faces are scored on 2,000 generated faces (the factor coverage's count), against 2,000 reference
+# faces for the k-NN metrics and the features of 10,000 for FID.
+SAMPLE_COUNT_FOR = {"faces": 2000}
+NEIGHBOUR_REFERENCE_FOR = {"faces": 2000}
+
+
+def standard_sample_count(data_name: str) -> int:
+    """How many generated images a run of this data is scored on."""
+    return SAMPLE_COUNT_FOR.get(data_name, STANDARD_IMAGE_SAMPLE_COUNT)
 
 
 class Reference:
@@ -55,21 +73,41 @@ class Reference:
         self.data = data
         self.classifier = classifier
         self.n_classes = classifier.n_classes
-        _, self.features = classify(classifier, data.train_images)
+        self.features = np.concatenate([classify(classifier, images)[1] for images in data.reference_images()])
         self.stats = gaussian_statistics(self.features)
         self.neighbour_features = self.features
-        if len(self.features) > MAX_NEIGHBOUR_REFERENCE:
-            keep = np.random.default_rng(REFERENCE_SUBSET_SEED).permutation(len(self.features))[
-                :MAX_NEIGHBOUR_REFERENCE
-            ]
+        neighbours = NEIGHBOUR_REFERENCE_FOR.get(data.name, MAX_NEIGHBOUR_REFERENCE)
+        if len(self.features) > neighbours:
+            keep = np.random.default_rng(REFERENCE_SUBSET_SEED).permutation(len(self.features))[:neighbours]
             self.neighbour_features = self.features[np.sort(keep)]
         held_probs, held_features = classify(classifier, data.held_out_images)
         self.held_out = (held_probs, held_features, data.held_out_labels.numpy())
+        # Faces: the held-out faces' factors as the reader reads them (what coverage compares with).
+        faces = data.name == "faces"
+        self.held_out_factors = classifier.read_features(held_features).double().numpy() if faces else None
         self._ceilings: dict[int, dict] = {}
 
+    def factor_scores(self, features: np.ndarray) -> dict:
+        """Faces, from the reader's features of generated faces: per factor the coverage (TV
+        against the held-out faces), the histograms, and the levels no face has, in words."""
+        read = self.classifier.read_features(features).double().numpy()
+        dropped = dropped_levels(read)
+        return {
+            "factor_tv": factor_coverage(read, self.held_out_factors),
+            "factor_histograms": factor_histograms(read),
+            "real_factor_histograms": factor_histograms(self.held_out_factors),
+            "dropped": dropped,
+            "dropped_text": describe_dropped(dropped),
+        }
+
     def score(self, images: torch.Tensor, requested_labels: np.ndarray | None = None) -> dict:
+        """The metrics of `images`; for faces with the factor coverage too."""
         probs, features = classify(self.classifier, images)
-        return score_samples(probs, features, self.neighbour_features, self.stats, requested_labels)
+        scores = score_samples(probs, features, self.neighbour_features, self.stats, requested_labels)
+        if self.held_out_factors is not None:
+            scores.update(self.factor_scores(features))
+            scores["worst_factor_tv"] = max(scores["factor_tv"].values())
+        return scores
 
     def ceiling_at(self, n: int) -> dict:
         """The first n held-out real images (all of them if fewer) scored like generated ones;
@@ -127,9 +165,14 @@ def evaluate_image_run(
     matched = generated if m == n else reference.score(images[:m], None if requested is None else requested[:m])
     _, info = classifier_for(trainer.data.name)
     accuracy = info.get("held_out_accuracy", float("nan"))
+    judge = (
+        f"the face reader (hair colour as its class, held-out accuracy {accuracy:.4f})"
+        if trainer.data.name == "faces"
+        else f"{trainer.data.name} CNN (held-out accuracy {accuracy:.4f})"
+    )
     return {
-        "classifier": f"{trainer.data.name} CNN (held-out accuracy {accuracy:.4f}); 'fid' is the Frechet "
-        f"distance on its {reference.features.shape[1]} penultimate features, not Inception-v3's",
+        "classifier": f"{judge}; 'fid' is the Frechet distance on its {reference.features.shape[1]} penultimate "
+        "features, not Inception-v3's",
         "sampling": sampling,
         "generated": generated,
         "generated_at_ceiling_count": matched,
@@ -157,6 +200,10 @@ def metric_row(metrics: dict) -> dict[str, float]:
     ):
         if key in generated:
             row[key] = float(generated[key])
+    for name, tv in generated.get("factor_tv", {}).items():
+        row[f"tv_{name}"] = float(tv)
+    if "fid" in generated and "real_ceiling" in metrics:
+        row["fid_ratio"] = float(metrics["ratios"]["fid_vs_real"])
     return row
 
 

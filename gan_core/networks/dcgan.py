@@ -1,7 +1,7 @@
-"""DCGAN (Radford et al. 2016), sized for small images (8x8, 16x16, 28x28, 32x32).
+"""DCGAN (Radford et al. 2016), sized for small images (8x8, 16x16, 28x28, 32x32; 64x64 for the faces).
 
 Generator: z seen as a 1x1 map, a transposed convolution to a small base map (2x2 for 8x8
-images, 4x4 for 16 and 32, 7x7 for 28), then stride-2 transposed convolutions that double it
+images, 4x4 for 16, 32 and 64, 7x7 for 28), then stride-2 transposed convolutions that double it
 up to the image size; BatchNorm and ReLU after every layer but the output, which is tanh.
 Discriminator: the mirror image, stride-2 convolutions with LeakyReLU(0.2), BatchNorm on every
 layer but the input one, and a final convolution over the base map to one logit. Optional
@@ -31,7 +31,7 @@ from torch import nn
 from ..config import ModelConfig
 from .augment import diff_augment, parse_policy
 
-BASE_SIZES = {8: 2, 16: 4, 28: 7, 32: 4}  # image size -> the smallest feature map
+BASE_SIZES = {8: 2, 16: 4, 28: 7, 32: 4, 64: 4}  # image size -> the smallest feature map
 
 
 def base_size(image_size: int) -> int:

@@ -21,6 +21,7 @@ FORMAT = "gan-explorer-face-reader"
 VERSION = 1
 CONTINUOUS = tuple(factor for factor in FACTORS if not factor.levels)
 DISCRETE = tuple(factor for factor in FACTORS if factor.levels)
+assert DISCRETE[0].name == "hair_colour"  # the reader's "class" (FaceReader.head)
 
 
 class FaceReader(nn.Module):
@@ -63,6 +64,14 @@ class FaceReader(nn.Module):
     def features(self, images: torch.Tensor) -> torch.Tensor:
         return self.body(self.prepare(images))
 
+    # The image metrics treat the reader as a classifier of hair colour (gan_core.evaluation.
+    # image_run.classify): the class histogram of a faces run is its hair colours.
+    n_classes = DISCRETE[0].levels
+
+    def head(self, features: torch.Tensor) -> torch.Tensor:
+        """Hair-colour logits (B, 5) from `features()`."""
+        return self.discrete[0](features)
+
     def forward(self, images: torch.Tensor):
         features = self.features(images)
         return self.continuous(features), [head(features) for head in self.discrete]
@@ -73,17 +82,23 @@ class FaceReader(nn.Module):
         `gan_core.data.faces.make_faces` returns them."""
         was_training = self.training
         self.eval()
-        rows = []
-        for start in range(0, len(images), batch):
-            continuous, logits = self(images[start : start + batch])
-            values = {}
-            for column, factor in enumerate(CONTINUOUS):
-                values[factor.name] = factor.low + continuous[:, column].clamp(0, 1) * (factor.high - factor.low)
-            for factor, head in zip(DISCRETE, logits):
-                values[factor.name] = head.argmax(dim=1).float()
-            rows.append(torch.stack([values[factor.name] for factor in FACTORS], dim=1))
+        rows = [
+            self.read_features(self.features(images[start : start + batch])) for start in range(0, len(images), batch)
+        ]
         self.train(was_training)
         return torch.cat(rows)
+
+    @torch.no_grad()
+    def read_features(self, features: torch.Tensor) -> torch.Tensor:
+        """`read` from penultimate features already computed (the image metrics have them)."""
+        features = torch.as_tensor(features, dtype=torch.float32)
+        continuous, logits = self.continuous(features), [head(features) for head in self.discrete]
+        values = {}
+        for column, factor in enumerate(CONTINUOUS):
+            values[factor.name] = factor.low + continuous[:, column].clamp(0, 1) * (factor.high - factor.low)
+        for factor, head in zip(DISCRETE, logits):
+            values[factor.name] = head.argmax(dim=1).float()
+        return torch.stack([values[factor.name] for factor in FACTORS], dim=1)
 
 
 def to_targets(factors: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
@@ -108,6 +123,16 @@ def save_reader(model: FaceReader, path: str | Path, **info) -> Path:
         {"format": FORMAT, "version": VERSION, "settings": model.settings(), "info": info, "weights": state}, path
     )
     return path
+
+
+_SHIPPED: dict = {}
+
+
+def shipped_reader() -> tuple[FaceReader, dict]:
+    """The shipped reader (checkpoints/faces_reader.pt), loaded once per process."""
+    if "reader" not in _SHIPPED:
+        _SHIPPED["reader"] = load_reader(READER_PATH)
+    return _SHIPPED["reader"]
 
 
 def load_reader(path: str | Path = READER_PATH) -> tuple[FaceReader, dict]:

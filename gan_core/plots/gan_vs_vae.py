@@ -13,10 +13,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..data.faces import FACTOR_NAMES, FACTORS
 from .charts import as_float32, small_chart_layout
 from .latent import MODE_COLOURS
 from .toy import REAL_COLOUR
 
+FACE_CLASS_NAMES = FACTORS[FACTOR_NAMES.index("hair_colour")].level_names
 KIND_COLOURS = {"gan": "#762a83", "vae": "#d95f02", "ae": "#1f78b4"}
 KIND_NAMES = {"gan": "GAN", "vae": "VAE", "ae": "auto-encoder"}
 
@@ -160,7 +162,9 @@ def code_space_figure(snapshot, names: list[str], height: int = 420) -> go.Figur
 
 
 def _class_name(snapshot, value: int) -> str:
-    return f"digit {value}" if snapshot.kind == "image" else f"mode {value + 1}"
+    if snapshot.kind != "image":
+        return f"mode {value + 1}"
+    return f"{FACE_CLASS_NAMES[value]} hair" if snapshot.noun == "faces" else f"digit {value}"
 
 
 LOSS_SERIES = {
@@ -263,6 +267,7 @@ IMAGE_COLUMNS = (
     ("coverage", "coverage", "{:.2f}"),
     ("sharpness", "sharpness", "{:.2f}"),
     ("max_class_share", "largest class", "{:.0%}"),
+    ("worst_factor_tv", "worst factor TV", "{:.2f}"),  # faces only
 )
 TOY_COLUMNS = (
     ("modes_covered", "modes", "{}"),
@@ -283,6 +288,7 @@ COMMON_COLUMNS = (
 def table_rows(table, kind: str) -> list[dict[str, str]]:
     """The comparison table as display rows (strings; "—" where a score does not exist)."""
     columns = (IMAGE_COLUMNS if kind == "image" else TOY_COLUMNS) + COMMON_COLUMNS
+    columns = [c for c in columns if any(row.get(c[0]) is not None for row in table)]  # e.g. faces-only scores
     rows = []
     for row in table:
         shown = {"model": row["model"]}

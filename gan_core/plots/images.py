@@ -120,7 +120,9 @@ def image_metrics_figure(
     return titled(line_chart(metrics, series, y_title="score", height=height), "Sample quality")
 
 
-def class_histogram_figure(counts, class_names, ceiling_counts=None, height: int = 260) -> go.Figure:
+def class_histogram_figure(
+    counts, class_names, ceiling_counts=None, height: int = 260, judge: str = "the shipped classifier", what="class"
+) -> go.Figure:
     """How many generated samples the classifier puts in each class (mode dropping shows as
     empty bars), beside held-out real data's histogram scaled to the same total."""
     counts = np.asarray(counts, dtype=float)
@@ -138,10 +140,27 @@ def class_histogram_figure(counts, class_names, ceiling_counts=None, height: int
                 opacity=0.5,
             )
         )
-    small_chart_layout(figure, "samples", height, x_title="class (by the shipped classifier)")
-    titled(figure, "Classes of the generated images")
+    small_chart_layout(figure, "samples", height, x_title=f"{what} (by {judge})")
+    titled(figure, f"{what.capitalize()} of the generated images")
     figure.update_layout(barmode="group")
     return figure
+
+
+def factor_coverage_figure(factor_tv: dict[str, float], target: float, height: int = 260) -> go.Figure:
+    """Per factor, the total-variation distance between what the reader reads on generated faces
+    and on held-out real ones (0 = the same histogram), with the target as a line."""
+    names = [name.replace("_", " ") for name in factor_tv]
+    values = list(factor_tv.values())
+    colours = [METRIC_COLOURS["recall"] if v > target else METRIC_COLOURS["inception_score"] for v in values]
+    figure = go.Figure(
+        go.Bar(x=names, y=values, marker_color=colours, hovertemplate="%{x}: TV %{y:.3f}<extra></extra>")
+    )
+    figure.add_hline(y=target, line_dash="dash", line_color="#555", annotation_text=f"target {target:g}")
+    small_chart_layout(figure, "TV distance", height, x_title="factor (read by the face reader)")
+    figure.update_yaxes(
+        range=[0, max(1.0, max(values, default=0) * 1.05)] if max(values, default=0) > 0.5 else [0, 0.5]
+    )
+    return titled(figure, "Factor coverage: generated vs real histograms")
 
 
 def timeline_gif(

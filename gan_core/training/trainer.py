@@ -45,6 +45,10 @@ class Trainer:
         self.config = config
         self.device = pick_device(config.train.device) if device is None else torch.device(device)
         self.data = make_data(config.data) if data is None else data
+        classes = getattr(self.data, "n_classes", None)
+        if config.model.architecture == "conditional_mlp" and classes and config.model.n_classes != classes:
+            # A conditional model is asked for the data's classes (faces: 5 hair colours).
+            config = self.config = config.replace(model={"n_classes": classes})
         if self.device.type == "cpu":
             configure_cpu_threads(config)
         seed = config.train.seed

@@ -66,6 +66,12 @@ class GanVsVaeSnapshot:
     table: tuple = ()  # rows of the comparison table (evaluation.gan_vs_vae), when metrics ran
     reading: tuple[str, ...] = ()  # plain-words sentences built from the table
     scored_at: int = 0  # the iteration the table, reading and ranking were computed at
+    noun: str = "digits"  # what the images are, for captions: "digits" or "faces"
+
+    @property
+    def one(self) -> str:
+        """The noun in the singular ("digit", "face")."""
+        return self.noun[:-1]
 
     def member(self, name: str) -> MemberView:
         return next(m for m in self.members if m.name == name)
@@ -195,7 +201,7 @@ def held_out_inputs(data) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     show every class), their labels, and the two digits a and b the probes encode (the first
     held-out digit of each of the first two classes)."""
     images, labels = data.held_out_images, data.held_out_labels
-    firsts = [int((labels == c).nonzero()[0]) for c in range(10) if bool((labels == c).any())]
+    firsts = [int((labels == c).nonzero()[0]) for c in range(RECONSTRUCTED) if bool((labels == c).any())]
     rest = [i for i in range(len(labels)) if i not in set(firsts)]
     order = torch.as_tensor(firsts + rest)
     probe = images[torch.as_tensor(firsts[:2])] if len(firsts) >= 2 else images[:2]
@@ -236,4 +242,5 @@ def take_gan_vs_vae_snapshot(comparison, metrics: dict | None = None) -> GanVsVa
         table=tuple(metrics.get("table", ())),
         reading=tuple(metrics.get("reading", ())),
         scored_at=int(metrics.get("iteration", 0)),
+        noun="faces" if config.data == "faces" else "digits",
     )

@@ -19,6 +19,13 @@ from ..sampling.sampler import fixed_image_inputs
 
 GRID_COLUMNS = 8  # images per row; a conditional grid has one row per class
 GRID_ROWS = 8  # rows of an unconditional grid
+# Faces (32 pixels and up) are shown larger, so fewer fit: each at least 64 px on screen at 1280x720.
+LARGE_IMAGE_GRID = (5, 4)  # (columns, rows)
+
+
+def grid_shape(image_size: int) -> tuple[int, int]:
+    """(columns, rows) of a run's grids: 8 x 8 small images, 5 x 4 faces."""
+    return LARGE_IMAGE_GRID if image_size >= 32 else (GRID_COLUMNS, GRID_ROWS)
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ def fixed_real_images(trainer, columns: int = GRID_COLUMNS) -> tuple[torch.Tenso
 
 
 @torch.no_grad()
-def take_image_snapshot(trainer, metrics: dict | None = None, columns: int = GRID_COLUMNS) -> ImageSnapshot:
+def take_image_snapshot(trainer, metrics: dict | None = None, columns: int | None = None) -> ImageSnapshot:
     """The state of an image run for a live view (a few milliseconds for small models).
     `metrics`, when given, are attached (they are computed separately: gan_core.evaluation).
 
@@ -58,7 +65,9 @@ def take_image_snapshot(trainer, metrics: dict | None = None, columns: int = GRI
     trails the trained one by about 1 / (1 - ema) iterations)."""
     generator, discriminator = trainer.objective.generator, trainer.objective.discriminator
     loss_name = trainer.config.train.loss
-    z, labels = fixed_image_inputs(trainer, columns, GRID_ROWS)
+    default_columns, rows = grid_shape(trainer.config.data.image_size)
+    columns = columns or default_columns
+    z, labels = fixed_image_inputs(trainer, columns, rows)
     real, real_labels = fixed_real_images(trainer, columns)
     with eval_mode(generator, discriminator):
         fake = generator(z, labels)
