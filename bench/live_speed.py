@@ -81,6 +81,9 @@ def page_specs() -> dict[str, LivePageSpec]:
         "image": LivePageSpec(
             "/images", "single", get_preset("digits-dcgan"), session_options(image_lab_views, "image")
         ),
+        "faces": LivePageSpec(
+            "/images?preset=faces-dcgan", "single", get_preset("faces-dcgan"), session_options(image_lab_views, "image")
+        ),
         "gan_vs_vae": LivePageSpec("/gan-vs-vae", "gan_vs_vae", GAN_VS_VAE_PRESETS["ring"][1], {}),
         "theory": LivePageSpec(
             "/theory?section=picture", "theory", TheoryConfig(section="picture", iterations=THEORY_LENGTH), {}

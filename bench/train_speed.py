@@ -113,6 +113,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="all", choices=("all", "ring", "images", "faces"))
     args = parser.parse_args(argv)
     device = pick_device(args.device)
+    args.default_threads = torch.get_num_threads()  # what image runs use (configure_cpu_threads)
     if device.type == "cpu":
         configure_cpu_threads(get_preset("ring"))  # both loops get the thread count the app uses
     print(f"device: {describe_device(device)}; torch {torch.__version__}")
@@ -152,10 +153,16 @@ def faces_presets(args, device: torch.device) -> dict:
     textbook loop for the same networks, batch and fresh faces, in interleaved rounds. A tenth
     of --iterations (200 by default)."""
     iterations = max(50, args.iterations // 10)
-    return {
-        name: compare(f"{name} preset (32x32 faces)", get_preset(name), iterations, args.repeats, device)
-        for name in ("faces-dcgan", "faces-mlp")
-    }
+    threads = torch.get_num_threads()
+    torch.set_num_threads(args.default_threads)  # as the app trains image models: torch's default
+    print(f"\nfaces presets at {args.default_threads} threads, as the image lab trains them")
+    try:
+        return {
+            name: compare(f"{name} preset (32x32 faces)", get_preset(name), iterations, args.repeats, device)
+            for name in ("faces-dcgan", "faces-mlp")
+        }
+    finally:
+        torch.set_num_threads(threads)
 
 
 EXTRA_SECTIONS.append(("images", image_presets))

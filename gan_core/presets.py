@@ -134,13 +134,13 @@ PRESETS: dict[str, Preset] = {
     # Faces (issue 24): fresh faces every batch, 32x32 colour; sized for a 2-core laptop.
     "faces-dcgan": Preset(
         "DCGAN on the procedurally drawn 32x32 faces (fresh faces every batch): 64-d normal noise, "
-        "G and D of 32 base channels, non-saturating loss, Adam (beta1 0.5, both 2e-4) with a linear "
+        "G and D of 32 base channels, non-saturating loss, Adam (beta1 0.5, both 5e-4) with a linear "
         "learning-rate decay, generator weight average.",
         RunConfig(
             data=DataConfig(name="faces", image_size=32, channels=3),
             model=ModelConfig(architecture="dcgan", noise_dim=64, noise_prior="normal", g_width=32, d_width=32),
             train=TrainConfig(
-                loss="nsgan", d_lr=2e-4, g_lr=2e-4, batch_size=64, iterations=6_000, ema=0.999, lr_decay=True
+                loss="nsgan", d_lr=5e-4, g_lr=5e-4, batch_size=64, iterations=6_000, ema=0.999, lr_decay=True
             ),
         ),
         "Blobs of colour, then a head and hair, then eyes, mouth and glasses: the notes' stages.",

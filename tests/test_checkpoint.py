@@ -32,6 +32,17 @@ def test_round_trip_restores_the_run_exactly(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed away
 
 
+def test_a_slim_checkpoint_leaves_the_optimisers_out_and_still_samples_and_trains(tmp_path):
+    trainer = Trainer(SMALL, device="cpu")
+    trainer.train(5)
+    full, slim = checkpoint.save(trainer, tmp_path / "full.pt"), checkpoint.save(trainer, tmp_path / "slim.pt", True)
+    assert slim.stat().st_size < 0.6 * full.stat().st_size
+    loaded = checkpoint.load_trainer(slim)
+    np.testing.assert_array_equal(sample_numpy(loaded, 50), sample_numpy(trainer, 50))
+    loaded.train(3)  # its optimisers start afresh
+    assert loaded.iteration == 8 and not loaded.diverged
+
+
 @pytest.mark.parametrize(
     "config",
     [

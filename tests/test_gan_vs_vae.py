@@ -63,7 +63,7 @@ def test_bad_settings_are_refused_with_a_message():
 def test_every_member_has_the_same_network_run_length_and_starting_weights():
     for _, config in GAN_VS_VAE_PRESETS.values():
         members = member_configs(config)
-        assert len(members) == 3 * len(config.widths)
+        assert len(members) == len(config.kinds) * len(config.widths)
         for run in members.values():
             assert run.train.iterations == config.iterations and run.train.ema == 0
             assert run.model.noise_dim == config.code_size and run.model.g_width in config.widths

@@ -115,3 +115,17 @@ def test_can_the_discriminator_generate_tab_filters_generated_images(lab):
     assert any("kept images, against as many" in c.value for c in lab.caption)
     lab.selectbox(key="img_loss").set_value("hinge").run()
     assert any("probabilistic loss" in i.value for i in lab.info)
+
+
+def test_on_faces_the_lab_scores_factor_coverage_and_the_data_box_sets_the_faces_sizes(lab):
+    lab.selectbox(key="img_name").set_value("faces").run()  # the size follows: faces are 32 or 64 pixels
+    assert lab.selectbox(key="img_image_size").value == 32 and lab.selectbox(key="img_channels").value == 3
+    assert not lab.error
+    lab.selectbox(key="img_preset").set_value("faces-dcgan").run()
+    assert lab.selectbox(key="img_name").value == "faces" and not waits_for_reset(lab)
+    rows = [note["text"] for note in figure(lab, "Real")["annotations"]]
+    assert rows == ["black", "brown", "blonde", "red", "blue"]  # the real faces, by hair colour
+    assert metric(lab, "FID / real ceiling").endswith("x") and metric(lab, "Hair colours present")
+    assert any("Factor coverage" in c.value and "target at most 0.1" in c.value for c in lab.caption)
+    assert figure(lab, "Factor coverage")
+    assert not lab.exception

@@ -92,7 +92,7 @@ def command_train(args) -> int:
     seconds = time.perf_counter() - started
     from ..training import checkpoint
 
-    checkpoint.save(trainer, args.out)
+    checkpoint.save(trainer, args.out, slim=args.slim)
     print(
         f"saved {args.out} at iteration {trainer.iteration} ({seconds:.1f} s, "
         f"{(trainer.iteration - progress.first) / max(seconds, 1e-9):,.0f} it/s)",
@@ -317,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
         "training flags a running run can change",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--slim", action="store_true", help="leave the optimisers' states out (a third of the size; shipped models)"
+    )
     train.set_defaults(handler=command_train)
     sample = commands.add_parser("sample", help="draw samples from a checkpoint into a .npy file")
     sample.add_argument("--checkpoint", required=True)

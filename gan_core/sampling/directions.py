@@ -184,7 +184,7 @@ def class_directions(
     started = time.perf_counter()
     z = generator.codes(seed, n)
     images = generator.generate(z)
-    predicted = classifier(images).argmax(dim=1).numpy()
+    predicted = classifier.head(classifier.features(images)).argmax(dim=1).numpy()
     codes = z.double().numpy()
     split = int(round(n * (1 - HELD_OUT_SHARE)))
     vectors, names, accuracies = [], [], []

@@ -42,8 +42,13 @@ class CheckpointError(ValueError):
     """The file is not a GAN Explorer checkpoint, is damaged, or does not fit its own config."""
 
 
-def checkpoint_dict(trainer) -> dict:
-    return {"format": FORMAT, "version": VERSION, "config": trainer.config.to_json(), "state": trainer.state_dict()}
+def checkpoint_dict(trainer, slim: bool = False) -> dict:
+    """`slim`: without the optimisers' states (a shipped model a third of the size; a lab that
+    continues it starts its optimisers afresh)."""
+    state = trainer.state_dict()
+    if slim:
+        state.pop("optimizers")
+    return {"format": FORMAT, "version": VERSION, "config": trainer.config.to_json(), "state": state}
 
 
 def to_bytes(trainer) -> bytes:
@@ -53,14 +58,14 @@ def to_bytes(trainer) -> bytes:
     return buffer.getvalue()
 
 
-def save(trainer, path: str | os.PathLike) -> Path:
+def save(trainer, path: str | os.PathLike, slim: bool = False) -> Path:
     """Write atomically: a temporary file beside `path`, then an atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
-            torch.save(checkpoint_dict(trainer), file)
+            torch.save(checkpoint_dict(trainer, slim), file)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

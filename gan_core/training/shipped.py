@@ -23,6 +23,7 @@ class ShippedRun:
 SHIPPED_RUNS = (
     ShippedRun("digits-dcgan", "Digits · DCGAN"),
     ShippedRun("digits-cgan", "Digits · conditional GAN"),
+    ShippedRun("faces-dcgan", "Faces · DCGAN"),
     ShippedRun("ring", "Ring of 8 · 2D GAN"),
     ShippedRun("grid", "Grid of 25 · 2D GAN"),
 )

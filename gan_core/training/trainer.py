@@ -321,7 +321,8 @@ class Trainer:
         for name, module in self.objective.named_children():
             module.load_state_dict(state["networks"][name])
         for name, optimizer in self.optimizers.items():
-            optimizer.load_state_dict(state["optimizers"][name])
+            if "optimizers" in state:  # a slim checkpoint has none: the optimisers start afresh
+                optimizer.load_state_dict(state["optimizers"][name])
         if self.average is not None:
             self.average.load_state_dict(state.get("average", state["networks"][self.objective.sampled_network]))
         self.history.load_state_dict(state["history"])

@@ -71,7 +71,8 @@ def load_latent_model(source, title: str) -> LatentModel:
     if trainer.config.kind == "image":
         try:
             classifier, info = classifier_for(trainer.config.data.name)
-            note = f"digits classifier, held-out accuracy {info.get('held_out_accuracy', float('nan')):.1%}"
+            judge = "face reader (hair colour)" if trainer.config.data.name == "faces" else "digits classifier"
+            note = f"{judge}, held-out accuracy {info.get('held_out_accuracy', float('nan')):.1%}"
         except ClassifierUnavailableError as error:
             note = str(error)
     return LatentModel(
@@ -85,7 +86,7 @@ def classify(model: LatentModel, images: torch.Tensor) -> tuple[np.ndarray, np.n
     """(predicted class (n,), its probability (n,)), or None without a classifier."""
     if model.classifier is None:
         return None
-    probs = torch.softmax(model.classifier(images.float()), dim=1)
+    probs = torch.softmax(model.classifier.head(model.classifier.features(images.float())), dim=1)
     confidence, predicted = probs.max(dim=1)
     return predicted.numpy(), confidence.numpy()
 
@@ -122,8 +123,9 @@ def direction_effects(model: LatentModel, vectors: np.ndarray, seed: int = 0) ->
         ink = to_unit(high).reshape(k, n, -1).mean(dim=(1, 2)) - to_unit(low).reshape(k, n, -1).mean(dim=(1, 2))
         base_ink = float(to_unit(generator.generate(z, labels)).mean())
         if model.classifier is not None:
-            p_low = torch.softmax(model.classifier(low), dim=1).reshape(k, n, -1).mean(dim=1)
-            p_high = torch.softmax(model.classifier(high), dim=1).reshape(k, n, -1).mean(dim=1)
+            judge = model.classifier
+            p_low = torch.softmax(judge.head(judge.features(low)), dim=1).reshape(k, n, -1).mean(dim=1)
+            p_high = torch.softmax(judge.head(judge.features(high)), dim=1).reshape(k, n, -1).mean(dim=1)
             change = (p_high - p_low).numpy()  # (k, classes)
         for i in range(k):
             parts = []
