@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.evaluation.factors import coverage_alarm
+from gan_core.evaluation.factors import COVERAGE_TARGET, coverage_alarm
 from gan_core.evaluation.image_run import metric_row
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
 from gan_core.plots import charts
@@ -15,7 +15,6 @@ from gan_core.sampling.rejection import DEFAULT_PERCENTILE
 from gan_core.views.images import grid_shape
 
 DRS_PROPOSALS = 2000  # images generated for one round of "Can D generate?"
-FACTOR_TARGET = 0.1  # issue 24: every factor's TV at most this at a preset's end
 VIEW_EVERY = 0.5  # seconds between redraws of the grids while playing
 # A snapshot every VIEW_EVERY seconds, metrics every 1,000 iterations (~0.5 s each on a CPU).
 RUNNER_OPTIONS = dict(publish_every=VIEW_EVERY, metrics_every=1000)
@@ -129,12 +128,12 @@ def factor_panel(page, generated: dict) -> None:
     st.caption(
         f"**Factor coverage**: for each factor, the total-variation distance between the reader's readings of "
         f"the {generated['sample_count']:,} generated faces and of the held-out real ones (0: the same spread; "
-        f"target at most {FACTOR_TARGET:g}). Worst now: {worst.replace('_', ' ')}, "
+        f"target at most {COVERAGE_TARGET:g}). Worst now: {worst.replace('_', ' ')}, "
         f"{generated['factor_tv'][worst]:.2f}."
         + (f" **Missing: {generated['dropped_text']}.**" if generated["dropped_text"] else "")
     )
     st.plotly_chart(
-        plots.factor_coverage_figure(generated["factor_tv"], FACTOR_TARGET, height=240), key=page.key("factor_chart")
+        plots.factor_coverage_figure(generated["factor_tv"], COVERAGE_TARGET, height=240), key=page.key("factor_chart")
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from ..data.faces import FACTORS
 
 COVERAGE_BINS = 10  # per continuous factor
+COVERAGE_TARGET = 0.1  # issue 24: every factor's TV at most this at a preset's end
 PRESENT_SHARE = 0.01  # a level of a discrete factor counts as present in at least 1% of the faces
 ALARM_RISE = 0.15  # the page flags a factor whose TV rose this much above its best in the run
 
