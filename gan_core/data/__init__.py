@@ -11,6 +11,10 @@ from .toy import ToyDistribution, make_toy_distribution
 
 def make_data(config: DataConfig):
     """The data source `config` describes."""
+    if config.name == "faces":  # drawn on demand (no torchvision needed)
+        from .face_images import load_faces_data
+
+        return load_faces_data(config.image_size)
     if config.is_image:
         from .images import load_image_data  # torchvision is only needed for images
 

@@ -18,7 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .images import DataUnavailableError
+from ..config import ConfigError
+
+
+class DataUnavailableError(ConfigError):
+    """The data set is not on disk (and may not be downloaded), or a folder cannot be used.
+    The message says what to do. A ConfigError (so a ValueError): the CLI prints it as one line."""
+
 
 TIMEOUT_S = 20
 BLOCK = 1 << 16

@@ -17,18 +17,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..config import ConfigError, DataConfig
+from ..config import DataConfig
+from .downloads import DOWNLOADS, DataUnavailableError, fetch
 
 HELD_OUT_FRACTION = 0.2  # digits and folders: a fifth held out, stratified by class
 SPLIT_SEED = 1234  # the split never depends on a run's seed, so every run scores the same way
 FOLDER_MAX_IMAGES = 20_000  # a folder is loaded into memory whole; this keeps it small
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot")
-
-
-class DataUnavailableError(ConfigError):
-    """The data set is not on disk (and may not be downloaded), or a folder cannot be used.
-    The message says what to do. A ConfigError (so a ValueError): the CLI prints it as one line."""
 
 
 def normalize_to_neg_one_to_one(images: torch.Tensor) -> torch.Tensor:
@@ -170,8 +166,6 @@ def load_torchvision_images(config: DataConfig) -> ImageData:
         "fashion_mnist": (datasets.FashionMNIST, "Fashion-MNIST", FASHION_NAMES),
     }[config.name]
     if config.download:  # our own fetch: checksums checked, a clear sentence when offline
-        from .downloads import DOWNLOADS, fetch
-
         if not DOWNLOADS[config.name].is_present(config.root):
             fetch(DOWNLOADS[config.name], config.root)
     parts = []
@@ -263,12 +257,10 @@ def _load_cached(config: DataConfig) -> ImageData:
         if config.channels == 3:
             data = _as_colour(data)
         return data
-    if config.name == "faces":
-        from .face_images import load_faces_data  # it subclasses ImageData: imported when asked for
-
-        return load_faces_data(config.image_size)
     if config.name in ("mnist", "fashion_mnist"):
         return load_torchvision_images(config)
+    if config.name == "faces":
+        raise DataUnavailableError("faces are drawn on demand, not loaded: gan_core.data.make_data gives them")
     raise DataUnavailableError(f"{config.name!r} is not an image data set")
 
 
