@@ -78,6 +78,7 @@ def draw(snapshot) -> None:
 
 page.live(draw, VIEW_EVERY)
 st.caption(
-    "One network trained three ways: the GAN's generator, the VAE's and the auto-encoder's decoder share the "
-    "architecture, the starting weights, the data and the iterations (the encoders are the discriminator's body)."
+    "One network trained as a GAN, a VAE and an auto-encoder (and a β-VAE when it is on): the GAN's generator and "
+    "the others' decoders share the architecture, the starting weights, the data and the iterations (the encoders "
+    "are the discriminator's body)."
 )

@@ -307,13 +307,13 @@ def labels_tab(model) -> None:
 def _target(model) -> tuple[torch.Tensor | None, str]:
     generator = model.generator
     shape = tuple(generator.sample_shape)
-    source = st.radio(
-        "Image", ("A held-out real digit", "Upload an image", "Draw one"), key="lat_target_source", horizontal=True
-    )
-    if source == "A held-out real digit":
+    one = "face" if model.config.data.name == "faces" else "digit"
+    held_out = "A held-out real image"  # the same label for every model: a radio's options keep its state
+    source = st.radio("Image", (held_out, "Upload an image", "Draw one"), key="lat_target_source", horizontal=True)
+    if source == held_out:
         held = model.data.held_out_images
-        index = st.slider("Held-out digit", 0, len(held) - 1, 0, key="lat_held_index")
-        return held[index], f"held-out digit #{index}"
+        index = st.slider(f"Held-out {one}", 0, len(held) - 1, 0, key="lat_held_index")
+        return held[index], f"held-out {one} #{index}"
     if source == "Upload an image":
         file = st.file_uploader(
             f"A small picture of one digit (PNG or JPEG, up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB)",
