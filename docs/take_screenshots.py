@@ -23,6 +23,7 @@ PAGES = {
     "lab_2d": ("/lab", ".js-plotly-plot", 8),
     "lab_2d_compare": ("/lab?mode=compare", ".js-plotly-plot", 8),
     "image_lab": ("/images", "img", 30),  # the DCGAN's first digits take some iterations
+    "image_lab_faces": ("/images?preset=faces-dcgan", ".js-plotly-plot", 60),  # faces by iteration ~500
     "latent_explorer": ("/latent", "img", 0),
     "gan_vs_vae": ("/gan-vs-vae", ".js-plotly-plot", 8),
     "theory": ("/theory", ".js-plotly-plot", 6),

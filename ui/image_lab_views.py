@@ -22,8 +22,9 @@ CHARTS_EVERY = 2.0  # seconds between redraws of the charts while playing
 
 
 def grid_height(snapshot) -> int:
-    """Tall enough for 48 px small images, or 100 px faces (each at least 64 px at 1280x720)."""
-    tile = 100 if snapshot.fake.shape[-1] >= 32 else 48
+    """Tall enough for 48 px small images, or 80 px faces (each at least 64 px at 1280x720, where
+    the half-page column is the limit)."""
+    tile = 80 if snapshot.fake.shape[-1] >= 32 else 48
     return 120 + tile * (len(snapshot.fake) // snapshot.columns)
 
 
