@@ -242,3 +242,21 @@ def test_on_faces_a_beta_vae_joins_as_a_fourth_model_and_the_reading_speaks_of_f
         "**GAN** keeps the real spread best (GAN 0.12 (smile), β-VAE 0.40 (hair length))" in s for s in sentences
     )
     assert "β-VAE: no glasses." in sentences
+
+
+def test_the_faces_setup_opens_on_its_shipped_trained_models_and_other_settings_are_refused():
+    _, config = GAN_VS_VAE_PRESETS["faces"]
+    assert config.shipped
+    comparison = GanVsVae(config, device="cpu")
+    assert comparison.iteration == config.iterations == 3_000 and comparison.finished
+    assert all(seconds > 10 for seconds in comparison.seconds.values())  # their own training times, kept
+    assert len(comparison.trainers["GAN"].history.columns()["iteration"]) > 10  # and their loss histories
+    fresh = GanVsVae(config.replace(shipped=False), device="cpu")
+    assert fresh.iteration == 0
+    trained = comparison.trainers["VAE"].objective.generator.state_dict()
+    untrained = fresh.trainers["VAE"].objective.generator.state_dict()
+    assert not all(torch.equal(trained[name], untrained[name]) for name in trained)
+    with pytest.raises(ConfigError, match="trained with other settings"):
+        GanVsVae(config.replace(beta_vae=2.0), device="cpu")
+    with pytest.raises(ConfigError, match="no trained models are shipped for this setup"):
+        GanVsVae(config.replace(code_size=8), device="cpu")

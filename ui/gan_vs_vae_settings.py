@@ -11,11 +11,12 @@ from gan_core.training.gan_vs_vae import (
     GAN_VS_VAE_PRESETS,
     IMAGE_DATA,
     GanVsVaeConfig,
+    shipped_folder,
 )
 
 WIDTH_CHOICES = (16, 32, 64, 128, 256, 512)
 CODE_CHOICES = (1, 2, 4, 8, 16, 32, 64)
-FIELDS = ("data", "architecture", "code_size", "widths", "iterations", "seed", "beta", "beta_vae")
+FIELDS = ("data", "architecture", "code_size", "widths", "iterations", "seed", "beta", "beta_vae", "shipped")
 
 
 def widget_values(page, config: GanVsVaeConfig) -> dict:
@@ -41,6 +42,7 @@ def desired_config(page) -> GanVsVaeConfig | str:
             seed=int(state[key("seed")]),
             beta=float(state[key("beta")]),
             beta_vae=float(state[key("beta_vae")]),
+            shipped=bool(state[key("shipped")]),
         )
     except ConfigError as error:
         return str(error)
@@ -114,6 +116,13 @@ def sidebar(page) -> None:
             "that each mean one factor. Its samples blur more.",
         )
         desired = desired_config(page)
+        if state[key("shipped")] or (not isinstance(desired, str) and shipped_folder(desired).is_dir()):
+            st.checkbox(
+                "Start from the shipped models",
+                key=key("shipped"),
+                help="This setup's models, trained and shipped in checkpoints/: the page opens on them. Untick and "
+                "Reset to train them from scratch.",
+            )
         if isinstance(desired, str):
             st.error(f"Invalid setting: {desired}")
         elif desired != page.runner.config:

@@ -66,6 +66,7 @@ def save(trainer, path: str | os.PathLike, slim: bool = False) -> Path:
     try:
         with os.fdopen(handle, "wb") as file:
             torch.save(checkpoint_dict(trainer, slim), file)
+        os.chmod(temporary, 0o644)  # mkstemp's file is private; a checkpoint is an ordinary file
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

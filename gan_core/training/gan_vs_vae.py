@@ -13,10 +13,13 @@ timing each member's own share.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import (
     TOY_DATASETS,
+    ConfigError,
     DataConfig,
     JsonConfig,
     ModelConfig,
@@ -50,6 +53,7 @@ class GanVsVaeConfig(JsonConfig):
     seed: int = 0
     beta: float = 1.0  # the VAE's KL weight
     beta_vae: float = 0.0  # > 0 adds a beta-VAE member with this KL weight (0: none)
+    shipped: bool = False  # start from the trained members shipped in checkpoints/ (setups that have them)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "widths", tuple(int(w) for w in self.widths))
@@ -108,7 +112,9 @@ GAN_VS_VAE_PRESETS: dict[str, tuple[str, GanVsVaeConfig]] = {
     "faces": (
         "The 32x32 faces with the faces-dcgan networks (width 32, 16-d code), and a beta-VAE (beta 4) as a "
         "fourth model: whose faces are sharp, whose are blurred, which keep every factor's spread.",
-        GanVsVaeConfig(data="faces", architecture="dcgan", code_size=16, widths=(32,), iterations=3_000, beta_vae=4.0),
+        GanVsVaeConfig(
+            data="faces", architecture="dcgan", code_size=16, widths=(32,), iterations=3_000, beta_vae=4.0, shipped=True
+        ),
     ),
 }
 
@@ -183,6 +189,8 @@ class GanVsVae(SideBySide):
     def __init__(self, config: GanVsVaeConfig, device: str = "auto"):
         super().__init__({name: Trainer(run) for name, run in member_configs(config, device).items()})
         self.config = config
+        if config.shipped:
+            load_shipped(self)
 
     @property
     def finished(self) -> bool:
@@ -196,3 +204,59 @@ class GanVsVae(SideBySide):
 
     def names_of(self, kind: str) -> list[str]:
         return [name for name in self.trainers if self.kind_of(name) == kind]
+
+
+# ----- trained comparisons shipped in checkpoints/, so a setup opens on trained models ------------
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "gan-vs-vae"
+
+
+def shipped_folder(config: GanVsVaeConfig) -> Path:
+    """Where a setup's trained members live: one slim checkpoint per member and a manifest."""
+    return SHIPPED_DIR / f"{config.data}-{config.architecture}-code{config.code_size}"
+
+
+def _member_file(name: str) -> str:
+    return {"β-VAE": "beta-vae"}.get(name, name.lower()).replace(" · ", "-w") + ".pt"
+
+
+def save_shipped(comparison: GanVsVae, folder: Path | None = None) -> Path:
+    """Write every member (slim: no optimiser states) and a manifest of the config and each
+    member's training time."""
+    from . import checkpoint
+
+    folder = folder or shipped_folder(comparison.config)
+    folder.mkdir(parents=True, exist_ok=True)
+    comparison.flush()
+    for name, trainer in comparison.trainers.items():
+        checkpoint.save(trainer, folder / _member_file(name), slim=True)
+    manifest = {"config": comparison.config.replace(shipped=False).to_dict(), "seconds": comparison.seconds}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return folder
+
+
+def load_shipped(comparison: GanVsVae) -> None:
+    """Put the shipped trained members in place (weights, histories, counters and training
+    times). Raises ConfigError, saying so, when this setup has none or they do not match it."""
+    from . import checkpoint
+
+    config = comparison.config
+    folder = shipped_folder(config)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        shipped = GanVsVaeConfig.from_dict(manifest["config"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(
+            "no trained models are shipped for this setup; untick 'Start from the shipped models' to train it"
+        ) from None
+    if shipped.replace(iterations=config.iterations) != config.replace(shipped=False):
+        raise ConfigError(
+            "the shipped models were trained with other settings; untick 'Start from the shipped models' to train these"
+        )
+    for name, trainer in comparison.trainers.items():
+        try:
+            _, state = checkpoint.read(folder / _member_file(name))
+            trainer.load_state_dict(state)
+        except (ValueError, KeyError, RuntimeError) as error:  # CheckpointError is a ValueError
+            raise ConfigError(f"the shipped {name} model cannot be used: {str(error).splitlines()[0][:200]}") from None
+        comparison.seconds[name] = float(manifest["seconds"].get(name, 0.0))
+    comparison.config = config.replace(iterations=max(config.iterations, comparison.iteration))
