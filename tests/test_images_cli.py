@@ -104,6 +104,35 @@ def test_sample_errors_are_one_line(runs, tmp_path, capsys):
     )
 
 
+def test_sample_given_codes_walks_them_in_order_and_bad_codes_end_in_one_line(runs, tmp_path, capsys):
+    """`sample --codes`: anyone can walk a latent direction with their own tools (issue 25)."""
+    rng = np.random.default_rng(0)
+    codes = rng.standard_normal((6, 64)).astype(np.float32)
+    codes[3] = codes[0]  # the same code twice gives the same image
+    path, out = tmp_path / "codes.npy", tmp_path / "images.npy"
+    np.save(path, codes)
+    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--codes", str(path), "--out", str(out)]) == 0
+    images = np.load(out)
+    assert images.shape == (6, 1, 8, 8) and np.array_equal(images[3], images[0])
+    assert not np.array_equal(images[1], images[0])
+    np.save(path, codes[:2])  # a subset gives the same images: codes are decoded one by one
+    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--codes", str(path), "--out", str(out)]) == 0
+    np.testing.assert_allclose(np.load(out), images[:2], atol=1e-5)
+    capsys.readouterr()
+    for bad in (np.zeros((3, 5), np.float32), np.array([["a"] * 64]), np.full((2, 64), np.nan, np.float32)):
+        np.save(path, bad)
+        assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--codes", str(path), "--out", str(out)]) == 2
+    errors = capsys.readouterr().err
+    assert "(3, 5)" in errors and "finite" in errors and "Traceback" not in errors
+    np.save(path, np.array([object()], dtype=object), allow_pickle=True)  # a pickle is never loaded
+    assert main(["sample", "--checkpoint", str(runs["dcgan"]), "--codes", str(path), "--out", str(out)]) == 2
+    np.save(path, rng.standard_normal((2, 100)).astype(np.float32))  # the conditional GAN's 100-d noise
+    assert main(["sample", "--checkpoint", str(runs["cgan"]), "--codes", str(path), "--out", str(out)]) == 2
+    assert "needs --label" in capsys.readouterr().err
+    args = ["sample", "--checkpoint", str(runs["cgan"]), "--codes", str(path), "--label", "7", "--out", str(out)]
+    assert main(args) == 0 and np.load(out).shape == (2, 1, 8, 8)
+
+
 def test_evaluate_prints_metrics_and_ceiling(runs, capsys):
     assert main(["evaluate", "--checkpoint", str(runs["cgan"]), "--n", "200"]) == 0
     report = json.loads(capsys.readouterr().out)

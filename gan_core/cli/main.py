@@ -156,6 +156,8 @@ def command_sample(args) -> int:
     if args.n < 1:
         raise CLIError(f"--n must be at least 1, got {args.n}")
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    if args.codes:
+        return _sample_codes(trainer, args)
     if trainer.config.kind == "image":
         return _sample_images(trainer, args)
     if args.label is not None or args.labels_out or args.png or args.drs is not False:
@@ -167,6 +169,37 @@ def command_sample(args) -> int:
     samples = sample(trainer, args.n, seed=args.seed)[0].numpy()
     np.save(args.out, samples)
     print(f"wrote {samples.shape[0]} samples of shape {samples.shape[1:]} to {args.out}", file=sys.stderr)
+    return 0
+
+
+MAX_CODES = 100_000
+
+
+def _sample_codes(trainer, args) -> int:
+    """The samples of the latent codes in --codes (a .npy file (N, noise_dim)), in their order."""
+    import torch
+
+    from ..sampling.sampler import generate_from_codes
+
+    if not args.out:
+        raise CLIError("--out is required with --codes")
+    if args.drs is not False:
+        raise CLIError("--drs draws its own codes; it cannot be combined with --codes")
+    try:
+        codes = np.load(args.codes, allow_pickle=False)  # data only: a pickled object is refused
+    except (OSError, ValueError) as error:
+        raise CLIError(f"cannot read --codes {args.codes!r} as a .npy array: {str(error).splitlines()[0]}") from None
+    if not np.issubdtype(codes.dtype, np.number) or codes.ndim != 2 or len(codes) > MAX_CODES:
+        raise CLIError(
+            f"--codes must hold a numeric (N, {trainer.config.model.noise_dim}) array of at most {MAX_CODES:,} "
+            f"codes, got {codes.dtype} {codes.shape}"
+        )
+    try:
+        samples = generate_from_codes(trainer, torch.from_numpy(codes.astype(np.float32)), label=args.label)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
+    np.save(args.out, samples.numpy())
+    print(f"wrote {len(samples)} samples of shape {tuple(samples.shape[1:])} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -329,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--label", type=int, default=None, help="conditional image model: only this class")
     sample.add_argument("--labels-out", help="conditional image model: write the labels drawn to this .npy file")
     sample.add_argument("--png", help="image runs: write a grid of the samples to this PNG file")
+    sample.add_argument(
+        "--codes", help="a .npy file of latent codes (N, noise_dim): generate these, in order, instead of --n drawn"
+    )
     _add_drs_flag(sample)
     sample.set_defaults(handler=command_sample)
     evaluate = commands.add_parser("evaluate", help="print a checkpoint's metrics as JSON")

@@ -82,6 +82,32 @@ def sample(
     return torch.cat(parts), (None if labels[0] is None else torch.cat(labels))
 
 
+@torch.no_grad()
+def generate_from_codes(trainer, codes: torch.Tensor, label: int | None = None) -> torch.Tensor:
+    """The samples (on the CPU) of given latent codes (n, noise_dim) through the network `sample`
+    uses; a conditional model needs `label` (the same for every code)."""
+    model = trainer.config.model
+    if codes.ndim != 2 or codes.shape[1] != model.noise_dim:
+        raise ValueError(f"codes must be (n, {model.noise_dim}) for this model, got {tuple(codes.shape)}")
+    if not torch.isfinite(codes).all():
+        raise ValueError("codes must be finite numbers")
+    labels = None
+    if trainer.objective.conditional:
+        if label is None or not 0 <= label < model.n_classes:
+            raise ValueError(f"a conditional model needs --label between 0 and {model.n_classes - 1}")
+        labels = torch.full((len(codes),), int(label), dtype=torch.long)
+    elif label is not None:
+        raise ValueError("a label needs a conditional model (architecture conditional_mlp)")
+    network = sampling_network(trainer)
+    parts = []
+    with eval_mode(network):
+        for start in range(0, len(codes), SAMPLE_CHUNK):
+            part = codes[start : start + SAMPLE_CHUNK].float().to(trainer.device)
+            chunk_labels = None if labels is None else labels[start : start + SAMPLE_CHUNK].to(trainer.device)
+            parts.append(network(part, chunk_labels).cpu())
+    return torch.cat(parts) if parts else torch.empty(0, *sample_shape(trainer.config))
+
+
 def sample_numpy(trainer, n: int, seed: int = 0, **options) -> np.ndarray:
     """`sample` as a numpy array, labels dropped."""
     return sample(trainer, n, seed, **options)[0].numpy()
