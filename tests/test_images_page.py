@@ -128,4 +128,6 @@ def test_on_faces_the_lab_scores_factor_coverage_and_the_data_box_sets_the_faces
     assert metric(lab, "FID / real ceiling").endswith("x") and metric(lab, "Hair colours present")
     assert any("Factor coverage" in c.value and "target at most 0.1" in c.value for c in lab.caption)
     assert figure(lab, "Factor coverage")
+    lab.selectbox(key="img_factor_shown").set_value("glasses").run()  # one factor's histogram, both sets
+    assert figure(lab, "Glasses: generated vs real")["xaxis"]["title"]["text"].startswith("glasses")
     assert not lab.exception

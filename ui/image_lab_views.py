@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.data.faces import FACTOR_NAMES, FACTORS
 from gan_core.evaluation.factors import COVERAGE_TARGET, coverage_alarm
 from gan_core.evaluation.image_run import metric_row
 from gan_core.objectives.losses import PROBABILISTIC_LOSSES
@@ -133,9 +134,24 @@ def factor_panel(page, generated: dict) -> None:
         f"{generated['factor_tv'][worst]:.2f}."
         + (f" **Missing: {generated['dropped_text']}.**" if generated["dropped_text"] else "")
     )
-    st.plotly_chart(
-        plots.factor_coverage_figure(generated["factor_tv"], COVERAGE_TARGET, height=240), key=page.key("factor_chart")
+    left, right = st.columns(2)
+    left.plotly_chart(
+        plots.factor_coverage_figure(generated["factor_tv"], COVERAGE_TARGET, height=260), key=page.key("factor_chart")
     )
+    with right:
+        names = list(generated["factor_tv"])
+        if page.state.get(page.key("factor_shown")) not in names:
+            page.state[page.key("factor_shown")] = worst  # the worst factor until a person picks another
+        shown = st.selectbox(
+            "Histogram of", names, key=page.key("factor_shown"), format_func=lambda n: n.replace("_", " ")
+        )
+        factor = FACTORS[FACTOR_NAMES.index(shown)]
+        st.plotly_chart(
+            plots.factor_histogram_figure(
+                factor, generated["factor_histograms"][shown], generated["real_factor_histograms"][shown], height=200
+            ),
+            key=page.key("factor_histogram"),
+        )
 
 
 def timeline(page) -> None:

@@ -16,7 +16,7 @@ import torch
 from PIL import Image
 from torchvision.utils import make_grid
 
-from .charts import line_chart, small_chart_layout, titled  # one look for every small chart
+from .charts import line_chart, small_chart_layout, steady_margins, titled  # one look for every small chart
 from .latent import data_uri, png_bytes
 
 METRIC_COLOURS = {
@@ -154,19 +154,38 @@ def class_histogram_figure(
 
 def factor_coverage_figure(factor_tv: dict[str, float], target: float, height: int = 260) -> go.Figure:
     """Per factor, the total-variation distance between what the reader reads on generated faces
-    and on held-out real ones (0 = the same histogram), with the target as a line."""
-    names = [name.replace("_", " ") for name in factor_tv]
-    values = list(factor_tv.values())
+    and on held-out real ones (0 = the same histogram), as horizontal bars (the names stay
+    readable in a narrow column), with the target as a line."""
+    names = [name.replace("_", " ") for name in factor_tv][::-1]  # the first factor on top
+    values = list(factor_tv.values())[::-1]
     colours = [METRIC_COLOURS["recall"] if v > target else METRIC_COLOURS["inception_score"] for v in values]
     figure = go.Figure(
-        go.Bar(x=names, y=values, marker_color=colours, hovertemplate="%{x}: TV %{y:.3f}<extra></extra>")
+        go.Bar(
+            x=values, y=names, orientation="h", marker_color=colours, hovertemplate="%{y}: TV %{x:.3f}<extra></extra>"
+        )
     )
-    figure.add_hline(y=target, line_dash="dash", line_color="#555", annotation_text=f"target {target:g}")
-    small_chart_layout(figure, "TV distance", height, x_title="factor (read by the face reader)")
-    figure.update_yaxes(
-        range=[0, max(1.0, max(values, default=0) * 1.05)] if max(values, default=0) > 0.5 else [0, 0.5]
+    figure.add_vline(x=target, line_dash="dash", line_color="#555")
+    small_chart_layout(figure, "", height, x_title=f"TV distance (target at most {target:g}, dashed)")
+    figure.update_xaxes(range=[0, 1.0 if max(values, default=0) > 0.5 else 0.5])
+    steady_margins(figure, l=90, r=10, t=50, b=42)
+    return titled(figure, "Factor coverage: generated vs real")
+
+
+def factor_histogram_figure(factor, generated: list[float], real: list[float], height: int = 240) -> go.Figure:
+    """One factor's histogram as the reader reads it: generated faces beside the held-out real ones
+    (shares of each), the bins the factor coverage compares."""
+    if factor.levels:
+        names = list(factor.level_names) or [str(k) for k in range(factor.levels)]
+    else:
+        edges = np.linspace(factor.low, factor.high, len(generated) + 1)
+        names = [f"{a:.2g}..{b:.2g}" for a, b in zip(edges[:-1], edges[1:])]
+    figure = go.Figure(go.Bar(x=names, y=generated, name="generated", marker_color=METRIC_COLOURS["fid"]))
+    figure.add_trace(
+        go.Bar(x=names, y=real, name="held-out real", marker_color=METRIC_COLOURS["inception_score"], opacity=0.5)
     )
-    return titled(figure, "Factor coverage: generated vs real histograms")
+    small_chart_layout(figure, "share of faces", height, x_title=f"{factor.label} (read by the face reader)")
+    figure.update_layout(barmode="group")
+    return titled(figure, f"{factor.label.capitalize()}: generated vs real")
 
 
 def timeline_gif(
