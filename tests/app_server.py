@@ -228,6 +228,13 @@ PICTURE_TOP = """() => {
   .map(e => e.getBoundingClientRect()).filter(r => r.width > 100 && r.height > 100).map(r => r.top)); }"""
 
 
+# True once the page's main picture is drawn: a chart or picture at least 100 x 100 px in the main
+# area (a chart's grey placeholder, shown while plotly.js loads, is not one).
+PICTURE_DRAWN = """() => Array.from(document.querySelectorAll(
+    '.stMain .js-plotly-plot, .stMain [data-testid="stImage"], .stMain [data-testid="stHtml"] img'))
+  .some(e => { const r = e.getBoundingClientRect(); return r.width > 100 && r.height > 100; })"""
+
+
 # The labels and metric values cut short ("R…", "paus…", "Inception Sc…" on a projector, issue 13).
 CUT_OFF = """() => Array.from(document.querySelectorAll(
     '.stMain [data-testid="stMetricValue"] *, .stMain [data-testid="stMetricValue"], '
