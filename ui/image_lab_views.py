@@ -56,11 +56,24 @@ def grids(page) -> None:
                 + ("probability that it is real." if snapshot.d_is_probability else "score (higher means more real).")
             )
         page.counters(snapshot)
-        alarm = coverage_alarm(page.runner.metric_columns(), metric_row(page.runner.latest_metrics))
+        alarm = coverage_warning(page)
         if alarm:
             st.warning(alarm, icon=":material/warning:")
 
     page.live(draw, VIEW_EVERY)
+
+
+def coverage_warning(page) -> str | None:
+    """Faces: the coverage alarm, worked out once per scoring (the metric history is asked of the
+    training process only when a new scoring has arrived, not on every redraw)."""
+    latest = page.runner.latest_metrics
+    if "factor_tv" not in latest.get("generated", {}):
+        return None
+    kept = page.state.get(page.key("coverage_alarm"))
+    if kept is None or kept[0] != latest.get("iteration"):
+        kept = (latest.get("iteration"), coverage_alarm(page.runner.metric_columns(), metric_row(latest)))
+        page.state[page.key("coverage_alarm")] = kept
+    return kept[1]
 
 
 def metric_panel(page) -> None:
