@@ -192,8 +192,9 @@ class LivePage:
         rest = columns[3 + len(extras) :]
         if finished:
             rest[0].button(
-                f"Extend to {2 * length:,} iterations", key=self.key("extend"), on_click=self.ask,
+                f"Extend to {2 * length:,}", key=self.key("extend"), on_click=self.ask,
                 args=(runner.extend, 2 * length), icon=":material/more_time:",
+                help=f"Train on to {2 * length:,} iterations (the learning rates decay over the new length).",
             )  # fmt: skip
         return rest[1:] if finished else rest
 
