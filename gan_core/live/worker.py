@@ -309,7 +309,8 @@ def serve(connection, config_json: str, options: dict) -> None:
             if now - last_publish >= publish_every or not session.playing:
                 session.measure_rate()
                 if session.playing:
-                    session.flush()
+                    session.flush()  # may find a loss that was not finite: the run stops in this status
+                    session.playing = session.can_train()
                     session.publish()
                 connection.send(("snapshot", session.snapshot, session.status()))
                 last_publish = now
