@@ -41,16 +41,13 @@ def load_model(model_id: str, _source, title: str) -> latent.LatentModel:
 
 @st.cache_resource(max_entries=64, show_spinner="Computing directions…")
 def load_basis(model_id: str, kind: str, _model: latent.LatentModel) -> directions.Basis:
-    generator = _model.generator
-    if kind == "axes":
-        return directions.raw_axes(generator)
-    if kind == "ganspace":
-        return directions.ganspace(generator)
-    if kind == "sefa":
-        return directions.sefa(generator)
-    if kind == "class":
-        return directions.class_directions(generator, _model.classifier, _model.class_names)
-    raise ValueError(f"unknown basis {kind!r}")
+    return latent.compute_basis(_model, kind)
+
+
+@st.cache_resource(max_entries=128, show_spinner="Reading what each direction changes…")
+def load_factor_effects(model_id: str, kind: str, names: tuple[str, ...], _model, _vectors):
+    """The factor meters of some directions (gan_core.views.latent.factor_effects)."""
+    return latent.factor_effects(_model, _vectors, names)
 
 
 @st.cache_resource(max_entries=128, show_spinner="Measuring what each direction does…")

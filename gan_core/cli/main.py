@@ -5,6 +5,7 @@
     python -m gan_core train --resume run.pt --iterations 30000 --out longer.pt
     python -m gan_core sample --checkpoint run.pt --n 2500 --out samples.npy
     python -m gan_core evaluate --checkpoint run.pt
+    python -m gan_core directions --checkpoint checkpoints/faces-dcgan.pt --method supervised --out d.npy
     python -m gan_core compare --preset ring --vary loss=nsgan,minimax,wgan_gp --iterations 5000
 
 Every config field is a flag (`--g-lr`, `--d-steps`, ...); with --preset, flags override the
@@ -24,6 +25,7 @@ from ..config import ConfigError
 from ..objectives import objective_class, settings_needing_reset
 from .compare import add_compare_parser
 from .data import add_data_parser
+from .directions import add_directions_parser
 from .flags import CLIError, add_config_flags, check_output, config_from_args, flag_name, given_settings
 
 
@@ -384,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=command_evaluate)
     add_compare_parser(commands)
     add_data_parser(commands)
+    add_directions_parser(commands)
     presets = commands.add_parser("presets", help="list the shipped presets")
     presets.set_defaults(handler=command_presets)
     classifier = commands.add_parser("train-classifier", help="train the classifier behind the image metrics")

@@ -7,7 +7,11 @@
 - SeFa (Shen & Zhou 2021): the eigenvectors of A A^T, A the first layer's weights (each output
   unit's weights normalised, as in genforce/sefa), in closed form from the weights alone;
 - class directions (InterFaceGAN, Shen et al. 2020): for each class, the normal of a linear
-  boundary fitted on codes labelled by a classifier ("more like a 7"), with its held-out accuracy.
+  boundary fitted on codes labelled by a classifier ("more like a 7"), with its held-out accuracy;
+- factor directions (the same recipe on the faces' factor reader): for each continuous factor the
+  direction of a linear regression of its reading on z, for each level of a discrete factor a
+  linear boundary; optionally with the other factors' directions projected out ("keep the others
+  fixed", InterFaceGAN's conditional manipulation).
 
 A Basis holds unit vectors as rows, a name and a score for each, and how long it took.
 """
@@ -27,12 +31,15 @@ MAX_COMPONENTS = 64  # GANSpace components kept at most
 GANSPACE_SAMPLES = 4096  # codes whose activations the PCA is taken over
 SENSITIVITY_SAMPLES = 64  # codes that rank the raw axes
 CLASS_SAMPLES = 4000  # codes the class boundaries are fitted on (a fifth held out)
+FACTOR_SAMPLES = 1000  # codes the factor directions are fitted on (a fifth held out)
 HELD_OUT_SHARE = 0.2
 BASIS_KINDS = {
     "axes": "Raw axes of z",
     "ganspace": "GANSpace (PCA of activations)",
     "sefa": "SeFa (closed form from weights)",
     "class": "Class directions (InterFaceGAN)",
+    "factors": "Factor directions (supervised)",
+    "factors_fixed": "Factor directions, others kept fixed",
     "saved": "My saved directions",
 }
 
@@ -58,6 +65,8 @@ class Basis:
             return f"{self.names[index]} · {score:.1%} of variance"
         if self.score_label == "eigenvalue":
             return f"{self.names[index]} · eigenvalue {score:.3g}"
+        if self.score_label == "held-out fit":
+            return f"{self.names[index]} · fit {score:.2f}"
         if self.score_label == "held-out balanced accuracy":
             return f"{self.names[index]} · held-out acc. {score:.0%}"
         if self.score_label == "output change per std":
@@ -214,6 +223,103 @@ def class_directions(
         time.perf_counter() - started,
         note=f"A linear boundary per class on {n:,} codes labelled by the shipped classifier (InterFaceGAN); "
         "accuracy is on the held-out fifth, classes balanced (50% = chance).",
+    )
+
+
+# ----- factor directions -------------------------------------------------------------------------
+def _balanced_accuracy(predicted: np.ndarray, truth: np.ndarray) -> float:
+    hits = [
+        (predicted[truth] == 1).mean() if truth.any() else 0.5,
+        (predicted[~truth] == 0).mean() if (~truth).any() else 0.5,
+    ]
+    return float(np.mean(hits))
+
+
+def project_out(vector: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """`vector` minus its projection on the span of the rows of `others` (least squares, so the
+    rows need not be orthogonal): moving along the result leaves the others' readings unchanged to
+    first order."""
+    if len(others) == 0:
+        return vector
+    basis = orthonormalise(others)
+    basis = basis[np.linalg.norm(basis, axis=1) > 1e-9]
+    return vector - basis.T @ (basis @ vector)
+
+
+@torch.no_grad()
+def factor_directions(
+    generator: LatentGenerator, read, factors, *, keep_others_fixed: bool = False, seed: int = 0,
+    n: int = FACTOR_SAMPLES,
+) -> Basis:  # fmt: skip
+    """For each factor, the direction in z that changes it, fitted on n codes read by `read`
+    (images -> (n, F) factor values in `factors` order), a fifth held out:
+
+    - a continuous factor: least squares of its reading on z; the direction is the unit weight
+      vector (towards more); the score is the held-out R²;
+    - each level of a discrete factor (only "on" for a two-level one): a logistic boundary between
+      codes read as that level and the rest, classes balanced; the direction is its unit normal;
+      the score the held-out balanced accuracy.
+
+    keep_others_fixed: each direction has the span of the other factors' directions projected out
+    (InterFaceGAN's conditional manipulation, generalised to several conditions)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if generator.conditional:
+        raise ValueError("factor directions are for unconditional generators")
+    started = time.perf_counter()
+    z = generator.codes(seed + 7, n)
+    values = read(generator.generate(z)).double().numpy()
+    codes = z.double().numpy()
+    split = int(round(n * (1 - HELD_OUT_SHARE)))
+    vectors, names, scores, owners = [], [], [], []
+    for f, factor in enumerate(factors):
+        label = factor.name.replace("_", " ")
+        if not factor.levels:
+            design = np.c_[codes[:split], np.ones(split)]
+            weights = np.linalg.lstsq(design, values[:split, f], rcond=None)[0]
+            predicted = np.c_[codes[split:], np.ones(n - split)] @ weights
+            truth = values[split:, f]
+            residual, spread = ((truth - predicted) ** 2).sum(), ((truth - truth.mean()) ** 2).sum()
+            vectors.append(weights[:-1])
+            names.append(f"{label} +")
+            scores.append(1 - residual / spread if spread > 0 else 0.0)
+            owners.append(f)
+            continue
+        levels = range(1, 2) if factor.levels == 2 else range(factor.levels)
+        for level in levels:
+            target = np.rint(values[:, f]) == level
+            if target[:split].sum() < 5 or (~target[:split]).sum() < 5:
+                continue  # the generator (almost) never draws this level: no boundary to fit
+            model = LogisticRegression(class_weight="balanced", C=1.0, max_iter=500)
+            model.fit(codes[:split], target[:split])
+            vectors.append(model.coef_[0])
+            level_name = factor.level_names[level] if factor.level_names else str(level)
+            names.append(f"{label}: {level_name}")
+            scores.append(_balanced_accuracy(model.predict(codes[split:]).astype(bool), target[split:]))
+            owners.append(f)
+    vectors = unit_rows(np.array(vectors))
+    if keep_others_fixed:
+        owners_array = np.array(owners)
+        vectors = unit_rows(
+            np.array([project_out(v, vectors[owners_array != owners[i]]) for i, v in enumerate(vectors)])
+        )
+    kind = "factors_fixed" if keep_others_fixed else "factors"
+    return Basis(
+        kind,
+        vectors,
+        tuple(names),
+        np.array(scores),
+        "held-out fit",
+        time.perf_counter() - started,
+        note=f"For each factor a linear model on {n:,} codes read by the face reader (InterFaceGAN's recipe): "
+        "continuous factors by least squares (fit = held-out R²), each level of a discrete one by a logistic "
+        "boundary (fit = held-out balanced accuracy)"
+        + (
+            "; every direction has the other factors' directions projected out, so they stay put."
+            if keep_others_fixed
+            else "."
+        ),
+        extra={"owners": tuple(owners)},
     )
 
 

@@ -13,11 +13,15 @@ import torch
 from torch import nn
 
 from ..config import ConfigError, RunConfig
+from ..data.faces import FACTORS
 from ..data.images import to_unit
+from ..evaluation import direction_factors
 from ..evaluation.image_run import classifier_for
 from ..evaluation.mixture import nearest_modes
 from ..networks.classifier import ClassifierUnavailableError
+from ..networks.face_reader import FaceReader
 from ..objectives import losses
+from ..sampling import directions
 from ..sampling.latent import LatentGenerator
 from ..training import checkpoint
 from ..training.checkpoint import CheckpointError
@@ -37,7 +41,7 @@ class LatentModel:
     config: RunConfig
     iteration: int
     generator: LatentGenerator
-    discriminator: nn.Module  # eval mode, CPU
+    discriminator: nn.Module | None  # eval mode, CPU; None for a VAE's decoder
     data: object  # ToyDistribution or ImageData
     classifier: nn.Module | None  # digits classifier (eval) when one is shipped for the data
     classifier_note: str
@@ -45,6 +49,20 @@ class LatentModel:
     @property
     def kind(self) -> str:
         return self.config.kind
+
+    @property
+    def model_kind(self) -> str:
+        """ "gan", or "vae" (a VAE's or beta-VAE's decoder: its code axes can be explored too)."""
+        return self.config.model.model_kind
+
+    @property
+    def reads_factors(self) -> bool:
+        """Its data has a factor reader (the faces): directions can be named in ground-truth terms."""
+        return isinstance(self.classifier, FaceReader)
+
+    def read_factors(self, images: torch.Tensor) -> torch.Tensor:
+        """(n, F) factor values of images, as the face reader reads them."""
+        return self.classifier.read(images)
 
     @property
     def class_names(self) -> tuple[str, ...]:
@@ -62,11 +80,13 @@ def load_latent_model(source, title: str) -> LatentModel:
     """A checkpoint (path or bytes) as a LatentModel. Raises CheckpointError with a message a
     person can act on (not a checkpoint, damaged, or data it needs is missing)."""
     try:
-        trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan",))
+        trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan", "vae"))
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
     generator = LatentGenerator.from_trainer(trainer)
-    discriminator = trainer.objective.discriminator.cpu().eval().requires_grad_(False)
+    discriminator = getattr(trainer.objective, "discriminator", None)
+    if discriminator is not None:
+        discriminator = discriminator.cpu().eval().requires_grad_(False)
     classifier, note = None, ""
     if trainer.config.kind == "image":
         try:
@@ -93,8 +113,11 @@ def classify(model: LatentModel, images: torch.Tensor) -> tuple[np.ndarray, np.n
 
 @torch.no_grad()
 def discriminator_reading(model: LatentModel, samples: torch.Tensor, labels: torch.Tensor | None = None) -> np.ndarray:
-    """D's output on samples as a person reads it (a probability for the probabilistic losses)."""
+    """D's output on samples as a person reads it (a probability for the probabilistic losses);
+    NaN for a VAE's decoder, which has no D."""
     discriminator = model.discriminator
+    if discriminator is None:
+        return np.full(len(samples), np.nan)
     pack = getattr(discriminator, "pack", 1)
     x = samples.repeat_interleave(pack, dim=0) if pack > 1 else samples
     logits = discriminator(x, labels if model.generator.conditional else None)
@@ -245,3 +268,33 @@ def prior_mode_shares(model: LatentModel) -> np.ndarray:
     points = generator.generate(generator.codes(777, PRIOR_SHARE_SAMPLES)).numpy()
     landed = landing_modes(model, points)
     return np.bincount(landed, minlength=len(model.data.centers) + 1) / len(landed)
+
+
+# ----- directions and what they change ---------------------------------------------------------------
+def compute_basis(model: LatentModel, kind: str) -> directions.Basis:
+    """One of the explorer's bases of directions (a BASIS_KINDS key other than "saved")."""
+    generator = model.generator
+    if kind == "axes":
+        return directions.raw_axes(generator)
+    if kind == "ganspace":
+        return directions.ganspace(generator)
+    if kind == "sefa":
+        return directions.sefa(generator)
+    if kind == "class":
+        return directions.class_directions(generator, model.classifier, model.class_names)
+    if kind in ("factors", "factors_fixed"):
+        if not model.reads_factors:
+            raise ValueError("factor directions need data with a factor reader (the faces)")
+        return directions.factor_directions(
+            generator, model.read_factors, FACTORS, keep_others_fixed=kind == "factors_fixed"
+        )
+    raise ValueError(f"unknown basis {kind!r}")
+
+
+def factor_effects(model: LatentModel, vectors: np.ndarray, names) -> direction_factors.DirectionEffects:
+    """What each direction (rows of `vectors`) changes in the faces' factors (the factor meters)."""
+    generator = model.generator
+    return direction_factors.direction_effects(
+        generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
+        generator.prior_std,
+    )  # fmt: skip
