@@ -14,6 +14,7 @@ from gan_core.plots import latent as pictures
 from gan_core.sampling import directions
 from gan_core.views import latent
 
+from . import latent_models as models
 from .latent_state import (
     N_SLIDERS,
     clear_edit,
@@ -34,15 +35,30 @@ STRIP_TILE = 72
 
 
 # ----- the explorer ------------------------------------------------------------------------------
-def sliders(model, basis: directions.Basis) -> None:
+def sliders(model, basis: directions.Basis, model_id: str = "") -> None:
+    """One slider per direction of the window shown; for data with a factor reader (the faces),
+    each with its factor meter underneath (measured once per basis, cached: a slider move only
+    redraws)."""
     start = int(state["lat_window"]) * N_SLIDERS
-    shown = range(start, min(start + N_SLIDERS, len(basis)))
+    shown = list(range(start, min(start + N_SLIDERS, len(basis))))
+    effects = None
+    if model.reads_factors:
+        effects = models.load_factor_effects(
+            model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
+        )
+        st.markdown(
+            pictures.factor_legend_html(effects.factor_names)
+            + '<div style="font-size:0.75rem;color:#666;margin-bottom:4px">Under each slider: how much each factor '
+            "changes from -3 to +3 std (the face reader's reading, 16 codes; a full bar = its whole range).</div>",
+            unsafe_allow_html=True,
+        )
     columns = st.columns(2)
     for position, index in enumerate(shown):
         key = f"lat_dir_{index}"
         if key not in state:
             state[key] = float(state["lat_edit"].get(index, 0.0))
-        columns[position % 2].slider(
+        column = columns[position % 2]
+        column.slider(
             basis.describe(index),
             min_value=-3.0,
             max_value=3.0,
@@ -52,6 +68,11 @@ def sliders(model, basis: directions.Basis) -> None:
             on_change=on_slider,
             args=(index,),
         )
+        if effects is not None:
+            column.markdown(
+                pictures.factor_meter_html(effects.change[position], effects.factor_names, effects.describe(position)),
+                unsafe_allow_html=True,
+            )
 
 
 def explorer_controls(model) -> None:
@@ -109,7 +130,9 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         left, right = st.columns([1, 2.3])
         with left:
             st.markdown(image_html(main_png, IMAGE_SIZE, "current sample"), unsafe_allow_html=True)
-            if found:
+            if model.reads_factors:
+                st.markdown(f"Reader: {latent.factor_words(model.read_factors(outputs[:1])[0].tolist())}")
+            elif found:
                 st.markdown(f"Classifier: **{found[0][0]}** ({found[0][1]:.0%})")
             st.caption(f"Generated, classified and drawn in **{elapsed:.1f} ms** (CPU).")
             st.selectbox(
@@ -121,7 +144,7 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
             )
         with right:
             st.markdown(image_html(strip_png, len(STRIP_STEPS) * (STRIP_TILE + 4) + 4, "strip"), unsafe_allow_html=True)
-            sliders(model, basis)
+            sliders(model, basis, model_id)
     else:
         toy_explorer(model, model_id, basis, z, outputs, strip_choices, started)
     if generator.prior == "uniform":

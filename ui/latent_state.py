@@ -174,7 +174,9 @@ def on_slider(index: int) -> None:
 # ----- the code shown --------------------------------------------------------------------------------
 def basis_kinds(model: latent.LatentModel, model_id: str) -> list[str]:
     kinds = ["axes", "ganspace", "sefa"]
-    if model.classifier is not None and not model.generator.conditional and model.kind == "image":
+    if model.reads_factors and not model.generator.conditional:
+        kinds += ["factors", "factors_fixed"]
+    elif model.classifier is not None and not model.generator.conditional and model.kind == "image":
         kinds.append("class")
     if state["lat_saved"].get(model_id):
         kinds.append("saved")

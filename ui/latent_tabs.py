@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from gan_core.data.user_images import MAX_UPLOAD_BYTES, erased_mask, read_drawing, read_image_bytes
+from gan_core.evaluation import direction_factors
 from gan_core.plots import latent as pictures
 from gan_core.sampling import directions, interpolation, inversion
 from gan_core.views import latent
@@ -48,22 +49,25 @@ def _show(png: bytes, alt: str) -> None:
 def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
     start = int(state["lat_window"]) * N_SLIDERS
     shown = list(range(start, min(start + N_SLIDERS, len(basis))))
-    effects = models.load_effects(
-        model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
-    )
     st.markdown(f"**{directions.BASIS_KINDS[basis.kind]}** · computed in {basis.seconds:.2f} s. {basis.note}")
-    rows = {
-        "direction": [basis.names[i] for i in shown],
-        (basis.score_label or "score"): [float(basis.scores[i]) for i in shown],
-        f"what it does (±{latent.EFFECT_STEP:g} std, {latent.EFFECT_SAMPLES} codes)": effects,
-    }
-    st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption(
-        "“What it does” is measured, not named by hand: the classifier's average change in each class "
-        "between -2 and +2 stds along the direction, and the change in ink."
-        if model.kind == "image"
-        else "“What it does” is measured: how often moving along the direction switches a sample's mode."
-    )
+    if model.reads_factors:  # the faces: what each direction does, in the factors the reader reads
+        factor_scores(model, model_id, basis, shown)
+    else:
+        effects = models.load_effects(
+            model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
+        )
+        rows = {
+            "direction": [basis.names[i] for i in shown],
+            (basis.score_label or "score"): [float(basis.scores[i]) for i in shown],
+            f"what it does (±{latent.EFFECT_STEP:g} std, {latent.EFFECT_SAMPLES} codes)": effects,
+        }
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.caption(
+            "“What it does” is measured, not named by hand: the classifier's average change in each class "
+            "between -2 and +2 stds along the direction, and the change in ink."
+            if model.kind == "image"
+            else "“What it does” is measured: how often moving along the direction switches a sample's mode."
+        )
     saved = state["lat_saved"].setdefault(model_id, [])
     st.markdown("**Save the current edit as a direction**")
     left, right = st.columns([2, 1], vertical_alignment="bottom")
@@ -121,6 +125,61 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
             saved.extend(found[:room])
             say("success", f"Added {min(len(found), room)} directions from {uploaded.name}.")
             st.rerun()
+
+
+def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int]) -> None:
+    """The faces: each direction's change per factor, the set's disentanglement score, and every
+    set's score side by side (on request: a few seconds)."""
+    effects = models.load_factor_effects(
+        model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
+    )
+    summary = direction_factors.disentanglement(effects)
+    st.markdown(
+        f"**What each direction changes, in the faces' factors** (the face reader along -3 … +3 std, "
+        f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
+        f"read in {effects.seconds:.2f} s"
+    )
+    table = direction_factors.factor_table(effects)
+    for row, index in zip(table, shown):
+        row[basis.score_label or "score"] = float(basis.scores[index])
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown(
+        f"**Disentanglement of these {len(shown)} directions: {summary.score:.2f}** (mean gap; continuous "
+        f"factors {summary.continuous_score:.2f}). Per factor, the share of its change that the best direction "
+        "carries and the gap to the second best (1 = one direction moves it alone)."
+    )
+    st.dataframe(summary.rows(), hide_index=True, width="stretch")
+    if st.button("Score every set of directions", key="lat_score_sets", icon=":material/leaderboard:"):
+        st.session_state[f"lat_set_scores:{model_id}"] = every_set_score(model, model_id)
+    table = st.session_state.get(f"lat_set_scores:{model_id}")
+    if table:
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(
+            "The first 16 directions of each set (the sliders a page shows), every supervised one. "
+            "The same table from the command line: `python -m gan_core directions --checkpoint CK --method M`."
+        )
+
+
+def every_set_score(model, model_id: str) -> list[dict]:
+    rows = []
+    for kind in ("axes", "ganspace", "sefa", "factors", "factors_fixed"):
+        if kind.startswith("factors") and model.generator.conditional:
+            continue
+        basis = models.load_basis(model_id, kind, model)
+        count = len(basis) if kind.startswith("factors") else min(N_SLIDERS, len(basis))
+        effects = models.load_factor_effects(model_id, kind, tuple(basis.names[:count]), model, basis.vectors[:count])
+        summary = direction_factors.disentanglement(effects)
+        rows.append(
+            {
+                "directions": directions.BASIS_KINDS[kind],
+                "count": count,
+                "disentanglement (mean gap)": summary.score,
+                "continuous factors": summary.continuous_score,
+                "mean best share": summary.mean_best_share,
+                "computed in (s)": basis.seconds + effects.seconds,
+            }
+        )
+    return rows
 
 
 # ----- interpolation ----------------------------------------------------------------------------------
@@ -316,7 +375,7 @@ def _target(model) -> tuple[torch.Tensor | None, str]:
         return held[index], f"held-out {one} #{index}"
     if source == "Upload an image":
         file = st.file_uploader(
-            f"A small picture of one digit (PNG or JPEG, up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB)",
+            f"A small picture of one {one} (PNG or JPEG, up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB)",
             type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
             key="lat_target_upload",
         )
@@ -358,11 +417,12 @@ def _canvas(key: str, instead: str, **options):
 @st.fragment
 def inversion_tab(model, model_id: str) -> None:
     generator = model.generator
+    one = "face" if model.config.data.name == "faces" else "digit"
     labels_note = "; every label is tried" if generator.conditional else ""
     st.markdown(
         "**Inversion**: search the latent space for the code whose image matches yours (Adam on z from "
         f"{inversion.DEFAULT_STARTS} random starts, the best kept{labels_note}). "
-        "Then edit it with the sliders in Explore. **Completion**: hide part of a digit and let the "
+        f"Then edit it with the sliders in Explore. **Completion**: hide part of a {one} and let the "
         "generator fill it in from the code that matches the visible part."
     )
     target, name = _target(model)
@@ -385,6 +445,12 @@ def inversion_tab(model, model_id: str) -> None:
             images = torch.stack([target, found.image])
             captions = caption_for(model, images)
             _show(_picture(images, [f"target {captions[0]}", f"G(z*) {captions[1]}"], tile=128), "inversion")
+            if model.reads_factors:
+                st.dataframe(
+                    latent.factor_comparison(model, images, ("target", "G(z*)"), latent.held_out_truth(model, name)),
+                    hide_index=True,
+                )
+                st.caption("The face reader's reading of the target and of its inversion (true: the values drawn).")
             st.markdown(
                 f"Match error **{found.error:.4f}** (mean squared, pixels in [0, 1]; {found.seconds:.2f} s"
                 + (f"; label {model.class_names[found.label]}" if found.label is not None else "")
@@ -408,9 +474,9 @@ def inversion_tab(model, model_id: str) -> None:
     )
     visible = _visible_mask(target, hidden)
     if visible is None:
-        st.caption("Brush over the part of the digit to hide, then complete it.")
+        st.caption(f"Brush over the part of the {one} to hide, then complete it.")
     elif visible.all():
-        st.caption("Nothing is hidden yet: brush over part of the digit.")
+        st.caption(f"Nothing is hidden yet: brush over part of the {one}.")
     elif st.button("Complete the hidden part", key="lat_complete", icon=":material/auto_fix_high:"):
         bar = st.progress(0.0, text="Matching the visible part…")
         done = inversion.complete(
@@ -436,20 +502,28 @@ def inversion_tab(model, model_id: str) -> None:
             _grey_rgb(done.mean_image),
             _grey_rgb(done.nearest),
         ]
-        captions = ["original", "what G sees", "GAN (best 8)", "GAN (best 1)", "mean image", "nearest digit"]
+        captions = ["original", "what G sees", "GAN (best 8)", "GAN (best 1)", "mean image", f"nearest {one}"]
         _show(_picture(images, captions, tile=100), "completion")
         fills = {
             f"GAN: average of the {inversion.AVERAGED_MATCHES} best-matching codes": done.hidden_error,
             "GAN: the single best-matching code": done.single_error,
             "mean training image": done.mean_image_error,
-            "nearest training digit on the visible part": done.nearest_error,
+            f"nearest training {one} on the visible part": done.nearest_error,
         }
         st.dataframe(
             {"fill of the hidden pixels": list(fills), "MSE on hidden pixels": list(fills.values())}, hide_index=True
         )
+        if model.reads_factors:
+            st.dataframe(
+                latent.factor_comparison(
+                    model, torch.stack(images[2:]), captions[2:], latent.held_out_truth(model, name)
+                ),
+                hide_index=True,
+            )
+            st.caption("The face reader's factors of each completion, beside the original's true values.")
         best = min(fills, key=fills.get)
         st.markdown(
-            f"On this digit, **{best}** fills the hidden part best (lowest error against the original). "
+            f"On this {one}, **{best}** fills the hidden part best (lowest error against the original). "
             "Averaging several plausible completions is what a squared error rewards; a single one is sharper."
         )
 

@@ -370,3 +370,46 @@ def interpolation_plane_figure(plane, paths: dict[str, np.ndarray], marks: dict[
         showlegend=True, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"), height=460, margin=dict(b=90)
     )
     return figure
+
+
+# ----- factor meters (issue 25) ---------------------------------------------------------------------
+FACTOR_COLOURS = (
+    "#8c564b", "#e377c2", "#f4a261", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#17becf", "#bcbd22", "#7f7f7f",
+)  # fmt: skip
+FACTOR_SHORT = {
+    "hair_length": "hair len.", "hair_colour": "hair col.", "skin_tone": "skin", "eye_colour": "eyes",
+    "smile": "smile", "face_width": "width", "head_x": "head x", "head_y": "head y", "background": "backgr.",
+    "glasses": "glasses",
+}  # fmt: skip
+METER_HEIGHT = 22  # pixels of a bar whose factor changes over its whole range
+
+
+def factor_meter_html(change: np.ndarray, factor_names, description: str) -> str:
+    """A slider's factor meter: one small bar per factor, as tall as its change along the
+    direction's -3..+3 std walk (the full height = the factor's whole range, or every face
+    switching level), then the direction named by what it mainly moves. Inline HTML: no chart to
+    draw, so a slider move does not wait on it."""
+    bars = []
+    for value, name, colour in zip(change, factor_names, FACTOR_COLOURS):
+        height = max(1, round(float(np.clip(value, 0, 1)) * METER_HEIGHT))
+        label = name.replace("_", " ")
+        bars.append(
+            f'<span title="{label}: {value:.2f}" style="display:inline-block;width:9px;height:{height}px;'
+            f'background:{colour};margin-right:2px;vertical-align:bottom"></span>'
+        )
+    return (
+        f'<div style="display:flex;align-items:flex-end;gap:8px;margin:-10px 0 6px 0;line-height:1.1">'
+        f'<span style="display:inline-block;height:{METER_HEIGHT}px;white-space:nowrap;border-bottom:1px solid #ccc">'
+        f"{''.join(bars)}</span>"
+        f'<span style="font-size:0.78rem;color:#444">{description}</span></div>'
+    )
+
+
+def factor_legend_html(factor_names) -> str:
+    """The meters' key, shown once above the sliders."""
+    items = [
+        f'<span style="white-space:nowrap"><span style="display:inline-block;width:9px;height:9px;'
+        f'background:{colour}"></span> {FACTOR_SHORT.get(name, name)}</span>'
+        for name, colour in zip(factor_names, FACTOR_COLOURS)
+    ]
+    return f'<div style="font-size:0.75rem;color:#444;display:flex;flex-wrap:wrap;gap:4px 10px">{"".join(items)}</div>'

@@ -270,6 +270,47 @@ def prior_mode_shares(model: LatentModel) -> np.ndarray:
     return np.bincount(landed, minlength=len(model.data.centers) + 1) / len(landed)
 
 
+def factor_words(values) -> str:
+    """One face's factor values (FACTORS order) in words: "hair 0.62 long, blue; skin 0.31; green
+    eyes; smile +0.40; width 1.05; head at (+0.02, -0.01); lilac background; glasses"."""
+    v = {factor.name: float(x) for factor, x in zip(FACTORS, values)}
+    level = {f.name: f.level_names[int(round(v[f.name]))] for f in FACTORS if f.levels}
+    return (
+        f"hair {v['hair_length']:.2f} long, {level['hair_colour']}; skin {v['skin_tone']:.2f}; "
+        f"{level['eye_colour']} eyes; smile {v['smile']:+.2f}; width {v['face_width']:.2f}; "
+        f"head at ({v['head_x']:+.2f}, {v['head_y']:+.2f}); {level['background']} background; "
+        + ("glasses" if level["glasses"] == "on" else "no glasses")
+    )
+
+
+def factor_value_text(factor, value: float) -> str:
+    if factor.levels:
+        return factor.level_names[int(round(value))]
+    return f"{value:+.2f}" if factor.low < 0 else f"{value:.2f}"
+
+
+def factor_comparison(model: LatentModel, images: torch.Tensor, columns, truth=None) -> list[dict]:
+    """One row per factor: the reader's value for each image (its column name), after the true
+    value when `truth` (F,) is known (a held-out face). What inversion and completion kept."""
+    read = model.read_factors(images).tolist()
+    rows = []
+    for f, factor in enumerate(FACTORS):
+        row = {"factor": factor.name.replace("_", " ")}
+        if truth is not None:
+            row["true"] = factor_value_text(factor, float(truth[f]))
+        row |= {column: factor_value_text(factor, values[f]) for column, values in zip(columns, read)}
+        rows.append(row)
+    return rows
+
+
+def held_out_truth(model: LatentModel, name: str):
+    """The true factors of the held-out face named "held-out face #i", else None."""
+    factors = getattr(model.data, "held_out_factors", None)
+    if factors is None or not name.startswith("held-out face #"):
+        return None
+    return factors[int(name.rsplit("#", 1)[1])].tolist()
+
+
 # ----- directions and what they change ---------------------------------------------------------------
 def compute_basis(model: LatentModel, kind: str) -> directions.Basis:
     """One of the explorer's bases of directions (a BASIS_KINDS key other than "saved")."""
