@@ -20,6 +20,7 @@ from gan_core.evaluation.gan_vs_vae import (
     shifted_and_dotted,
 )
 from gan_core.live import GanVsVaeRunner
+from gan_core.plots.gan_vs_vae import table_rows
 from gan_core.training.gan_vs_vae import GAN_VS_VAE_PRESETS, GanVsVae, GanVsVaeConfig, member_configs
 from gan_core.views.gan_vs_vae import project_codes, take_gan_vs_vae_snapshot
 
@@ -228,20 +229,22 @@ def test_on_faces_a_beta_vae_joins_as_a_fourth_model_and_the_reading_speaks_of_f
     shifted, dotted = shifted_and_dotted(torch.as_tensor(face))
     assert int((dotted != torch.as_tensor(face)).any(dim=0).sum()) == 1  # one pixel of a colour face
 
-    def row(model, kind, tv, factor, dropped=""):
+    def row(model, kind, tv, factor, dropped="", axes=0.1):
         return dict(
             model=model, kind=kind, width=8, fid=5.0, sharpness=0.08, inception_score=4.0, precision=0.5,
             reconstruction=10.0, max_class_share=0.2, classes=5, seconds=1.0, worst_factor_tv=tv,
-            worst_factor=factor, dropped=dropped,
+            worst_factor=factor, dropped=dropped, axes_score=axes,
         )  # fmt: skip
 
-    table = [row("GAN", "gan", 0.12, "smile"), row("β-VAE", "beta_vae", 0.4, "hair_length", "no glasses")]
+    table = [row("GAN", "gan", 0.12, "smile", axes=0.02), row("β-VAE", "beta_vae", 0.4, "hair_length", "no glasses")]
     sentences = reading(table, "image", "faces")
     assert sentences[0].startswith("Lowest FID (closest to real faces)")
     assert any(
         "**GAN** keeps the real spread best (GAN 0.12 (smile), β-VAE 0.40 (hair length))" in s for s in sentences
     )
     assert "β-VAE: no glasses." in sentences
+    assert any("axis by axis" in s and "GAN 0.02, β-VAE 0.10; **β-VAE** highest" in s for s in sentences)
+    assert "axis disentanglement" in table_rows(table, "image")[0]
 
 
 def test_the_faces_setup_opens_on_its_shipped_trained_models_and_other_settings_are_refused():

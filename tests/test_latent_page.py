@@ -152,3 +152,21 @@ def test_the_settings_survive_a_visit_to_another_page(explorer):
     at.switch_page("app_pages/latent_explorer.py").run()
     assert at.number_input(key="lat_seed").value == 7 and at.selectbox(key="lat_basis").value == "sefa"
     assert sample_src(at) == chosen
+
+
+def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explorer):
+    """Issue 25: the faces generator's factor directions, each slider with its factor meter; the
+    Directions tab's factor table and disentanglement; inversion reads the factors back."""
+    at = explorer
+    at.selectbox(key="lat_choice").set_value("faces-dcgan").run()
+    at.selectbox(key="lat_basis").set_value("factors_fixed").run()
+    assert not at.exception and not at.error
+    meters = [m.value for m in at.markdown if "align-items:flex-end" in m.value]
+    assert len(meters) == 16 and "hair length, " in meters[0]  # the first direction is "hair length +"
+    assert any(m.value.startswith("Reader: hair ") for m in at.markdown)
+    assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
+    first_slider(at).set_value(2.0).run()
+    assert len([m for m in at.markdown if "align-items:flex-end" in m.value]) == 16  # cached: still there
+    at.button(key="lat_invert").click().run()
+    factors = at.dataframe[-1].value
+    assert list(factors.columns) == ["factor", "true", "target", "G(z*)"] and len(factors) == 10

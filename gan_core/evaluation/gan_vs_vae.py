@@ -20,6 +20,7 @@ from ..sampling import sample
 from . import evaluate_run
 from .images import laplacian_variance
 
+AXES_WALK_CODES = 32  # codes walked along each code axis (the axis disentanglement of a faces member)
 RANKED_PER_MEMBER = 16  # samples each member adds to the ranking
 RANKING_SEED = 31
 UNTRAINED_READING = (
@@ -50,6 +51,7 @@ def score_member(name: str, trainer, seconds: float, kind: str | None = None) ->
                 row["worst_factor_tv"] = max(tv.values())
                 row["worst_factor"] = max(tv, key=tv.get)
                 row["dropped"] = metrics["generated"]["dropped_text"]
+                row |= code_axes_score(trainer)
         row["sharpness"] = laplacian_variance(sample(trainer, 1000, seed=0)[0].numpy())
     else:
         for key in ("modes_covered", "n_modes", "high_quality", "reverse_kl", "kl", "js", "wasserstein1"):
@@ -60,6 +62,29 @@ def score_member(name: str, trainer, seconds: float, kind: str | None = None) ->
     row["iw_bound"] = likelihood.get("iw_bound_nats")
     row["reconstruction"] = likelihood.get("reconstruction_nats")
     return row
+
+
+def code_axes_score(trainer) -> dict:
+    """Faces: how one-to-one the member's code axes and the faces' factors are (the disentanglement
+    score of gan_core.evaluation.direction_factors over its raw code axes): whose latent space
+    means something, axis by axis."""
+    from ..networks.face_reader import shipped_reader
+    from ..sampling.latent import LatentGenerator
+    from .direction_factors import direction_effects, disentanglement
+
+    generator = LatentGenerator.from_trainer(trainer)
+    reader, _ = shipped_reader()
+    d = generator.noise_dim
+    effects = direction_effects(
+        generator.generate, reader.read, np.eye(d), tuple(f"z[{i}]" for i in range(d)), d, generator.prior,
+        generator.prior_std, n=AXES_WALK_CODES,
+    )  # fmt: skip
+    summary = disentanglement(effects)
+    return {
+        "axes_score": summary.score,
+        "axes_best_share": summary.mean_best_share,
+        "axes_best": {row["factor"]: row["best direction"] for row in summary.rows()},
+    }
 
 
 def ceiling_row(trainer, member_rows: list[dict]) -> dict | None:
@@ -151,6 +176,13 @@ def reading(rows: list[dict], kind: str, noun: str = "digits") -> list[str]:
                 f"**{best['model']}** keeps the real spread best ({worst})."
             )
             sentences += [f"{r['model']}: {r['dropped']}." for r in members if r.get("dropped")]
+        if faces and all("axes_score" in r for r in members):
+            best = _best(members, "axes_score", lowest=False)
+            sentences.append(
+                "Whose code means something, axis by axis? The disentanglement of the code axes (per factor, the "
+                "best axis's share of its change minus the second best's, averaged; 1 = one axis per factor): "
+                f"{_list(members, 'axes_score', '{:.2f}')}; **{best['model']}** highest."
+            )
     elif kind == "toy" and all("high_quality" in r for r in members):
         best = _best(members, "high_quality", lowest=False)
         covered = ", ".join(f"{r['model']} {r['modes_covered']}/{r['n_modes']}" for r in members)

@@ -268,6 +268,7 @@ IMAGE_COLUMNS = (
     ("sharpness", "sharpness", "{:.2f}"),
     ("max_class_share", "largest class", "{:.0%}"),
     ("worst_factor_tv", "worst factor TV", "{:.2f}"),  # faces only
+    ("axes_score", "axis disentanglement", "{:.2f}"),  # faces only
 )
 TOY_COLUMNS = (
     ("modes_covered", "modes", "{}"),
