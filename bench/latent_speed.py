@@ -1,7 +1,8 @@
 """Latent explorer speed, for every shipped model, on the CPU.
 
 1. in process: loading the checkpoint; computing each basis (raw axes, GANSpace, SeFa, class
-   directions); one slider move's work (edited code -> generator on the sample and its 7-image
+   directions; on faces the factor directions, plain and with the others kept fixed, and the 16
+   sliders' factor meters); one slider move's work (edited code -> generator on the sample and its 7-image
    strip -> classifier -> PNG encoding), median and 95th percentile over 200 moves; inverting a
    digit (median over 5 held-out digits);
 2. in the browser: `streamlit run app.py` in a subprocess, the explorer open in headless
@@ -60,17 +61,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def in_process(run) -> dict:
-    torch.set_num_threads(1)
+def in_process(run, threads: int = 1) -> dict:
+    torch.set_num_threads(threads)
     started = time.perf_counter()
     model = latent.load_latent_model(run.path, run.title)
     figures = {"load_s": time.perf_counter() - started}
     generator = model.generator
     bases = {"axes": directions.raw_axes(generator), "ganspace": directions.ganspace(generator)}
     bases["sefa"] = directions.sefa(generator)
-    if model.classifier is not None and not generator.conditional:
+    if model.reads_factors:
+        for kind in ("factors", "factors_fixed"):
+            bases[kind] = latent.compute_basis(model, kind)
+    elif model.classifier is not None and not generator.conditional:
         bases["class"] = directions.class_directions(generator, model.classifier, model.class_names)
     figures.update({f"{kind}_s": basis.seconds for kind, basis in bases.items()})
+    if model.reads_factors:  # the factor meters of the 16 sliders a page shows, for each basis
+        meters = [latent.factor_effects(model, b.vectors[:16], b.names[:16]).seconds for b in bases.values()]
+        figures["meters_s"] = max(meters)
     basis = bases["ganspace"]
     if model.kind == "toy":
         plane = latent.noise_plane(model, torch.zeros(generator.noise_dim), basis.vectors[0], basis.vectors[1])
@@ -85,6 +92,8 @@ def in_process(run) -> dict:
         outputs = generator.generate(codes, generator.labels(0, len(codes)))
         if model.kind == "image":
             latent.classify(model, outputs)
+            if model.reads_factors:
+                latent.factor_words(model.read_factors(outputs[:1])[0].tolist())
             pictures.png_bytes(pictures.upscaled(outputs[0], 224))
             pictures.png_bytes(pictures.tiles(outputs[1:], [f"{t:+d}" for t in range(-3, 4)], tile=72))
         else:
@@ -99,11 +108,16 @@ def in_process(run) -> dict:
     return figures
 
 
-def open_explorer(page, url: str, title: str) -> None:
+def open_explorer(page, url: str, title: str, basis: str | None = None) -> None:
     open_from_navigation(page, url, "Latent explorer")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=title, exact=True).click()
     time.sleep(3)
+    if basis:  # e.g. the faces' factor directions, whose sliders carry factor meters
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+        page.get_by_role("option", name=basis, exact=True).click()
+        page.locator('img[alt="current sample"]').wait_for(timeout=60_000)
+        time.sleep(3)
 
 
 def browser_moves(page, kind: str, moves: int) -> list[float]:
@@ -126,21 +140,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for the in-process part")
     parser.add_argument("--models", default=",".join(run.preset for run in SHIPPED_RUNS), help="comma-separated")
     args = parser.parse_args()
     runs = [run for run in SHIPPED_RUNS if run.preset in args.models.split(",")]
-    print("in process (one torch thread):")
+    print(f"in process ({args.threads} torch thread{'s' if args.threads > 1 else ''}):")
     in_process_ms = {}
     for run in runs:
-        figures = in_process(run)
+        figures = in_process(run, args.threads)
         in_process_ms[run.preset] = figures["move_ms_median"]
         bases = ", ".join(
-            f"{k[:-2]} {v:.3f} s" for k, v in figures.items() if k.endswith("_s") and k not in ("load_s", "invert_s")
+            f"{k[:-2]} {v:.3f} s"
+            for k, v in figures.items()
+            if k.endswith("_s") and k not in ("load_s", "invert_s", "meters_s")
         )
         line = (
             f"  {run.preset:13s} load {figures['load_s']:.2f} s · directions: {bases} · slider move "
             f"{figures['move_ms_median']:.1f} ms (p95 {figures['move_ms_p95']:.1f})"
         )
+        if "meters_s" in figures:
+            line += f" · factor meters (16 sliders, slowest basis) {figures['meters_s']:.2f} s"
         if "invert_s" in figures:
             line += f" · inversion {figures['invert_s']:.2f} s"
         print(line, flush=True)
@@ -174,8 +193,9 @@ def main() -> None:
 def models_in_browser(browser, url: str, runs, moves: int, in_process_ms: dict, baseline: float) -> None:
     for run in runs:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        open_explorer(page, url, run.title)
-        kind = "image" if run.preset.startswith("digits") else "toy"
+        faces = run.preset.startswith("faces")
+        open_explorer(page, url, run.title, directions.BASIS_KINDS["factors_fixed"] if faces else None)
+        kind = "image" if run.preset.startswith(("digits", "faces")) else "toy"
         latencies = browser_moves(page, kind, moves)
         median = statistics.median(latencies)
         print(

@@ -164,6 +164,10 @@ def on_seed() -> None:
 
 
 def on_slider(index: int) -> None:
+    """A slider moved. Its key may be gone: a change of basis or model in the same rerun (its
+    callback ran first) cleared every slider, and that edit wins."""
+    if f"lat_dir_{index}" not in state:
+        return
     value = float(state[f"lat_dir_{index}"])
     if value:
         state["lat_edit"][index] = value

@@ -1,0 +1,113 @@
+"""Latent directions against the faces' factors (issue 25), the tables docs/latent_directions.md
+reports, printed as Markdown:
+
+1. the issue's targets on the shipped faces generator: for each continuous factor, its supervised
+   direction (plain, and with the other factors kept fixed): the Spearman of the factor along
+   -3..+3 std and the share of the direction's total factor change that the factor carries
+   (targets 0.95 and 70%);
+2. per factor, for each set of directions of that generator (raw axes, GANSpace, SeFa: the first
+   16; supervised, plain and kept fixed: all), the best direction, its share and the gap;
+3. the disentanglement score of each set beside the code axes of GAN vs VAE's faces models (GAN,
+   VAE, auto-encoder, beta-VAE: one decoder, a 16-d code), every one walked on the same codes.
+
+Usage: python bench/latent_directions.py [--codes 64] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from gan_core.data.faces import FACTORS  # noqa: E402
+from gan_core.evaluation import direction_factors as scores  # noqa: E402
+from gan_core.sampling import directions  # noqa: E402
+from gan_core.training.shipped import shipped_run  # noqa: E402
+from gan_core.views import latent  # noqa: E402
+
+SETS = ("axes", "ganspace", "sefa", "factors", "factors_fixed")
+CODE_MODELS = {"GAN": "faces-gvv-gan", "VAE": "faces-gvv-vae", "β-VAE (β 4)": "faces-gvv-beta-vae"}
+
+
+def effects_of(model, vectors, names, codes: int):
+    generator = model.generator
+    return scores.direction_effects(
+        generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
+        generator.prior_std, n=codes,
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--codes", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    model = latent.load_latent_model(shipped_run("faces-dcgan").path, "faces-dcgan")
+    bases, effects, seconds = {}, {}, {}
+    for kind in SETS:
+        started = time.perf_counter()
+        basis = bases[kind] = latent.compute_basis(model, kind)
+        count = len(basis) if kind.startswith("factors") else directions.MAX_DIRECTIONS
+        effects[kind] = effects_of(model, basis.vectors[:count], basis.names[:count], args.codes)
+        seconds[kind] = (basis.seconds, time.perf_counter() - started - basis.seconds)
+
+    print(f"## 1. Supervised directions of faces-dcgan ({args.codes} codes, -3..+3 std)\n")
+    print("| factor | Spearman | share (plain) | share (others kept fixed) | main other factor (kept fixed) |")
+    print("|---|---|---|---|---|")
+    for f, factor in enumerate(FACTORS):
+        if factor.levels:
+            continue
+        cells = []
+        for kind in ("factors", "factors_fixed"):
+            k = [i for i, owner in enumerate(bases[kind].extra["owners"]) if owner == f][0]
+            cells.append((effects[kind].spearman[k, f], effects[kind].shares[k, f], k))
+        k = cells[1][2]
+        shares = effects["factors_fixed"].shares[k].copy()
+        shares[f] = -1
+        other = int(np.argmax(shares))
+        print(
+            f"| {scores.factor_label(factor.name)} | {cells[1][0]:+.2f} | {cells[0][1]:.0%} | {cells[1][1]:.0%} | "
+            f"{scores.factor_label(FACTORS[other].name)} {shares[other]:.0%} |"
+        )
+
+    print("\n## 2. Per factor, each set's best direction (share of the factor's change, gap to the second)\n")
+    print("| factor | " + " | ".join(directions.BASIS_KINDS[kind] for kind in SETS) + " |")
+    print("|---|" + "---|" * len(SETS))
+    summaries = {kind: scores.disentanglement(effects[kind]) for kind in SETS}
+    for f, factor in enumerate(FACTORS):
+        cells = [
+            f"{summaries[kind].best_direction[f]} · {summaries[kind].best_share[f]:.2f} · {summaries[kind].gap[f]:.2f}"
+            for kind in SETS
+        ]
+        print(f"| {scores.factor_label(factor.name)} | " + " | ".join(cells) + " |")
+
+    print("\n## 3. Disentanglement (mean gap over the 10 factors; continuous factors only; mean best share)\n")
+    print("| model | directions | count | score | continuous | mean best share | directions s | readings s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for kind in SETS:
+        summary = summaries[kind]
+        print(
+            f"| faces-dcgan (64-d) | {directions.BASIS_KINDS[kind]} | {len(effects[kind].direction_names)} | "
+            f"{summary.score:.3f} | {summary.continuous_score:.3f} | {summary.mean_best_share:.3f} | "
+            f"{seconds[kind][0]:.2f} | {seconds[kind][1]:.2f} |"
+        )
+    for name, preset in CODE_MODELS.items():
+        coded = latent.load_latent_model(shipped_run(preset).path, name)
+        d = coded.generator.noise_dim
+        started = time.perf_counter()
+        summary = scores.disentanglement(effects_of(coded, np.eye(d), [f"z[{i}]" for i in range(d)], args.codes))
+        print(
+            f"| GAN vs VAE's {name} (16-d) | code axes | {d} | {summary.score:.3f} | {summary.continuous_score:.3f} "
+            f"| {summary.mean_best_share:.3f} | 0 | {time.perf_counter() - started:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
