@@ -114,7 +114,10 @@ def open_explorer(page, url: str, title: str, basis: str | None = None) -> None:
     page.get_by_role("option", name=title, exact=True).click()
     time.sleep(3)
     if basis:  # e.g. the faces' factor directions, whose sliders carry factor meters
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+        page.get_by_text(" on faces, iteration").wait_for(timeout=60_000)  # the model's caption: it has loaded
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Directions")
+        box.click()
+        page.keyboard.type(basis)  # the list is virtual: on a short screen the option may not be drawn yet
         page.get_by_role("option", name=basis, exact=True).click()
         page.locator('img[alt="current sample"]').wait_for(timeout=60_000)
         time.sleep(3)

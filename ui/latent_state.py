@@ -120,6 +120,9 @@ def show_model(choice: str) -> None:
     state["lat_active"] = choice
     state["lat_base_code"], state["lat_base_note"] = None, ""
     state["lat_basis"], state["lat_window"], state["lat_label"], state["lat_strip"] = "axes", 0, 0, 0
+    model = load(choice)
+    if model.reads_factors and not model.generator.conditional:  # "hair length +" is a slider at once
+        state["lat_basis"] = "factors_fixed"
     clear_edit()
     state.pop("lat_inversion", None)
     state.pop("lat_completion", None)

@@ -139,16 +139,28 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
         f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
         f"read in {effects.seconds:.2f} s"
     )
-    table = direction_factors.factor_table(effects)
-    for row, index in zip(table, shown):
-        row[basis.score_label or "score"] = float(basis.scores[index])
+    table = []
+    for row, index in zip(direction_factors.factor_table(effects), shown):
+        rho = row.pop("Spearman")
+        shown_row = {
+            "direction": row.pop("direction"),
+            (basis.score_label or "score"): f"{basis.scores[index]:.3g}",
+            "mainly moves": row.pop("mainly moves"),
+            "share": f"{row.pop('share'):.0%}",
+            "Spearman": "—" if np.isnan(rho) else f"{rho:+.2f}",
+        }
+        table.append(shown_row | {factor: f"{value:.2f}" for factor, value in row.items()})
     st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(
         f"**Disentanglement of these {len(shown)} directions: {summary.score:.2f}** (mean gap; continuous "
         f"factors {summary.continuous_score:.2f}). Per factor, the share of its change that the best direction "
         "carries and the gap to the second best (1 = one direction moves it alone)."
     )
-    st.dataframe(summary.rows(), hide_index=True, width="stretch")
+    st.dataframe(
+        [row | {"best share": f"{row['best share']:.0%}", "gap": f"{row['gap']:.2f}"} for row in summary.rows()],
+        hide_index=True,
+        width="stretch",
+    )
     if st.button("Score every set of directions", key="lat_score_sets", icon=":material/leaderboard:"):
         st.session_state[f"lat_set_scores:{model_id}"] = every_set_score(model, model_id)
     table = st.session_state.get(f"lat_set_scores:{model_id}")
@@ -173,10 +185,10 @@ def every_set_score(model, model_id: str) -> list[dict]:
             {
                 "directions": directions.BASIS_KINDS[kind],
                 "count": count,
-                "disentanglement (mean gap)": summary.score,
-                "continuous factors": summary.continuous_score,
-                "mean best share": summary.mean_best_share,
-                "computed in (s)": basis.seconds + effects.seconds,
+                "disentanglement (mean gap)": f"{summary.score:.2f}",
+                "continuous factors": f"{summary.continuous_score:.2f}",
+                "mean best share": f"{summary.mean_best_share:.0%}",
+                "computed in": f"{basis.seconds + effects.seconds:.2f} s",
             }
         )
     return rows
