@@ -156,10 +156,10 @@ def test_the_settings_survive_a_visit_to_another_page(explorer):
 
 def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explorer):
     """Issue 25: the faces generator's factor directions, each slider with its factor meter; the
-    Directions tab's factor table and disentanglement; inversion reads the factors back."""
+    Directions tab's factor table and disentanglement."""
     at = explorer
     at.selectbox(key="lat_choice").set_value("faces-dcgan").run()
-    at.selectbox(key="lat_basis").set_value("factors_fixed").run()
+    assert at.selectbox(key="lat_basis").value == "factors_fixed"  # a faces model opens on them
     assert not at.exception and not at.error
     meters = [m.value for m in at.markdown if "align-items:flex-end" in m.value]
     assert len(meters) == 16 and "hair length, " in meters[0]  # the first direction is "hair length +"
@@ -167,6 +167,3 @@ def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explor
     assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
     first_slider(at).set_value(2.0).run()
     assert len([m for m in at.markdown if "align-items:flex-end" in m.value]) == 16  # cached: still there
-    at.button(key="lat_invert").click().run()
-    factors = at.dataframe[-1].value
-    assert list(factors.columns) == ["factor", "true", "target", "G(z*)"] and len(factors) == 10

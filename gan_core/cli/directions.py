@@ -51,6 +51,7 @@ def command_directions(args) -> int:
 
     from ..data.faces import FACTOR_NAMES
     from ..evaluation import direction_factors as scores
+    from ..training import checkpoint
     from ..views import latent
 
     check_output("--out", args.out, ".npy")
@@ -65,12 +66,13 @@ def command_directions(args) -> int:
         raise CLIError("--factor and --keep-others-fixed are for --method supervised")
     if args.factor and args.factor not in FACTOR_NAMES:
         raise CLIError(f"unknown --factor {args.factor!r}; the faces' factors: {', '.join(FACTOR_NAMES)}")
-    model = latent.load_latent_model(args.checkpoint, args.checkpoint)
-    if not model.reads_factors:
+    saved, _ = checkpoint.read(args.checkpoint)  # its settings first: no data loaded for a refusal
+    if saved.data.name != "faces":
         raise CLIError(
-            f"{args.checkpoint} was trained on {model.config.data.name}; directions are scored against the "
+            f"{args.checkpoint} was trained on {saved.data.name}; directions are scored against the "
             "faces' factors, so the checkpoint must be a faces run"
         )
+    model = latent.load_latent_model(args.checkpoint, args.checkpoint)
     if model.generator.conditional:
         raise CLIError("a conditional generator takes its class from the label: use an unconditional one")
     kind = METHODS[args.method]
