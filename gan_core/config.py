@@ -17,7 +17,6 @@ IMAGE_DATASETS = ("digits", "faces", "mnist", "fashion_mnist", "folder")
 DATASETS = TOY_DATASETS + IMAGE_DATASETS
 ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
-G_UPSAMPLING = ("transposed", "nearest")  # DCGAN G: how each stage doubles the map
 D_NORMS = ("auto", "batch", "layer", "spectral", "none")  # DCGAN discriminator normalisation
 NOISE_PRIORS = ("uniform", "normal")
 LOSSES = ("minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp")
@@ -72,7 +71,6 @@ SETTING_LABELS = {
     "d_norm": "D normalisation",
     "g_extra_layers": "G extra layers",
     "d_extra_layers": "D extra layers",
-    "g_upsample": "G upsampling",
     "d_optimizer": "D's optimiser",
     "g_optimizer": "G's optimiser",
     "d_lr": "D's learning rate",
@@ -206,7 +204,6 @@ class ModelConfig:
     d_augment: str = ""  # DCGAN D: DiffAugment policy, e.g. "translation,cutout" (Zhao et al. 2020); "" = off
     g_extra_layers: int = 0  # DCGAN G: stride-1 3x3 conv layers before the output (the DCGAN code's n_extra_layers)
     d_extra_layers: int = 0  # DCGAN D: the same after its input layer
-    g_upsample: str = "transposed"  # DCGAN G: stride-2 transposed convolutions, or "nearest" resize + 3x3 conv
     # The model kind. A VAE (Kingma & Welling 2014) or a plain auto-encoder uses the generator as
     # its decoder (noise_dim is the code size) and the discriminator's body as its encoder.
     model_kind: str = "gan"
@@ -236,7 +233,6 @@ class ModelConfig:
         _check(0 <= self.d_dropout < 1, f"discriminator dropout must be in [0, 1), got {self.d_dropout}")
         _check_range("generator extra layers", self.g_extra_layers, 0, 4)
         _check_range("discriminator extra layers", self.d_extra_layers, 0, 4)
-        _check_choice("generator upsampling", self.g_upsample, G_UPSAMPLING)
         for part in (p.strip() for p in self.d_augment.split(",")):
             _check(
                 part in ("", "translation", "cutout"),
@@ -287,7 +283,6 @@ ARCHITECTURE_FIELDS = {
             "d_augment",
             "g_extra_layers",
             "d_extra_layers",
-            "g_upsample",
         }
     ),
 }

@@ -71,20 +71,15 @@ class DCGANGenerator(nn.Module):
             nn.BatchNorm2d(widths[0]),
             nn.ReLU(),
         ]
-        nearest = config.g_upsample == "nearest"
-
-        def doubling(inputs: int, outputs: int, bias: bool) -> list[nn.Module]:
-            """A stride-2 transposed convolution, or a nearest-neighbour resize then a 3x3
-            convolution (Odena et al. 2016: no checkerboard from uneven kernel overlap)."""
-            if nearest:
-                return [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(inputs, outputs, 3, 1, 1, bias=bias)]
-            return [nn.ConvTranspose2d(inputs, outputs, 4, 2, 1, bias=bias)]
-
         for i in range(1, stages):
-            layers += [*doubling(widths[i - 1], widths[i], False), nn.BatchNorm2d(widths[i]), nn.ReLU()]  # doubles H, W
+            layers += [
+                nn.ConvTranspose2d(widths[i - 1], widths[i], 4, 2, 1, bias=False),  # doubles H, W
+                nn.BatchNorm2d(widths[i]),
+                nn.ReLU(),
+            ]
         for _ in range(config.g_extra_layers):  # same size, same width
             layers += [nn.Conv2d(widths[-1], widths[-1], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[-1]), nn.ReLU()]
-        layers += [*doubling(widths[-1], channels, True), nn.Tanh()]  # (B, C, H, W)
+        layers += [nn.ConvTranspose2d(widths[-1], channels, 4, 2, 1), nn.Tanh()]  # (B, C, H, W)
         self.net = nn.Sequential(*layers)
         init_dcgan_weights(self)
 
