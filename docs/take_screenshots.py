@@ -25,6 +25,7 @@ PAGES = {
     "image_lab": ("/images", "img", 30),  # the DCGAN's first digits take some iterations
     "image_lab_faces": ("/images?preset=faces-dcgan", ".js-plotly-plot", 60),  # faces by iteration ~500
     "latent_explorer": ("/latent", "img", 0),
+    "latent_faces": ("/latent?model=faces-dcgan", "text=Reader: hair", 0),  # factor meters under the sliders
     "gan_vs_vae": ("/gan-vs-vae", ".js-plotly-plot", 8),
     "theory": ("/theory", ".js-plotly-plot", 6),
     # Mode collapse and its cures (the Compare preset collapse-and-cures, as its link opens it)

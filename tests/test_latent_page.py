@@ -167,3 +167,15 @@ def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explor
     assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
     first_slider(at).set_value(2.0).run()
     assert len([m for m in at.markdown if "align-items:flex-end" in m.value]) == 16  # cached: still there
+
+
+def test_a_link_opens_a_shipped_model_and_an_unknown_one_is_said():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "ring"
+    at.run()
+    at.switch_page("app_pages/latent_explorer.py")
+    at.run()
+    assert at.session_state["lat_active"] == "ring" and not at.exception
+    at.query_params["model"] = "no-such-model"
+    at.run()
+    assert "not shipped here" in at.error[0].value and at.session_state["lat_active"] == "ring"

@@ -47,6 +47,24 @@ def init_state() -> None:
     state.setdefault("lat_base_note", "")
     state.setdefault("lat_saved", {})  # model id -> [(name, vector)]
     state.setdefault("lat_strip", 0)
+    follow_link()
+
+
+def follow_link() -> None:
+    """`/latent?model=faces-dcgan` opens on that shipped model (once per link: the box stays the
+    person's afterwards); an unknown name is said, and the model shown stays."""
+    wanted = st.query_params.get("model")
+    if not wanted or state.get("lat_link") == wanted:
+        return
+    state["lat_link"] = wanted
+    shipped = [choice.id for choice in models.shipped_choices()]
+    if wanted in shipped:
+        state["lat_choice"] = wanted
+    else:
+        say(
+            "error",
+            f"The link asks for the model {wanted[:40]!r}, which is not shipped here; shipped: {', '.join(shipped)}.",
+        )
 
 
 def remember() -> None:
