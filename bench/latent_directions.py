@@ -8,7 +8,7 @@ reports, printed as Markdown:
 2. per factor, for each set of directions of that generator (raw axes, GANSpace, SeFa: the first
    16; supervised, plain and kept fixed: all), the best direction, its share and the gap;
 3. the disentanglement score of each set beside the code axes of GAN vs VAE's faces models (GAN,
-   VAE, auto-encoder, beta-VAE: one decoder, a 16-d code), every one walked on the same codes.
+   VAE and beta-VAE: one decoder, a 16-d code), every one walked on the same codes.
 
 Usage: python bench/latent_directions.py [--codes 64] [--threads 2]
 """

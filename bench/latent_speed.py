@@ -69,13 +69,13 @@ def in_process(run, threads: int = 1) -> dict:
     generator = model.generator
     bases = {"axes": directions.raw_axes(generator), "ganspace": directions.ganspace(generator)}
     bases["sefa"] = directions.sefa(generator)
-    if model.reads_factors:
-        for kind in ("factors", "factors_fixed"):
+    if model.walks_factors:
+        for kind in ("factors", "factors_fixed") if model.fixed_factor_directions_fit() else ("factors",):
             bases[kind] = latent.compute_basis(model, kind)
     elif model.classifier is not None and not generator.conditional:
         bases["class"] = directions.class_directions(generator, model.classifier, model.class_names)
     figures.update({f"{kind}_s": basis.seconds for kind, basis in bases.items()})
-    if model.reads_factors:  # the factor meters of the 16 sliders a page shows, for each basis
+    if model.walks_factors:  # the factor meters of the 16 sliders a page shows, for each basis
         meters = [latent.factor_effects(model, b.vectors[:16], b.names[:16]).seconds for b in bases.values()]
         figures["meters_s"] = max(meters)
     basis = bases["ganspace"]
@@ -113,7 +113,7 @@ def open_explorer(page, url: str, title: str, basis: str | None = None) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=title, exact=True).click()
     time.sleep(3)
-    if basis:  # e.g. the faces' factor directions, whose sliders carry factor meters
+    if basis:  # another basis than the one the model opens on
         page.get_by_text(" on faces, iteration").wait_for(timeout=60_000)  # the model's caption: it has loaded
         box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Directions")
         box.click()
@@ -196,8 +196,7 @@ def main() -> None:
 def models_in_browser(browser, url: str, runs, moves: int, in_process_ms: dict, baseline: float) -> None:
     for run in runs:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        faces = run.preset.startswith("faces")
-        open_explorer(page, url, run.title, directions.BASIS_KINDS["factors_fixed"] if faces else None)
+        open_explorer(page, url, run.title)  # a faces model opens on its factor directions
         kind = "image" if run.preset.startswith(("digits", "faces")) else "toy"
         latencies = browser_moves(page, kind, moves)
         median = statistics.median(latencies)

@@ -45,11 +45,13 @@ def test_change_share_spearman_and_disentanglement_follow_their_definitions():
     rows = {row["factor"]: row for row in summary.rows()}
     assert rows["hair length"]["best direction"] == "long" and rows["hair length"]["gap"] == pytest.approx(1.0)
     assert rows["hair colour"]["best direction"] == "blue" and rows["hair colour"]["best share"] == pytest.approx(1.0)
-    assert rows["smile"]["gap"] == 0.0  # no direction moves it
+    assert rows["smile"]["gap"] == 0.0 and rows["smile"]["best direction"] == "—"  # no direction moves it
     assert summary.score == pytest.approx(0.2)  # two of ten factors with gap 1
     # Shared change: the same hair-length change on two directions gives best share 0.5 and gap 0.
     shared = scores.effects_from_readings(known_readings()[[0, 0]], ("a", "b"))
     assert scores.disentanglement(shared).gap[HAIR_LENGTH] == 0.0
+    with pytest.raises(ValueError, match="two at least"):  # one direction alone would always score 1
+        scores.disentanglement(scores.effects_from_readings(known_readings()[:1], ("a",)))
 
 
 def test_project_out_leaves_nothing_along_the_others():
@@ -58,6 +60,11 @@ def test_project_out_leaves_nothing_along_the_others():
     kept = directions.project_out(vector, others)
     np.testing.assert_allclose(others @ kept, 0, atol=1e-9)
     np.testing.assert_allclose(directions.project_out(kept, others), kept, atol=1e-9)
+    # Others given twice span no more: the same result (their rank, not their count, is removed).
+    np.testing.assert_allclose(directions.project_out(vector, np.vstack([others, others])), kept, atol=1e-9)
+    # Others that fill the space leave nothing: a code too small to keep 21 directions' others fixed.
+    assert np.linalg.norm(directions.project_out(vector, rng.standard_normal((16, 16)))) < 1e-9
+    assert directions.fixed_directions_fit(64, 21) and not directions.fixed_directions_fit(16, 21)
 
 
 @pytest.fixture(scope="module")
@@ -92,12 +99,12 @@ def test_the_directions_command_writes_unit_directions_and_its_scores(tmp_path, 
     vectors = np.load(out)
     assert vectors.shape == (1, 64) and np.linalg.norm(vectors[0]) == pytest.approx(1, abs=1e-5)
     printed = capsys.readouterr().out
-    assert "hair length +" in printed and "disentanglement: mean gap" in printed
+    assert "hair length +" in printed and "disentanglement: n/a (one direction" in printed
     document = json.loads(report.read_text())
     assert document["directions"][0]["mainly moves"] == "hair length"
-    assert len(document["disentanglement"]["factors"]) == len(FACTORS)
+    assert document["disentanglement"] is None and document["directions"][0]["score_text"].startswith("R² ")
     assert main(["directions", "--checkpoint", checkpoint, "--method", "sefa", "--count", "2", "--codes", "4"]) == 0
-    assert len(capsys.readouterr().out.splitlines()) > 4
+    assert "disentanglement: mean gap" in capsys.readouterr().out
     # Refusals in one line: a digits generator (no factors), an unknown factor, --factor without supervised.
     digits = str(shipped_run("digits-dcgan").path)
     assert main(["directions", "--checkpoint", digits, "--method", "raw"]) == 2
@@ -119,7 +126,8 @@ def test_inversion_and_completion_tables_read_the_factors_beside_the_true_ones(f
     assert by_factor["hair colour"]["target"] == by_factor["hair colour"]["true"]
     assert by_factor["glasses"]["target"] == by_factor["glasses"]["true"]
     assert float(by_factor["head x"]["mirrored"]) == pytest.approx(-float(by_factor["head x"]["true"]), abs=0.03)
-    assert latent.held_out_truth(faces_model, "your drawing") is None
+    for other in ("your drawing", "held-out face #3.png", "held-out face #99999"):  # uploads named oddly
+        assert latent.held_out_truth(faces_model, other) is None
 
 
 def test_a_vae_decoder_opens_in_the_explorer_without_a_discriminator():
@@ -129,3 +137,7 @@ def test_a_vae_decoder_opens_in_the_explorer_without_a_discriminator():
     assert np.isnan(latent.discriminator_reading(model, images)).all()
     assert "background" in latent.factor_words(model.read_factors(images)[0].tolist())
     assert torch.isfinite(images).all()
+    # A 16-d code cannot keep 21 factor directions' others fixed: only the plain set is offered.
+    assert not model.fixed_factor_directions_fit()
+    with pytest.raises(ValueError, match="fill it"):
+        latent.compute_basis(model, "factors_fixed")

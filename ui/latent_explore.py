@@ -42,7 +42,7 @@ def sliders(model, basis: directions.Basis, model_id: str = "") -> None:
     start = int(state["lat_window"]) * N_SLIDERS
     shown = list(range(start, min(start + N_SLIDERS, len(basis))))
     effects = None
-    if model.reads_factors:
+    if model.walks_factors:
         effects = models.load_factor_effects(
             model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from gan_core.sampling import directions
@@ -44,16 +45,29 @@ def load_basis(model_id: str, kind: str, _model: latent.LatentModel) -> directio
     return latent.compute_basis(_model, kind)
 
 
+def vectors_digest(vectors) -> str:
+    """What identifies some directions in a cache: their numbers (saved directions are named by
+    people, and two people's "direction 1" differ)."""
+    return hashlib.sha1(np.ascontiguousarray(vectors, dtype=np.float64).tobytes()).hexdigest()[:16]
+
+
+def load_factor_effects(model_id: str, kind: str, names, model, vectors):
+    """The factor meters of some directions (gan_core.views.latent.factor_effects), once per server."""
+    return _factor_effects(model_id, vectors_digest(vectors), tuple(names), model, vectors)
+
+
 @st.cache_resource(max_entries=128, show_spinner="Reading what each direction changes…")
-def load_factor_effects(model_id: str, kind: str, names: tuple[str, ...], _model, _vectors):
-    """The factor meters of some directions (gan_core.views.latent.factor_effects)."""
+def _factor_effects(model_id: str, digest_: str, names: tuple[str, ...], _model, _vectors):
     return latent.factor_effects(_model, _vectors, names)
 
 
+def load_effects(model_id: str, kind: str, names, model, vectors) -> list[str]:
+    """What each of some directions does (gan_core.views.latent.direction_effects), once per server."""
+    return _effects(model_id, vectors_digest(vectors), model, vectors)
+
+
 @st.cache_resource(max_entries=128, show_spinner="Measuring what each direction does…")
-def load_effects(model_id: str, kind: str, names: tuple[str, ...], _model, _vectors) -> list[str]:
-    """What each of some directions does (gan_core.views.latent.direction_effects); `names`
-    identifies the directions (a saved basis changes as a person saves)."""
+def _effects(model_id: str, digest_: str, _model, _vectors) -> list[str]:
     return latent.direction_effects(_model, _vectors)
 
 

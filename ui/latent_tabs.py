@@ -50,7 +50,7 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
     start = int(state["lat_window"]) * N_SLIDERS
     shown = list(range(start, min(start + N_SLIDERS, len(basis))))
     st.markdown(f"**{directions.BASIS_KINDS[basis.kind]}** · computed in {basis.seconds:.2f} s. {basis.note}")
-    if model.reads_factors:  # the faces: what each direction does, in the factors the reader reads
+    if model.walks_factors:  # the faces: what each direction does, in the factors the reader reads
         factor_scores(model, model_id, basis, shown)
     else:
         effects = models.load_effects(
@@ -127,30 +127,39 @@ def directions_tab(model, model_id: str, basis: directions.Basis) -> None:
             st.rerun()
 
 
+def table_of(effects, basis: directions.Basis, shown: list[int]) -> list[dict]:
+    """The factor table as shown: percentages, signed Spearman, changes to two decimals."""
+    table = []
+    for row, index in zip(direction_factors.factor_table(effects), shown):
+        rho = row.pop("Spearman")
+        shown_row = {
+            "direction": row.pop("direction"),
+            (basis.score_label or "score"): basis.score_text(index),
+            "mainly moves": row.pop("mainly moves"),
+            "share": f"{row.pop('share'):.0%}",
+            "Spearman": "—" if np.isnan(rho) else f"{rho:+.2f}",
+        }
+        table.append(shown_row | {factor: f"{value:.2f}" for factor, value in row.items()})
+    return table
+
+
 def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int]) -> None:
     """The faces: each direction's change per factor, the set's disentanglement score, and every
     set's score side by side (on request: a few seconds)."""
     effects = models.load_factor_effects(
         model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
     )
+    if len(shown) < 2:
+        st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
+        st.caption("One direction: a disentanglement score compares two or more.")
+        return
     summary = direction_factors.disentanglement(effects)
     st.markdown(
         f"**What each direction changes, in the faces' factors** (the face reader along -3 … +3 std, "
         f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
         f"read in {effects.seconds:.2f} s"
     )
-    table = []
-    for row, index in zip(direction_factors.factor_table(effects), shown):
-        rho = row.pop("Spearman")
-        shown_row = {
-            "direction": row.pop("direction"),
-            (basis.score_label or "score"): f"{basis.scores[index]:.3g}",
-            "mainly moves": row.pop("mainly moves"),
-            "share": f"{row.pop('share'):.0%}",
-            "Spearman": "—" if np.isnan(rho) else f"{rho:+.2f}",
-        }
-        table.append(shown_row | {factor: f"{value:.2f}" for factor, value in row.items()})
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
     st.markdown(
         f"**Disentanglement of these {len(shown)} directions: {summary.score:.2f}** (mean gap; continuous "
         f"factors {summary.continuous_score:.2f}). Per factor, the share of its change that the best direction "
@@ -174,9 +183,8 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
 
 def every_set_score(model, model_id: str) -> list[dict]:
     rows = []
-    for kind in ("axes", "ganspace", "sefa", "factors", "factors_fixed"):
-        if kind.startswith("factors") and model.generator.conditional:
-            continue
+    kinds = ["axes", "ganspace", "sefa", "factors"] + (["factors_fixed"] if model.fixed_factor_directions_fit() else [])
+    for kind in kinds:
         basis = models.load_basis(model_id, kind, model)
         count = len(basis) if kind.startswith("factors") else min(N_SLIDERS, len(basis))
         effects = models.load_factor_effects(model_id, kind, tuple(basis.names[:count]), model, basis.vectors[:count])
@@ -281,8 +289,9 @@ def interpolation_tab(model, model_id: str) -> None:
             "": ["G(0.5a + 0.5b)", "0.5 G(a) + 0.5 G(b)", "G(slerp(a, b, 0.5))"],
             "code norm": [f"{norms[1]:.2f}", "—", f"{norms[2]:.2f}"],
             "classifier": caption_for(model, middle) if found else ["—"] * 3,
-            "D's reading": [f"{v:.2f}" for v in d_values],
         }
+        if model.discriminator is not None:  # a VAE's decoder has no D
+            table["D's reading"] = [f"{v:.2f}" for v in d_values]
         st.dataframe(table, hide_index=True)
         st.markdown(_midpoint_reading(found, d_values, norms, typical))
     else:
@@ -307,10 +316,12 @@ def _midpoint_reading(found, d_values, norms, typical) -> str:
                 else "."
             )
         )
-    verdict = "more" if d_values[0] > d_values[1] else "less"
-    parts.append(
-        f"D rates G(0.5a + 0.5b) {verdict} real than the pixel average ({d_values[0]:.2f} against {d_values[1]:.2f})."
-    )
+    if np.isfinite(d_values).all():  # a GAN's D (a VAE's decoder has none)
+        verdict = "more" if d_values[0] > d_values[1] else "less"
+        parts.append(
+            f"D rates G(0.5a + 0.5b) {verdict} real than the pixel average ({d_values[0]:.2f} against "
+            f"{d_values[1]:.2f})."
+        )
     return " ".join(parts)
 
 
@@ -334,9 +345,13 @@ def _toy_midpoint_reading(model, mid_linear, pixel_average, norms, typical) -> N
             f"Straight midpoint norm {norms[1]:.2f} against a typical {typical:.2f}."
         )
     d_values = latent.discriminator_reading(model, torch.cat([mid_linear, pixel_average]))
-    st.markdown(
+    rates = (
         f"D rates G(0.5a + 0.5b) **{d_values[0]:.2f}** and 0.5 G(a) + 0.5 G(b) **{d_values[1]:.2f}**. "
-        "The generator maps the straight line between codes onto a curve through the data; the average "
+        if np.isfinite(d_values).all()
+        else ""
+    )
+    st.markdown(
+        rates + "The generator maps the straight line between codes onto a curve through the data; the average "
         "of two samples is a point on the straight line between them, wherever that falls."
     )
 
@@ -462,7 +477,10 @@ def inversion_tab(model, model_id: str) -> None:
                     latent.factor_comparison(model, images, ("target", "G(z*)"), latent.held_out_truth(model, name)),
                     hide_index=True,
                 )
-                st.caption("The face reader's reading of the target and of its inversion (true: the values drawn).")
+                st.caption(
+                    "The face reader's reading of the target and of its inversion"
+                    + (" (true: the values the held-out face was drawn from)." if name.startswith("held-out") else ".")
+                )
             st.markdown(
                 f"Match error **{found.error:.4f}** (mean squared, pixels in [0, 1]; {found.seconds:.2f} s"
                 + (f"; label {model.class_names[found.label]}" if found.label is not None else "")
@@ -528,11 +546,17 @@ def inversion_tab(model, model_id: str) -> None:
         if model.reads_factors:
             st.dataframe(
                 latent.factor_comparison(
-                    model, torch.stack(images[2:]), captions[2:], latent.held_out_truth(model, name)
+                    model,
+                    torch.stack([images[0], *images[2:]]),
+                    ["original", *captions[2:]],
+                    latent.held_out_truth(model, name),
                 ),
                 hide_index=True,
             )
-            st.caption("The face reader's factors of each completion, beside the original's true values.")
+            st.caption(
+                "The face reader's factors of the original and of each completion"
+                + (" (true: the values the held-out face was drawn from)." if name.startswith("held-out") else ".")
+            )
         best = min(fills, key=fills.get)
         st.markdown(
             f"On this {one}, **{best}** fills the hidden part best (lowest error against the original). "

@@ -73,13 +73,18 @@ def command_directions(args) -> int:
             "faces' factors, so the checkpoint must be a faces run"
         )
     model = latent.load_latent_model(args.checkpoint, args.checkpoint)
+    if not model.reads_factors:
+        raise CLIError(f"the face reader cannot be used: {model.classifier_note}")
     if model.generator.conditional:
         raise CLIError("a conditional generator takes its class from the label: use an unconditional one")
     kind = METHODS[args.method]
     if kind == "factors" and args.keep_others_fixed:
         kind = "factors_fixed"
     started = time.perf_counter()
-    basis = latent.compute_basis(model, kind)
+    try:
+        basis = latent.compute_basis(model, kind, seed=args.seed)
+    except ValueError as error:  # e.g. too small a code to keep 21 directions' others fixed
+        raise CLIError(str(error)) from None
     fitted = time.perf_counter() - started
     keep = list(range(len(basis)))
     if args.factor:
@@ -90,11 +95,14 @@ def command_directions(args) -> int:
     keep = keep[: args.count]
     vectors, names = basis.vectors[keep], tuple(basis.names[i] for i in keep)
     generator = model.generator
-    effects = scores.direction_effects(
-        generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
-        generator.prior_std, n=args.codes,
-    )  # fmt: skip
-    summary = scores.disentanglement(effects)
+    try:
+        effects = scores.direction_effects(
+            generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
+            generator.prior_std, n=args.codes,
+        )  # fmt: skip
+    except ValueError as error:  # a walk too long to draw
+        raise CLIError(f"{error}: lower --codes or --count") from None
+    summary = scores.disentanglement(effects) if len(keep) > 1 else None
     print(
         f"{len(keep)} {basis.kind} directions of {args.checkpoint} (computed in {fitted:.2f} s; read along "
         f"{scores.WALK_STEPS[0]:+g}..{scores.WALK_STEPS[-1]:+g} std on {args.codes} codes in {effects.seconds:.2f} s)"
@@ -103,13 +111,16 @@ def command_directions(args) -> int:
         rho = "" if np.isnan(row["Spearman"]) else f", Spearman {row['Spearman']:+.2f}"
         changes = ", ".join(f"{scores.factor_label(f)} {effects.change[k, i]:.2f}" for i, f in enumerate(FACTOR_NAMES))
         print(f"  {names[k]:24s} {effects.describe(k)}{rho}\n      change: {changes}")
-    print(
-        f"disentanglement: mean gap {summary.score:.3f} (continuous factors {summary.continuous_score:.3f}), "
-        f"mean best share {summary.mean_best_share:.3f}"
-    )
-    for row in summary.rows():
-        best = row["best direction"]
-        print(f"  {row['factor']:12s} best {best:24s} share {row['best share']:.2f}  gap {row['gap']:.2f}")
+    if summary is None:
+        print("disentanglement: n/a (one direction; the score compares two or more)")
+    else:
+        print(
+            f"disentanglement: mean gap {summary.score:.3f} (continuous factors {summary.continuous_score:.3f}), "
+            f"mean best share {summary.mean_best_share:.3f}"
+        )
+        for row in summary.rows():
+            best = row["best direction"]
+            print(f"  {row['factor']:12s} best {best:24s} share {row['best share']:.2f}  gap {row['gap']:.2f}")
     if args.out:
         np.save(args.out, vectors.astype(np.float32))
         print(f"wrote {len(vectors)} unit directions ({generator.noise_dim}-d) to {args.out}", file=sys.stderr)
@@ -122,11 +133,19 @@ def command_directions(args) -> int:
             "codes": args.codes,
             "steps": list(scores.WALK_STEPS),
             "seconds": {"directions": fitted, "readings": effects.seconds},
+            "score_label": basis.score_label,
             "directions": [
-                dict(row, fit=float(basis.scores[keep[k]]), shares=dict(zip(FACTOR_NAMES, effects.shares[k].tolist())))
+                dict(
+                    row,
+                    score=float(basis.scores[keep[k]]),
+                    score_text=basis.score_text(keep[k]),
+                    shares={scores.factor_label(f): s for f, s in zip(FACTOR_NAMES, effects.shares[k].tolist())},
+                )
                 for k, row in enumerate(scores.factor_table(effects))
             ],
-            "disentanglement": {
+            "disentanglement": None
+            if summary is None
+            else {
                 "score": summary.score,
                 "continuous_score": summary.continuous_score,
                 "mean_best_share": summary.mean_best_share,

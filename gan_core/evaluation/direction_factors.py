@@ -37,6 +37,8 @@ WALK_SEED = 2024  # the codes walked (fixed, so the figures repeat)
 SHARE_TARGET = 0.7  # issue 25: a supervised direction carries at least 70% of its change in its factor
 SPEARMAN_TARGET = 0.95
 MIN_CHANGE = 1e-9
+WALK_CHUNK = 2048  # faces generated and read at once (memory stays flat however long the walk)
+MAX_WALK_IMAGES = 500_000
 FACTOR_BY_NAME = {factor.name: factor for factor in FACTORS}
 
 
@@ -67,6 +69,8 @@ class DirectionEffects:
 
     def describe(self, k: int, parts: int = 2) -> str:
         """ "hair length, 81% of its change; smile 9%": direction k named by what it moves most."""
+        if not np.isfinite(self.change[k]).all():
+            return "its faces read as not finite numbers (a diverged generator?)"
         if self.change[k].sum() < 0.01:
             return "changes no factor noticeably"
         order = np.argsort(-self.shares[k], kind="stable")[:parts]
@@ -133,7 +137,12 @@ def walk_readings(
     offsets = torch.as_tensor(steps, dtype=torch.float32)[None, :, None, None] * prior_std * vectors[:, None, None, :]
     walked = codes[None, None] + offsets  # (K, T, n, d)
     k, t, n, d = walked.shape
-    values = read(generate(walked.reshape(-1, d)))
+    if k * t * n > MAX_WALK_IMAGES:
+        raise ValueError(
+            f"{k} directions x {t} steps x {n} codes is {k * t * n:,} faces to draw; at most {MAX_WALK_IMAGES:,}"
+        )
+    flat = walked.reshape(-1, d)
+    values = torch.cat([read(generate(flat[i : i + WALK_CHUNK])) for i in range(0, len(flat), WALK_CHUNK)])
     return values.reshape(k, t, n, -1).numpy()
 
 
@@ -186,13 +195,18 @@ class Disentanglement:
 
 def disentanglement(effects: DirectionEffects) -> Disentanglement:
     """The set's score from its change matrix (module docstring): per factor, the share of its
-    change carried by each direction; best share, gap to the second best; score = mean gap."""
-    change = effects.change
+    change carried by each direction; best share, gap to the second best; score = mean gap. A
+    factor no direction moves has no best direction ("—"). Needs two directions at least: one
+    alone always carries all of what changes."""
+    if len(effects.change) < 2:
+        raise ValueError("a disentanglement score compares directions: it needs two at least")
+    change = np.nan_to_num(effects.change)
     per_factor = change / np.maximum(change.sum(axis=0, keepdims=True), MIN_CHANGE)  # (K, F)
     ordered = -np.sort(-per_factor, axis=0)
     best = ordered[0]
     second = ordered[1] if len(ordered) > 1 else np.zeros_like(best)
-    names = tuple(effects.direction_names[int(i)] for i in per_factor.argmax(axis=0))
+    moved = change.sum(axis=0) > MIN_CHANGE
+    names = tuple(effects.direction_names[int(i)] if moved[f] else "—" for f, i in enumerate(per_factor.argmax(axis=0)))
     return Disentanglement(effects.factor_names, names, best, best - second)
 
 

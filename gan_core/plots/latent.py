@@ -391,7 +391,7 @@ def factor_meter_html(change: np.ndarray, factor_names, description: str) -> str
     draw, so a slider move does not wait on it."""
     bars = []
     for value, name, colour in zip(change, factor_names, FACTOR_COLOURS):
-        height = max(1, round(float(np.clip(value, 0, 1)) * METER_HEIGHT))
+        height = max(1, round(float(np.clip(np.nan_to_num(value), 0, 1)) * METER_HEIGHT))
         label = name.replace("_", " ")
         bars.append(
             f'<span title="{label}: {value:.2f}" style="display:inline-block;width:9px;height:{height}px;'

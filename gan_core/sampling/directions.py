@@ -60,18 +60,23 @@ class Basis:
 
     def describe(self, index: int) -> str:
         """ "PC 1 · 23.1% of variance": a slider's label."""
+        score = self.score_text(index)
+        return f"{self.names[index]} · {score}" if score else self.names[index]
+
+    def score_text(self, index: int) -> str:
+        """What ranks direction `index`, in its units ("23.1% of variance", "R² 0.30")."""
         score = self.scores[index]
         if self.score_label == "share of variance":
-            return f"{self.names[index]} · {score:.1%} of variance"
+            return f"{score:.1%} of variance"
         if self.score_label == "eigenvalue":
-            return f"{self.names[index]} · eigenvalue {score:.3g}"
-        if self.score_label == "held-out fit":
-            return f"{self.names[index]} · fit {score:.2f}"
+            return f"eigenvalue {score:.3g}"
+        if self.score_label == "held-out fit":  # factor directions: R² (continuous) or accuracy (a level)
+            return f"R² {score:.2f}" if self.extra["fit_kinds"][index] == "r2" else f"acc. {score:.0%}"
         if self.score_label == "held-out balanced accuracy":
-            return f"{self.names[index]} · held-out acc. {score:.0%}"
+            return f"held-out acc. {score:.0%}"
         if self.score_label == "output change per std":
-            return f"{self.names[index]} · moves output {score:.3g}"
-        return self.names[index]
+            return f"moves output {score:.3g}"
+        return ""
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -140,7 +145,7 @@ def ganspace(generator: LatentGenerator, seed: int = 0, n: int = GANSPACE_SAMPLE
     # basis every time): a full SVD of a DCGAN's 2,048 features takes seconds, this a tenth of one.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        _, singular, right = torch.pca_lowrank(centred, q=min(k + 8, *centred.shape), center=False, niter=4)
+        _, singular, right = torch.pca_lowrank(centred, q=min(2 * k, *centred.shape), center=False, niter=6)
     components = right.T[:k]  # (k, F)
     share = (singular[:k] ** 2 / centred.pow(2).sum()).numpy()  # of the total variance
     coordinates = centred @ components[:k].T  # (n, k)
@@ -245,9 +250,18 @@ def project_out(vector: np.ndarray, others: np.ndarray) -> np.ndarray:
     first order."""
     if len(others) == 0:
         return vector
-    basis = orthonormalise(others)
-    basis = basis[np.linalg.norm(basis, axis=1) > 1e-9]
+    _, singular, right = np.linalg.svd(np.asarray(others, dtype=np.float64), full_matrices=False)
+    basis = right[singular > singular[0] * 1e-9]  # an orthonormal basis of their span (its true rank)
     return vector - basis.T @ (basis @ vector)
+
+
+def fixed_directions_fit(noise_dim: int, count: int) -> bool:
+    """Whether `count` factor directions can each keep the others fixed in a noise_dim-d code: the
+    other count - 1 must leave room (with as many as the code has dimensions, nothing is left)."""
+    return count - 1 < noise_dim
+
+
+FACTOR_DIRECTION_COUNT = 21  # on the faces: 6 continuous factors, 5 + 3 + 6 levels, glasses on
 
 
 @torch.no_grad()
@@ -275,7 +289,7 @@ def factor_directions(
     values = read(generator.generate(z)).double().numpy()
     codes = z.double().numpy()
     split = int(round(n * (1 - HELD_OUT_SHARE)))
-    vectors, names, scores, owners = [], [], [], []
+    vectors, names, scores, owners, fit_kinds = [], [], [], [], []
     for f, factor in enumerate(factors):
         label = factor.name.replace("_", " ")
         if not factor.levels:
@@ -288,6 +302,7 @@ def factor_directions(
             names.append(f"{label} +")
             scores.append(1 - residual / spread if spread > 0 else 0.0)
             owners.append(f)
+            fit_kinds.append("r2")
             continue
         levels = range(1, 2) if factor.levels == 2 else range(factor.levels)
         for level in levels:
@@ -301,7 +316,13 @@ def factor_directions(
             names.append(f"{label}: {level_name}")
             scores.append(_balanced_accuracy(model.predict(codes[split:]).astype(bool), target[split:]))
             owners.append(f)
+            fit_kinds.append("accuracy")
     vectors = unit_rows(np.array(vectors))
+    if keep_others_fixed and not fixed_directions_fit(generator.noise_dim, len(vectors)):
+        raise ValueError(
+            f"{len(vectors)} factor directions cannot keep the others fixed in a {generator.noise_dim}-d code: "
+            "the other directions fill it (a code needs more dimensions than there are directions)"
+        )
     if keep_others_fixed:
         owners_array = np.array(owners)
         vectors = unit_rows(
@@ -316,14 +337,14 @@ def factor_directions(
         "held-out fit",
         time.perf_counter() - started,
         note=f"For each factor a linear model on {n:,} codes read by the face reader (InterFaceGAN's recipe): "
-        "continuous factors by least squares (fit = held-out R²), each level of a discrete one by a logistic "
-        "boundary (fit = held-out balanced accuracy)"
+        "continuous factors by least squares (R² on held-out codes), each level of a discrete one by a logistic "
+        "boundary (acc.: held-out balanced accuracy, 50% = chance)"
         + (
             "; every direction has the other factors' directions projected out, so they stay put."
             if keep_others_fixed
             else "."
         ),
-        extra={"owners": tuple(owners)},
+        extra={"owners": tuple(owners), "fit_kinds": tuple(fit_kinds)},
     )
 
 

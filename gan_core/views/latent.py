@@ -60,6 +60,16 @@ class LatentModel:
         """Its data has a factor reader (the faces): directions can be named in ground-truth terms."""
         return isinstance(self.classifier, FaceReader)
 
+    @property
+    def walks_factors(self) -> bool:
+        """Its directions can be scored in factors: a reader, and an unconditional generator (a
+        conditional one's factors depend on the label as much as on z)."""
+        return self.reads_factors and not self.generator.conditional
+
+    def fixed_factor_directions_fit(self) -> bool:
+        """Room in the code to keep the other factors fixed (a 16-d code has too little for 21)."""
+        return directions.fixed_directions_fit(self.generator.noise_dim, directions.FACTOR_DIRECTION_COUNT)
+
     def read_factors(self, images: torch.Tensor) -> torch.Tensor:
         """(n, F) factor values of images, as the face reader reads them."""
         return self.classifier.read(images)
@@ -83,6 +93,11 @@ def load_latent_model(source, title: str) -> LatentModel:
         trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan", "vae"))
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
+    if trainer.config.model.model_kind != "gan" and trainer.config.kind != "image":
+        raise CheckpointError(
+            "a VAE or auto-encoder on 2D data cannot be explored here (its planes are drawn with a GAN's D); "
+            "image VAEs can"
+        )
     generator = LatentGenerator.from_trainer(trainer)
     discriminator = getattr(trainer.objective, "discriminator", None)
     if discriminator is not None:
@@ -305,29 +320,33 @@ def factor_comparison(model: LatentModel, images: torch.Tensor, columns, truth=N
 
 def held_out_truth(model: LatentModel, name: str):
     """The true factors of the held-out face named "held-out face #i", else None."""
+    import re
+
     factors = getattr(model.data, "held_out_factors", None)
-    if factors is None or not name.startswith("held-out face #"):
-        return None
-    return factors[int(name.rsplit("#", 1)[1])].tolist()
+    match = re.fullmatch(r"held-out face #(\d+)", name)
+    if factors is None or match is None or int(match.group(1)) >= len(factors):
+        return None  # an upload or a drawing (whatever its file is called)
+    return factors[int(match.group(1))].tolist()
 
 
 # ----- directions and what they change ---------------------------------------------------------------
-def compute_basis(model: LatentModel, kind: str) -> directions.Basis:
-    """One of the explorer's bases of directions (a BASIS_KINDS key other than "saved")."""
+def compute_basis(model: LatentModel, kind: str, seed: int = 0) -> directions.Basis:
+    """One of the explorer's bases of directions (a BASIS_KINDS key other than "saved"); `seed`
+    picks the codes it is measured or fitted on."""
     generator = model.generator
     if kind == "axes":
-        return directions.raw_axes(generator)
+        return directions.raw_axes(generator, seed=seed)
     if kind == "ganspace":
-        return directions.ganspace(generator)
+        return directions.ganspace(generator, seed=seed)
     if kind == "sefa":
         return directions.sefa(generator)
     if kind == "class":
-        return directions.class_directions(generator, model.classifier, model.class_names)
+        return directions.class_directions(generator, model.classifier, model.class_names, seed=seed)
     if kind in ("factors", "factors_fixed"):
-        if not model.reads_factors:
-            raise ValueError("factor directions need data with a factor reader (the faces)")
+        if not model.walks_factors:
+            raise ValueError("factor directions need an unconditional generator of faces and the face reader")
         return directions.factor_directions(
-            generator, model.read_factors, FACTORS, keep_others_fixed=kind == "factors_fixed"
+            generator, model.read_factors, FACTORS, keep_others_fixed=kind == "factors_fixed", seed=seed
         )
     raise ValueError(f"unknown basis {kind!r}")
 
