@@ -231,6 +231,12 @@ def scores_table(snapshot, key: str) -> None:
     st.table(plots.table_rows(snapshot.table, snapshot.kind), border="horizontal", hide_index=True)
     if snapshot.reading:
         st.markdown("\n".join(f"- {sentence}" for sentence in snapshot.reading))
+    if snapshot.noun == "faces":
+        st.caption(
+            "Slide the shipped models' code axes, each with its factor meter, in the latent explorer: "
+            "[GAN](/latent?model=faces-gvv-gan) · [VAE](/latent?model=faces-gvv-vae) · "
+            "[β-VAE](/latent?model=faces-gvv-beta-vae)."
+        )
 
 
 def counters(page, snapshot) -> None:
