@@ -231,12 +231,14 @@ def scores_table(snapshot, key: str) -> None:
     st.table(plots.table_rows(snapshot.table, snapshot.kind), border="horizontal", hide_index=True)
     if snapshot.reading:
         st.markdown("\n".join(f"- {sentence}" for sentence in snapshot.reading))
-    if snapshot.noun == "faces":
-        st.caption(
-            "Slide the shipped models' code axes, each with its factor meter, in the latent explorer: "
-            "[GAN](/latent?model=faces-gvv-gan) · [VAE](/latent?model=faces-gvv-vae) · "
-            "[β-VAE](/latent?model=faces-gvv-beta-vae)."
-        )
+    if snapshot.noun == "faces":  # in this session (a page link, not a new page load: the run here is kept)
+        st.caption("Slide the shipped models' code axes, each with its factor meters, in the latent explorer:")
+        for column, (label, model) in zip(
+            st.columns(4), (("GAN", "faces-gvv-gan"), ("VAE", "faces-gvv-vae"), ("β-VAE", "faces-gvv-beta-vae"))
+        ):
+            column.page_link(
+                "app_pages/latent_explorer.py", label=label, icon=":material/explore:", query_params={"model": model}
+            )
 
 
 def counters(page, snapshot) -> None:
