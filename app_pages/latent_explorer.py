@@ -10,6 +10,7 @@ slider move reruns only the explorer and only runs the generator.
 
 import streamlit as st
 
+from gan_core.plots.latent import METER_CSS
 from gan_core.sampling import directions
 from gan_core.training.checkpoint import CheckpointError
 from ui import latent_models
@@ -19,7 +20,8 @@ from ui.latent_tabs import directions_tab, interpolation_tab, inversion_tab, lab
 from ui.live_page import LIVE_PAGE_CSS
 
 state = st.session_state
-st.markdown(LIVE_PAGE_CSS, unsafe_allow_html=True)  # no "running" blink or fading on each slider move
+# No "running" blink or fading on each slider move; the factor meters' styles, once.
+st.markdown(LIVE_PAGE_CSS + METER_CSS, unsafe_allow_html=True)
 lat.init_state()
 options = lat.choices()
 if state["lat_choice"] not in options:

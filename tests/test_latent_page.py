@@ -161,12 +161,12 @@ def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explor
     at.selectbox(key="lat_choice").set_value("faces-dcgan").run()
     assert at.selectbox(key="lat_basis").value == "factors_fixed"  # a faces model opens on them
     assert not at.exception and not at.error
-    meters = [m.value for m in at.markdown if "align-items:flex-end" in m.value]
+    meters = [m.value for m in at.markdown if 'class="gx-meter"' in m.value]
     assert len(meters) == 16 and "hair length, " in meters[0]  # the first direction is "hair length +"
     assert any(m.value.startswith("Reader: hair ") for m in at.markdown)
     assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
     first_slider(at).set_value(2.0).run()
-    assert len([m for m in at.markdown if "align-items:flex-end" in m.value]) == 16  # cached: still there
+    assert len([m for m in at.markdown if 'class="gx-meter"' in m.value]) == 16  # cached: still there
 
 
 def test_a_link_opens_a_shipped_model_and_an_unknown_one_is_said():

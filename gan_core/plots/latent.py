@@ -382,6 +382,13 @@ FACTOR_SHORT = {
     "glasses": "glasses",
 }  # fmt: skip
 METER_HEIGHT = 22  # pixels of a bar whose factor changes over its whole range
+# The meters' styles, sent once with the page (a slider move resends only each bar's height and colour).
+METER_CSS = (
+    "<style>.gx-meter{display:flex;align-items:flex-end;gap:8px;margin:-10px 0 6px 0;line-height:1.1}"
+    f".gx-bars{{display:inline-block;height:{METER_HEIGHT}px;white-space:nowrap;border-bottom:1px solid #ccc}}"
+    ".gx-bars i{display:inline-block;width:9px;margin-right:2px;vertical-align:bottom}"
+    ".gx-says{font-size:0.78rem;color:#444}</style>"
+)
 
 
 def factor_meter_html(change: np.ndarray, factor_names, description: str) -> str:
@@ -393,16 +400,10 @@ def factor_meter_html(change: np.ndarray, factor_names, description: str) -> str
     for value, name, colour in zip(change, factor_names, FACTOR_COLOURS):
         height = max(1, round(float(np.clip(np.nan_to_num(value), 0, 1)) * METER_HEIGHT))
         label = name.replace("_", " ")
-        bars.append(
-            f'<span title="{label}: {value:.2f}" style="display:inline-block;width:9px;height:{height}px;'
-            f'background:{colour};margin-right:2px;vertical-align:bottom"></span>'
-        )
-    return (
-        f'<div style="display:flex;align-items:flex-end;gap:8px;margin:-10px 0 6px 0;line-height:1.1">'
-        f'<span style="display:inline-block;height:{METER_HEIGHT}px;white-space:nowrap;border-bottom:1px solid #ccc">'
-        f"{''.join(bars)}</span>"
-        f'<span style="font-size:0.78rem;color:#444">{description}</span></div>'
-    )
+        bars.append(f'<i title="{label}: {value:.2f}" style="height:{height}px;background:{colour}"></i>')
+    bars_html = "".join(bars)
+    says = f'<span class="gx-says">{description}</span>'
+    return f'<div class="gx-meter"><span class="gx-bars">{bars_html}</span>{says}</div>'
 
 
 def factor_legend_html(factor_names) -> str:
