@@ -47,6 +47,7 @@ def test_every_image_view_renders_and_score_now_updates_the_table(page):
     at.segmented_control(key="vae_view").set_value("scores").run()
     assert any("Scored at iteration 3" in c.value for c in at.caption)
     assert at.table[0].value["model"].tolist() == ["GAN", "VAE", "AE", "real held-out"]
+    assert "FID" in at.table[0].value and "ELBO (nats)" in at.table[1].value  # two parts: they fit a projector
     for view in IMAGE_VIEWS:
         at.segmented_control(key="vae_view").set_value(view).run()
         assert not at.exception, (view, at.exception)

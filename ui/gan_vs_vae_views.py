@@ -228,7 +228,11 @@ def scores_table(snapshot, key: str) -> None:
     st.caption(f"Scored at iteration {snapshot.scored_at:,}; every model on the same samples count and seeds.")
     # A static table: its headers wrap to fit the page (a data frame cut "reconstruction error" to
     # "reconstructio…" on a 1280-wide projector).
-    st.table(plots.table_rows(snapshot.table, snapshot.kind), border="horizontal", hide_index=True)
+    if snapshot.kind == "image":  # up to fifteen columns: the sample scores, then likelihood and time
+        st.table(plots.table_rows(snapshot.table, snapshot.kind, "samples"), border="horizontal", hide_index=True)
+        st.table(plots.table_rows(snapshot.table, snapshot.kind, "likelihood"), border="horizontal", hide_index=True)
+    else:
+        st.table(plots.table_rows(snapshot.table, snapshot.kind), border="horizontal", hide_index=True)
     if snapshot.reading:
         st.markdown("\n".join(f"- {sentence}" for sentence in snapshot.reading))
     if snapshot.noun == "faces":  # in this session (a page link, not a new page load: the run here is kept)

@@ -122,7 +122,11 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         strip_png = pictures.png_bytes(
             pictures.tiles(
                 outputs[1:],
-                [f"{t:+d} std" + (f": {found[i + 1][0]}" if found else "") for i, t in enumerate(STRIP_STEPS)],
+                # a digit's class fits under its tile; a face's factors are in the meters and the reading
+                [
+                    f"{t:+d} std" + (f": {found[i + 1][0]}" if found and not model.reads_factors else "")
+                    for i, t in enumerate(STRIP_STEPS)
+                ],
                 tile=STRIP_TILE,
             )
         )

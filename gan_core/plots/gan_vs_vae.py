@@ -286,9 +286,12 @@ COMMON_COLUMNS = (
 )
 
 
-def table_rows(table, kind: str) -> list[dict[str, str]]:
-    """The comparison table as display rows (strings; "—" where a score does not exist)."""
-    columns = (IMAGE_COLUMNS if kind == "image" else TOY_COLUMNS) + COMMON_COLUMNS
+def table_rows(table, kind: str, part: str = "all") -> list[dict[str, str]]:
+    """The comparison table as display rows (strings; "—" where a score does not exist). `part`:
+    "samples" (the sample scores), "likelihood" (ELBO, bounds, time) or "all"; a page too narrow
+    for the faces' fifteen columns shows the two parts one under the other."""
+    own = IMAGE_COLUMNS if kind == "image" else TOY_COLUMNS
+    columns = {"all": own + COMMON_COLUMNS, "samples": own, "likelihood": COMMON_COLUMNS}[part]
     columns = [c for c in columns if any(row.get(c[0]) is not None for row in table)]  # e.g. faces-only scores
     rows = []
     for row in table:
