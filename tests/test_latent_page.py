@@ -176,6 +176,10 @@ def test_a_link_opens_a_shipped_model_and_an_unknown_one_is_said():
     at.switch_page("app_pages/latent_explorer.py")
     at.run()
     assert at.session_state["lat_active"] == "ring" and not at.exception
+    assert "model" not in at.query_params  # followed once: the Model box is the person's again
     at.query_params["model"] = "no-such-model"
     at.run()
     assert "not shipped here" in at.error[0].value and at.session_state["lat_active"] == "ring"
+    at.query_params["model"] = "grid"  # a second link followed later is taken too
+    at.run()
+    assert at.session_state["lat_active"] == "grid"

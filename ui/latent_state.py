@@ -51,12 +51,13 @@ def init_state() -> None:
 
 
 def follow_link() -> None:
-    """`/latent?model=faces-dcgan` opens on that shipped model (once per link: the box stays the
-    person's afterwards); an unknown name is said, and the model shown stays."""
+    """`/latent?model=faces-dcgan` opens on that shipped model; an unknown name is said, and the
+    model shown stays. The link is followed once (taken out of the address): afterwards the Model
+    box is the person's, and the next link followed is taken again."""
     wanted = st.query_params.get("model")
-    if not wanted or state.get("lat_link") == wanted:
+    if not wanted:
         return
-    state["lat_link"] = wanted
+    del st.query_params["model"]
     shipped = [choice.id for choice in models.shipped_choices()]
     if wanted in shipped:
         state["lat_choice"] = wanted
