@@ -176,8 +176,10 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
     if table:
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(
-            "The first 16 directions of each set (the sliders a page shows), every supervised one. "
-            "The same table from the command line: `python -m gan_core directions --checkpoint CK --method M`."
+            f"The first 16 directions of each set (the sliders a page shows), every supervised one, read on "
+            f"{direction_factors.WALK_CODES} codes. From the command line, on as many codes: `python -m gan_core "
+            f"directions --checkpoint CK --method M --codes {direction_factors.WALK_CODES}` (its default, 64 codes, "
+            "is steadier: docs/latent_directions.md)."
         )
 
 
