@@ -515,7 +515,7 @@ def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None
     _check_choice("run kind", expected, KINDS)
     if config.model.model_kind != "gan":
         raise ConfigError(
-            f"{what} is a {MODEL_KIND_NAMES[config.model.model_kind]}, not a GAN; the labs train GANs "
+            f"{what} is {_a(MODEL_KIND_NAMES[config.model.model_kind])}, not a GAN; the labs train GANs "
             "(train, sample and evaluate it with `python -m gan_core`)"
         )
     if config.kind != expected:
@@ -529,4 +529,9 @@ def check_model_kind(config: RunConfig, expected: tuple[str, ...], what: str = "
         _check_choice("model kind", kind, MODEL_KINDS)
     if config.model.model_kind not in expected:
         wanted = " or ".join(MODEL_KIND_NAMES[kind] for kind in expected)
-        raise ConfigError(f"{what} is a {MODEL_KIND_NAMES[config.model.model_kind]}; a {wanted} is expected here")
+        raise ConfigError(f"{what} is {_a(MODEL_KIND_NAMES[config.model.model_kind])}; {_a(wanted)} is expected here")
+
+
+def _a(noun: str) -> str:
+    """ "an auto-encoder", "a GAN": the article a model kind's name takes."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
