@@ -35,14 +35,6 @@ SETS = ("axes", "ganspace", "sefa", "factors", "factors_fixed")
 CODE_MODELS = {"GAN": "faces-gvv-gan", "VAE": "faces-gvv-vae", "β-VAE (β 4)": "faces-gvv-beta-vae"}
 
 
-def effects_of(model, vectors, names, codes: int):
-    generator = model.generator
-    return scores.direction_effects(
-        generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
-        generator.prior_std, n=codes,
-    )  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--codes", type=int, default=64)
@@ -54,8 +46,8 @@ def main() -> None:
     for kind in SETS:
         started = time.perf_counter()
         basis = bases[kind] = latent.compute_basis(model, kind)
-        count = len(basis) if kind.startswith("factors") else directions.MAX_DIRECTIONS
-        effects[kind] = effects_of(model, basis.vectors[:count], basis.names[:count], args.codes)
+        count = directions.scored_count(basis)
+        effects[kind] = latent.factor_effects(model, basis.vectors[:count], basis.names[:count], n=args.codes)
         seconds[kind] = (basis.seconds, time.perf_counter() - started - basis.seconds)
 
     print(f"## 1. Supervised directions of faces-dcgan ({args.codes} codes, -3..+3 std)\n")
@@ -73,8 +65,8 @@ def main() -> None:
         shares[f] = -1
         other = int(np.argmax(shares))
         print(
-            f"| {scores.factor_label(factor.name)} | {cells[1][0]:+.2f} | {cells[0][1]:.0%} | {cells[1][1]:.0%} | "
-            f"{scores.factor_label(FACTORS[other].name)} {shares[other]:.0%} |"
+            f"| {factor.label} | {cells[1][0]:+.2f} | {cells[0][1]:.0%} | {cells[1][1]:.0%} | "
+            f"{FACTORS[other].label} {shares[other]:.0%} |"
         )
 
     print("\n## 2. Per factor, each set's best direction (share of the factor's change, gap to the second)\n")
@@ -86,7 +78,7 @@ def main() -> None:
             f"{summaries[kind].best_direction[f]} · {summaries[kind].best_share[f]:.2f} · {summaries[kind].gap[f]:.2f}"
             for kind in SETS
         ]
-        print(f"| {scores.factor_label(factor.name)} | " + " | ".join(cells) + " |")
+        print(f"| {factor.label} | " + " | ".join(cells) + " |")
 
     print("\n## 3. Disentanglement (mean gap over the 10 factors; continuous factors only; mean best share)\n")
     print("| model | directions | count | score | continuous | mean best share | directions s | readings s |")
@@ -102,7 +94,9 @@ def main() -> None:
         coded = latent.load_latent_model(shipped_run(preset).path, name)
         d = coded.generator.noise_dim
         started = time.perf_counter()
-        summary = scores.disentanglement(effects_of(coded, np.eye(d), [f"z[{i}]" for i in range(d)], args.codes))
+        summary = scores.disentanglement(
+            latent.factor_effects(coded, np.eye(d), [f"z[{i}]" for i in range(d)], n=args.codes)
+        )
         print(
             f"| GAN vs VAE's {name} (16-d) | code axes | {d} | {summary.score:.3f} | {summary.continuous_score:.3f} "
             f"| {summary.mean_best_share:.3f} | 0 | {time.perf_counter() - started:.2f} |"

@@ -70,7 +70,7 @@ def in_process(run, threads: int = 1) -> dict:
     bases = {"axes": directions.raw_axes(generator), "ganspace": directions.ganspace(generator)}
     bases["sefa"] = directions.sefa(generator)
     if model.walks_factors:
-        for kind in ("factors", "factors_fixed") if model.fixed_factor_directions_fit() else ("factors",):
+        for kind in latent.factor_kinds(model):
             bases[kind] = latent.compute_basis(model, kind)
     elif model.classifier is not None and not generator.conditional:
         bases["class"] = directions.class_directions(generator, model.classifier, model.class_names)

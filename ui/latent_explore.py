@@ -116,17 +116,15 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
     labels = generator.labels(current_label(model), len(codes))
     outputs = generator.generate(codes, labels)
     if model.kind == "image":
-        found = readings(model, outputs)
+        found = None if model.reads_factors else readings(model, outputs)
+        face_words = latent.factor_words(model.read_factors(outputs[:1])[0].tolist()) if model.reads_factors else ""
         main_png = pictures.png_bytes(pictures.upscaled(outputs[0], IMAGE_SIZE))
         state["lat_shown"] = outputs  # what the export buttons (outside this fragment) save
         strip_png = pictures.png_bytes(
             pictures.tiles(
                 outputs[1:],
                 # a digit's class fits under its tile; a face's factors are in the meters and the reading
-                [
-                    f"{t:+d} std" + (f": {found[i + 1][0]}" if found and not model.reads_factors else "")
-                    for i, t in enumerate(STRIP_STEPS)
-                ],
+                [f"{t:+d} std" + (f": {found[i + 1][0]}" if found else "") for i, t in enumerate(STRIP_STEPS)],
                 tile=STRIP_TILE,
             )
         )
@@ -134,8 +132,8 @@ def explorer(model, model_id: str, basis: directions.Basis) -> None:
         left, right = st.columns([1, 2.3])
         with left:
             st.markdown(image_html(main_png, IMAGE_SIZE, "current sample"), unsafe_allow_html=True)
-            if model.reads_factors:
-                st.markdown(f"Reader: {latent.factor_words(model.read_factors(outputs[:1])[0].tolist())}")
+            if face_words:
+                st.markdown(f"Reader: {face_words}")
             elif found:
                 st.markdown(f"Classifier: **{found[0][0]}** ({found[0][1]:.0%})")
             st.caption(f"Generated, classified and drawn in **{elapsed:.1f} ms** (CPU).")

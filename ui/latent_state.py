@@ -140,8 +140,8 @@ def show_model(choice: str) -> None:
     state["lat_base_code"], state["lat_base_note"] = None, ""
     state["lat_basis"], state["lat_window"], state["lat_label"], state["lat_strip"] = "axes", 0, 0, 0
     model = load(choice)
-    if model.walks_factors:  # "hair length +" is a slider at once
-        state["lat_basis"] = "factors_fixed" if model.fixed_factor_directions_fit() else "factors"
+    if model.walks_factors:  # "hair length +" is a slider at once (others kept fixed where there is room)
+        state["lat_basis"] = latent.factor_kinds(model)[-1]
     clear_edit()
     state.pop("lat_inversion", None)
     state.pop("lat_completion", None)
@@ -201,7 +201,7 @@ def on_slider(index: int) -> None:
 def basis_kinds(model: latent.LatentModel, model_id: str) -> list[str]:
     kinds = ["axes", "ganspace", "sefa"]
     if model.walks_factors:
-        kinds += ["factors", "factors_fixed"] if model.fixed_factor_directions_fit() else ["factors"]
+        kinds += latent.factor_kinds(model)
     elif model.classifier is not None and not model.generator.conditional and model.kind == "image":
         kinds.append("class")
     if state["lat_saved"].get(model_id):

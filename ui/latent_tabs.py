@@ -185,10 +185,9 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
 
 def every_set_score(model, model_id: str) -> list[dict]:
     rows = []
-    kinds = ["axes", "ganspace", "sefa", "factors"] + (["factors_fixed"] if model.fixed_factor_directions_fit() else [])
-    for kind in kinds:
+    for kind in ["axes", "ganspace", "sefa", *latent.factor_kinds(model)]:
         basis = models.load_basis(model_id, kind, model)
-        count = len(basis) if kind.startswith("factors") else min(N_SLIDERS, len(basis))
+        count = directions.scored_count(basis)
         effects = models.load_factor_effects(model_id, kind, tuple(basis.names[:count]), model, basis.vectors[:count])
         summary = direction_factors.disentanglement(effects)
         rows.append(

@@ -18,7 +18,6 @@ import time
 from .flags import CLIError, check_output
 
 METHODS = {"raw": "axes", "ganspace": "ganspace", "sefa": "sefa", "supervised": "factors"}
-DEFAULT_COUNT = 16  # the sliders a page shows at once: the sets are scored on as many directions
 
 
 def add_directions_parser(commands) -> None:
@@ -37,7 +36,7 @@ def add_directions_parser(commands) -> None:
         "--count",
         type=int,
         default=None,
-        help=f"directions kept and scored (default: every supervised one; {DEFAULT_COUNT} of the other sets)",
+        help="directions kept and scored (default: every supervised one; the first 16 of the other sets)",
     )
     parser.add_argument("--codes", type=int, default=64, help="codes walked per direction (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="the codes the directions are fitted on")
@@ -51,14 +50,13 @@ def command_directions(args) -> int:
 
     from ..data.faces import FACTOR_NAMES
     from ..evaluation import direction_factors as scores
+    from ..sampling import directions
     from ..training import checkpoint
     from ..views import latent
 
     check_output("--out", args.out, ".npy")
     check_output("--json", args.json, ".json")
-    if args.count is None:
-        args.count = 512 if args.method == "supervised" else DEFAULT_COUNT
-    if not 1 <= args.count <= 512:
+    if args.count is not None and not 1 <= args.count <= 512:
         raise CLIError(f"--count must be between 1 and 512, got {args.count}")
     if not 4 <= args.codes <= 4096:
         raise CLIError(f"--codes must be between 4 and 4096, got {args.codes}")
@@ -92,14 +90,10 @@ def command_directions(args) -> int:
         keep = [i for i in keep if FACTOR_NAMES[owners[i]] == args.factor]
         if not keep:
             raise CLIError(f"the generator never draws a level of {args.factor} often enough to fit a direction")
-    keep = keep[: args.count]
+    keep = keep[: args.count or directions.scored_count(basis)]
     vectors, names = basis.vectors[keep], tuple(basis.names[i] for i in keep)
-    generator = model.generator
     try:
-        effects = scores.direction_effects(
-            generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
-            generator.prior_std, n=args.codes,
-        )  # fmt: skip
+        effects = latent.factor_effects(model, vectors, names, n=args.codes)
     except ValueError as error:  # a walk too long to draw
         raise CLIError(f"{error}: lower --codes or --count") from None
     summary = scores.disentanglement(effects) if len(keep) > 1 else None
@@ -123,7 +117,7 @@ def command_directions(args) -> int:
             print(f"  {row['factor']:12s} best {best:24s} share {row['best share']:.2f}  gap {row['gap']:.2f}")
     if args.out:
         np.save(args.out, vectors.astype(np.float32))
-        print(f"wrote {len(vectors)} unit directions ({generator.noise_dim}-d) to {args.out}", file=sys.stderr)
+        print(f"wrote {len(vectors)} unit directions ({model.generator.noise_dim}-d) to {args.out}", file=sys.stderr)
     if args.json:
         document = {
             "checkpoint": str(args.checkpoint),

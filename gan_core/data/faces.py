@@ -57,6 +57,7 @@ FACTORS: tuple[Factor, ...] = (
     Factor("glasses", 0, 1, 2, "0 off, 1 on (probability 0.3)", ("off", "on")),
 )
 FACTOR_NAMES = tuple(factor.name for factor in FACTORS)
+FACTOR_BY_NAME = {factor.name: factor for factor in FACTORS}
 SIZES = (32, 64)
 HELD_OUT_SEED = 999_331  # the fixed held-out faces: the real-data ceiling and the reader's test set
 CHUNK_PIXELS = 2**18

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..data.faces import FACTORS
+from ..data.faces import FACTOR_BY_NAME, FACTORS
 
 WALK_STEPS = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # prior stds along a direction
 WALK_CODES = 16  # codes averaged per point of a walk
@@ -39,11 +39,10 @@ SPEARMAN_TARGET = 0.95
 MIN_CHANGE = 1e-9
 WALK_CHUNK = 2048  # faces generated and read at once (memory stays flat however long the walk)
 MAX_WALK_IMAGES = 500_000
-FACTOR_BY_NAME = {factor.name: factor for factor in FACTORS}
 
 
 def factor_label(name: str) -> str:
-    return name.replace("_", " ")
+    return FACTOR_BY_NAME[name].label
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,17 +146,14 @@ def walk_readings(
 
 
 def direction_effects(
-    generate, read, vectors: np.ndarray, names, noise_dim: int, prior: str = "normal", prior_std: float = 1.0,
-    n: int = WALK_CODES, seed: int = WALK_SEED,
-) -> DirectionEffects:  # fmt: skip
-    """Walk n codes of the prior (a fixed seed) along each direction and read the factors."""
+    generator, read, vectors: np.ndarray, names, n: int = WALK_CODES, seed: int = WALK_SEED
+) -> DirectionEffects:
+    """Walk n codes of `generator`'s prior (a LatentGenerator; a fixed seed) along each direction
+    and read the factors with `read`."""
     import time
 
-    from ..networks import sample_noise
-
     started = time.perf_counter()
-    codes = sample_noise(n, noise_dim, prior, torch.Generator().manual_seed(seed))
-    readings = walk_readings(generate, read, vectors, codes, prior_std)
+    readings = walk_readings(generator.generate, read, vectors, generator.codes(seed, n), generator.prior_std)
     return effects_from_readings(readings, names, seconds=time.perf_counter() - started)
 
 

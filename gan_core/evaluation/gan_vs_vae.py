@@ -75,10 +75,7 @@ def code_axes_score(trainer) -> dict:
     generator = LatentGenerator.from_trainer(trainer)
     reader, _ = shipped_reader()
     d = generator.noise_dim
-    effects = direction_effects(
-        generator.generate, reader.read, np.eye(d), tuple(f"z[{i}]" for i in range(d)), d, generator.prior,
-        generator.prior_std, n=AXES_WALK_CODES,
-    )  # fmt: skip
+    effects = direction_effects(generator, reader.read, np.eye(d), [f"z[{i}]" for i in range(d)], n=AXES_WALK_CODES)
     summary = disentanglement(effects)
     return {
         "axes_score": summary.score,

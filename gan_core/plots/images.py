@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 from torchvision.utils import make_grid
 
+from ..data.faces import FACTOR_BY_NAME
 from .charts import line_chart, small_chart_layout, steady_margins, titled  # one look for every small chart
 from .latent import data_uri, png_bytes
 
@@ -156,7 +157,7 @@ def factor_coverage_figure(factor_tv: dict[str, float], target: float, height: i
     """Per factor, the total-variation distance between what the reader reads on generated faces
     and on held-out real ones (0 = the same histogram), as horizontal bars (the names stay
     readable in a narrow column), with the target as a line."""
-    names = [name.replace("_", " ") for name in factor_tv][::-1]  # the first factor on top
+    names = [FACTOR_BY_NAME[name].label for name in factor_tv][::-1]  # the first factor on top
     values = list(factor_tv.values())[::-1]
     colours = [METRIC_COLOURS["recall"] if v > target else METRIC_COLOURS["inception_score"] for v in values]
     figure = go.Figure(

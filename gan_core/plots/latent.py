@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from ..data.faces import FACTOR_BY_NAME
 from .charts import small_chart_layout
 
 MODE_COLOURS = (
@@ -399,7 +400,7 @@ def factor_meter_html(change: np.ndarray, factor_names, description: str) -> str
     bars = []
     for value, name, colour in zip(change, factor_names, FACTOR_COLOURS):
         height = max(1, round(float(np.clip(np.nan_to_num(value), 0, 1)) * METER_HEIGHT))
-        label = name.replace("_", " ")
+        label = FACTOR_BY_NAME[name].label
         bars.append(f'<i title="{label}: {value:.2f}" style="height:{height}px;background:{colour}"></i>')
     bars_html = "".join(bars)
     says = f'<span class="gx-says">{description}</span>'

@@ -261,7 +261,16 @@ def fixed_directions_fit(noise_dim: int, count: int) -> bool:
     return count - 1 < noise_dim
 
 
-FACTOR_DIRECTION_COUNT = 21  # on the faces: 6 continuous factors, 5 + 3 + 6 levels, glasses on
+def factor_direction_count(factors) -> int:
+    """How many directions factor_directions fits at most: one per continuous factor, one per
+    level of a discrete one ("on" only for two levels). 21 on the faces."""
+    return sum(1 if factor.levels in (0, 2) else factor.levels for factor in factors)
+
+
+def scored_count(basis: Basis) -> int:
+    """How many of a basis's directions a set's score is taken over: every factor direction (one
+    per factor or level), the first MAX_DIRECTIONS (the sliders a page shows) of the others."""
+    return len(basis) if basis.kind in ("factors", "factors_fixed") else min(MAX_DIRECTIONS, len(basis))
 
 
 @torch.no_grad()
@@ -291,7 +300,7 @@ def factor_directions(
     split = int(round(n * (1 - HELD_OUT_SHARE)))
     vectors, names, scores, owners, fit_kinds = [], [], [], [], []
     for f, factor in enumerate(factors):
-        label = factor.name.replace("_", " ")
+        label = factor.label
         if not factor.levels:
             design = np.c_[codes[:split], np.ones(split)]
             weights = np.linalg.lstsq(design, values[:split, f], rcond=None)[0]

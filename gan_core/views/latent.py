@@ -68,7 +68,7 @@ class LatentModel:
 
     def fixed_factor_directions_fit(self) -> bool:
         """Room in the code to keep the other factors fixed (a 16-d code has too little for 21)."""
-        return directions.fixed_directions_fit(self.generator.noise_dim, directions.FACTOR_DIRECTION_COUNT)
+        return directions.fixed_directions_fit(self.generator.noise_dim, directions.factor_direction_count(FACTORS))
 
     def read_factors(self, images: torch.Tensor) -> torch.Tensor:
         """(n, F) factor values of images, as the face reader reads them."""
@@ -310,7 +310,7 @@ def factor_comparison(model: LatentModel, images: torch.Tensor, columns, truth=N
     read = model.read_factors(images).tolist()
     rows = []
     for f, factor in enumerate(FACTORS):
-        row = {"factor": factor.name.replace("_", " ")}
+        row = {"factor": factor.label}
         if truth is not None:
             row["true"] = factor_value_text(factor, float(truth[f]))
         row |= {column: factor_value_text(factor, values[f]) for column, values in zip(columns, read)}
@@ -351,10 +351,17 @@ def compute_basis(model: LatentModel, kind: str, seed: int = 0) -> directions.Ba
     raise ValueError(f"unknown basis {kind!r}")
 
 
-def factor_effects(model: LatentModel, vectors: np.ndarray, names) -> direction_factors.DirectionEffects:
-    """What each direction (rows of `vectors`) changes in the faces' factors (the factor meters)."""
-    generator = model.generator
-    return direction_factors.direction_effects(
-        generator.generate, model.read_factors, vectors, names, generator.noise_dim, generator.prior,
-        generator.prior_std,
-    )  # fmt: skip
+def factor_effects(
+    model: LatentModel, vectors: np.ndarray, names, n: int = direction_factors.WALK_CODES
+) -> direction_factors.DirectionEffects:
+    """What each direction (rows of `vectors`) changes in the faces' factors (the factor meters),
+    walked on n codes."""
+    return direction_factors.direction_effects(model.generator, model.read_factors, vectors, names, n=n)
+
+
+def factor_kinds(model: LatentModel) -> list[str]:
+    """The factor-direction bases this model offers: none without the reader (or for a conditional
+    generator); "others kept fixed" only where the code has room for it."""
+    if not model.walks_factors:
+        return []
+    return ["factors", "factors_fixed"] if model.fixed_factor_directions_fit() else ["factors"]
