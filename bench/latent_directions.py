@@ -51,7 +51,10 @@ def main() -> None:
         seconds[kind] = (basis.seconds, time.perf_counter() - started - basis.seconds)
 
     print(f"## 1. Supervised directions of faces-dcgan ({args.codes} codes, -3..+3 std)\n")
-    print("| factor | Spearman | share (plain) | share (others kept fixed) | main other factor (kept fixed) |")
+    print(
+        f"| factor | Spearman (target {scores.SPEARMAN_TARGET}) | share (plain) | share (others kept fixed; "
+        f"target {scores.SHARE_TARGET:.0%}) | main other factor (kept fixed) |"
+    )
     print("|---|---|---|---|---|")
     for f, factor in enumerate(FACTORS):
         if factor.levels:

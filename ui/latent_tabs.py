@@ -149,17 +149,16 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
     effects = models.load_factor_effects(
         model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
     )
-    if len(shown) < 2:
-        st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
-        st.caption("One direction: a disentanglement score compares two or more.")
-        return
-    summary = direction_factors.disentanglement(effects)
     st.markdown(
         f"**What each direction changes, in the faces' factors** (the face reader along -3 … +3 std, "
         f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
         f"read in {effects.seconds:.2f} s"
     )
     st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
+    if len(shown) < 2:
+        st.caption("One direction: a disentanglement score compares two or more.")
+        return
+    summary = direction_factors.disentanglement(effects)
     st.markdown(
         f"**Disentanglement of these {len(shown)} directions: {summary.score:.2f}** (mean gap; continuous "
         f"factors {summary.continuous_score:.2f}). Per factor, the share of its change that the best direction "

@@ -77,11 +77,6 @@ class DirectionEffects:
         words += [f"{factor_label(self.factor_names[f])} {self.shares[k, f]:.0%}" for f in order[1:]]
         return "; ".join(words)
 
-    def sign(self, k: int, f: int) -> int:
-        """+1 when factor f's curve along direction k rises from -3 to +3 std (continuous), else -1."""
-        curve = self.curves[f][k]
-        return 1 if curve.ndim == 1 and curve[-1] >= curve[0] else -1
-
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman's rank correlation (average ranks for ties); nan when y is constant."""

@@ -76,12 +76,7 @@ def code_axes_score(trainer) -> dict:
     reader, _ = shipped_reader()
     d = generator.noise_dim
     effects = direction_effects(generator, reader.read, np.eye(d), [f"z[{i}]" for i in range(d)], n=AXES_WALK_CODES)
-    summary = disentanglement(effects)
-    return {
-        "axes_score": summary.score,
-        "axes_best_share": summary.mean_best_share,
-        "axes_best": {row["factor"]: row["best direction"] for row in summary.rows()},
-    }
+    return {"axes_score": disentanglement(effects).score}
 
 
 def ceiling_row(trainer, member_rows: list[dict]) -> dict | None:
