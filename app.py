@@ -23,6 +23,7 @@ PAGES = [
     st.Page("app_pages/image_lab.py", title="Image lab", icon=":material/image:", url_path="images"),
     st.Page("app_pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:", url_path="latent"),
     st.Page("app_pages/gan_vs_vae.py", title="GAN vs VAE", icon=":material/compare:", url_path="gan-vs-vae"),
+    st.Page("app_pages/applications.py", title="Applications", icon=":material/auto_awesome:", url_path="applications"),
     st.Page("app_pages/theory.py", title="Theory", icon=":material/function:", url_path="theory"),
 ]
 LAB = PAGES[1]

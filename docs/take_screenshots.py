@@ -28,6 +28,9 @@ PAGES = {
     "latent_faces": ("/latent?model=faces-dcgan", "text=Reader: hair", 0),  # factor meters under the sliders
     "gan_vs_vae": ("/gan-vs-vae", ".js-plotly-plot", 8),
     "theory": ("/theory", ".js-plotly-plot", 6),
+    "applications_words": ("/applications", "text=Read as", 0),
+    "applications_sketch": ("/applications?app=sketch", "text=pixel L1", 0),
+    "applications_hair": ("/applications?app=hair", "text=round trip L1", 0),
     # Mode collapse and its cures (the Compare preset collapse-and-cures, as its link opens it)
     "collapse_and_cures": (
         "/lab?preset=ring-collapse&mode=compare&vary=cure=none,pacgan-2,pacgan-4,faster-d",

@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 TOY_DATASETS = ("ring", "grid", "spiral", "moons", "circles", "line", "three_regions", "points", "mixture1d")
 IMAGE_DATASETS = ("digits", "faces", "mnist", "fashion_mnist", "folder")
 DATASETS = TOY_DATASETS + IMAGE_DATASETS
-ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan")
+# conditional_dcgan: a DCGAN conditioned on the faces' factor vector; unet: the image-to-image
+# networks of pix2pix and CycleGAN (the Applications page, gan_core.objectives.translation).
+ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan", "conditional_dcgan", "unet")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 D_NORMS = ("auto", "batch", "layer", "spectral", "none")  # DCGAN discriminator normalisation
 NOISE_PRIORS = ("uniform", "normal")
 LOSSES = ("minimax", "nsgan", "lsgan", "hinge", "wgan", "wgan_gp")
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
 DEVICES = ("auto", "cpu", "cuda", "mps")
-MODEL_KINDS = ("gan", "vae", "ae")  # what the networks are trained as (gan_core.objectives)
-MODEL_KIND_NAMES = {"gan": "GAN", "vae": "VAE", "ae": "auto-encoder"}
+MODEL_KINDS = ("gan", "vae", "ae", "pix2pix", "cyclegan")  # what the networks are trained as (gan_core.objectives)
+MODEL_KIND_NAMES = {"gan": "GAN", "vae": "VAE", "ae": "auto-encoder", "pix2pix": "pix2pix", "cyclegan": "CycleGAN"}
+TRANSLATION_KINDS = ("pix2pix", "cyclegan")  # image-to-image models: no noise, an image in, an image out
 LIKELIHOODS = ("gaussian", "gaussian_learned", "bernoulli")  # a VAE's / AE's decoder p(x|z)
 
 
@@ -286,7 +289,15 @@ ARCHITECTURE_FIELDS = {
         }
     ),
 }
-ARCHITECTURE_NAMES = {"mlp": "MLP", "conditional_mlp": "conditional MLP", "dcgan": "DCGAN"}
+ARCHITECTURE_FIELDS["conditional_dcgan"] = frozenset({"noise_dim", "noise_prior", "g_width", "d_width"})
+ARCHITECTURE_FIELDS["unet"] = frozenset({"g_width", "d_width"})
+ARCHITECTURE_NAMES = {
+    "mlp": "MLP",
+    "conditional_mlp": "conditional MLP",
+    "dcgan": "DCGAN",
+    "conditional_dcgan": "factor-conditional DCGAN",
+    "unet": "image-to-image",
+}
 
 
 GAN_ONLY_FIELDS = frozenset({"pack", "d_augment", "d_dropout"})  # what only an adversarial D uses
@@ -298,7 +309,7 @@ def applicable_model_fields(model: ModelConfig) -> frozenset[str]:
     fields = ARCHITECTURE_FIELDS[model.architecture] | {"architecture", "model_kind"}
     if model.architecture == "conditional_mlp" and model.g_hidden:
         fields -= {"g_layers", "g_width"}
-    if model.model_kind == "gan":
+    if model.model_kind in ("gan", *TRANSLATION_KINDS):
         return fields
     fields = (fields - GAN_ONLY_FIELDS) | {"likelihood"}
     return fields | {"decoder_std"} if model.likelihood == "gaussian" else fields
@@ -346,6 +357,11 @@ class TrainConfig:
     lr_decay: bool = False  # linear decay of both learning rates to 0 over `lr_decay_iterations`
     lr_decay_iterations: int | None = None  # None: over the run's `iterations`
     instance_noise_iterations: int | None = None  # instance noise fades to 0 over this many; None: `iterations`
+    # Image-to-image models (pix2pix, CycleGAN): the weights of the generator's loss terms.
+    adversarial_weight: float = 1.0  # the GAN term (0: pix2pix trained on L1 alone, no discriminator)
+    l1_weight: float = 100.0  # pix2pix: lambda of the L1 term (Isola et al. 2017; 0: the GAN term alone)
+    cycle_weight: float = 10.0  # CycleGAN: lambda of the cycle-consistency term (Zhu et al. 2017; 0: none)
+    factor_weight: float = 0.0  # words to faces: D also reads the factors, G is held to them (AC-GAN); 0: off
     device: str = "auto"
 
     def __post_init__(self):
@@ -375,6 +391,8 @@ class TrainConfig:
         for name in ("lr_decay_iterations", "instance_noise_iterations"):
             value = getattr(self, name)
             _check(value is None or value >= 1, f"{name.replace('_', ' ')} must be >= 1 (or unset), got {value}")
+        for name in ("adversarial_weight", "l1_weight", "cycle_weight", "factor_weight"):
+            _check(getattr(self, name) >= 0, f"{name.replace('_', ' ')} must be >= 0, got {getattr(self, name)}")
         _check_choice("device", self.device, DEVICES)
 
     @property
@@ -401,6 +419,18 @@ class RunConfig(JsonConfig):
             _check(self.data.is_image, "the conditional GAN needs labelled image data")
         if self.model.architecture == "dcgan":
             _check(self.data.is_image, "DCGAN needs image data")
+        if self.model.architecture == "conditional_dcgan":
+            _check(self.model.model_kind == "gan", "the factor-conditional DCGAN is trained as a GAN")
+            _check(self.data.name == "faces", "the factor-conditional DCGAN needs the faces (their factors)")
+        translation = self.model.model_kind in TRANSLATION_KINDS
+        _check(
+            translation == (self.model.architecture == "unet"),
+            f"{MODEL_KIND_NAMES[self.model.model_kind]} models use the image-to-image networks (architecture unet)"
+            if translation
+            else "the image-to-image networks (architecture unet) are for pix2pix and CycleGAN",
+        )
+        if translation:
+            _check(self.data.name == "faces", f"{MODEL_KIND_NAMES[self.model.model_kind]} is trained on the faces")
         if self.model.pack > 1:
             _check(
                 self.train.batch_size % self.model.pack == 0,
@@ -414,7 +444,7 @@ class RunConfig(JsonConfig):
             not unused,
             f"the {what} does not use {', '.join(unused)}; leave {'it' if len(unused) == 1 else 'them'} at the default",
         )
-        if self.model.model_kind != "gan":
+        if self.model.model_kind in ("vae", "ae"):
             _check(
                 self.model.noise_prior == "normal",
                 f"a {MODEL_KIND_NAMES[self.model.model_kind]}'s code prior is N(0, I): noise prior must be normal",
@@ -513,11 +543,18 @@ def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None
     """Refuse a run of the other kind with a message that says where it belongs, e.g. an image
     preset or checkpoint in the 2D lab. The labs train GANs: a VAE or auto-encoder is refused too."""
     _check_choice("run kind", expected, KINDS)
+    if config.model.model_kind in TRANSLATION_KINDS:
+        raise ConfigError(
+            f"{what} is {_a(MODEL_KIND_NAMES[config.model.model_kind])} image-to-image model: open it on the "
+            "Applications page"
+        )
     if config.model.model_kind != "gan":
         raise ConfigError(
             f"{what} is {_a(MODEL_KIND_NAMES[config.model.model_kind])}, not a GAN; the labs train GANs "
             "(train, sample and evaluate it with `python -m gan_core`)"
         )
+    if config.model.architecture == "conditional_dcgan":
+        raise ConfigError(f"{what} is the words-to-faces GAN: open it on the Applications page")
     if config.kind != expected:
         raise KindError(f"{what} is {KIND_NAMES[config.kind]}, not {KIND_NAMES[expected]}")
 

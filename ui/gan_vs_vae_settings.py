@@ -127,3 +127,7 @@ def sidebar(page) -> None:
             st.error(f"Invalid setting: {desired}")
         elif desired != page.runner.config:
             st.warning("Changed settings apply on **Reset**; the current comparison goes on until then.")
+        page.save_and_load_models(
+            f"gan-vs-vae-{page.runner.config.data}-{page.runner.iteration}.pt",
+            lambda: page.state.update(widget_values(page, page.runner.config)),
+        )

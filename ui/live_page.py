@@ -198,6 +198,27 @@ class LivePage:
             )  # fmt: skip
         return rest[1:] if finished else rest
 
+    def save_and_load_models(self, file_name: str, loaded: Callable[[], None]) -> None:
+        """Download every model of the page's run in one file, and load such a file back: a bad
+        or foreign file is said and the run kept; `loaded()` then sets the page's widgets."""
+        st.download_button(
+            "Download these models", data=self.runner.checkpoint_bytes, file_name=file_name,
+            mime="application/octet-stream", key=self.key("download"), icon=":material/save:", on_click="ignore",
+            help="Every model of this page's run in one file (weights, optimisers, histories), to load here later.",
+        )  # fmt: skip
+
+        def on_upload() -> None:
+            uploaded = self.state.get(self.key("upload"))
+            if uploaded is None:
+                return
+            if self.ask(self.runner.load_checkpoint, uploaded.getvalue(), failed=f"Could not load {uploaded.name}: "):
+                loaded()
+                self.say(
+                    "success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}. Press Play to go on."
+                )
+
+        st.file_uploader("Load saved models", type=["pt"], key=self.key("upload"), on_change=on_upload)
+
     def speed(self) -> str:
         return f"{self.runner.iterations_per_second:,.0f} it/s" if self.runner.playing else "paused"
 

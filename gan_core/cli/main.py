@@ -158,6 +158,8 @@ def command_sample(args) -> int:
     if args.n < 1:
         raise CLIError(f"--n must be at least 1, got {args.n}")
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    if args.text is not None:
+        return _sample_text(trainer, args)
     if args.codes:
         return _sample_codes(trainer, args)
     if trainer.config.kind == "image":
@@ -205,6 +207,45 @@ def _sample_codes(trainer, args) -> int:
     return 0
 
 
+def _sample_text(trainer, args) -> int:
+    """Faces for a phrase from the words-to-faces model: the phrase as read, the images, the
+    factor values asked for (--labels-out) and the face reader's verdict on each attribute."""
+    from ..data.face_words import read_phrase
+    from ..evaluation.applications import faces_for_phrase, read
+
+    if trainer.config.model.architecture != "conditional_dcgan":
+        raise CLIError("--text needs the words-to-faces model (checkpoints/applications/words/words-to-faces.pt)")
+    if args.codes or args.label is not None or args.drs is not False:
+        raise CLIError("--text chooses the faces itself: it cannot be combined with --codes, --label or --drs")
+    if not (args.out or args.png):
+        raise CLIError("give --out faces.npy, --png grid.png, or both")
+    try:
+        reading = read_phrase(args.text)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
+    if reading.unknown:
+        print(f"not understood (ignored): {', '.join(reading.unknown)}", file=sys.stderr)
+    if not reading.requested:
+        print("nothing in the phrase is understood: every factor is drawn as in real faces", file=sys.stderr)
+    images, factors = faces_for_phrase(trainer, reading, args.n, args.seed)
+    readings = read(images)
+    for request in reading.requested:
+        share = float(request.has(readings).float().mean())
+        print(f"{request.word}: {request.description}; the face reader finds it in {share:.1%}", file=sys.stderr)
+    if args.out:
+        np.save(args.out, images.numpy())
+        print(f"wrote {len(images)} faces of shape {tuple(images.shape[1:])} to {args.out}", file=sys.stderr)
+    if args.labels_out:
+        np.save(args.labels_out, factors.numpy())
+        print(f"wrote the factor values asked for to {args.labels_out}", file=sys.stderr)
+    if args.png:
+        from torchvision.utils import save_image
+
+        save_image(images, args.png, nrow=max(1, round(len(images) ** 0.5)), normalize=True, value_range=(-1, 1))
+        print(f"wrote a grid of {len(images)} faces to {args.png}", file=sys.stderr)
+    return 0
+
+
 def _sample_images(trainer, args) -> int:
     """(n, C, H, W) in [-1, 1] to --out (.npy), labels to --labels-out, or a grid to --png."""
     from ..sampling import sample
@@ -241,7 +282,7 @@ def _sample_images(trainer, args) -> int:
     if args.png:
         from torchvision.utils import save_image
 
-        if trainer.objective.conditional and args.label is None:  # grouped by class reads best
+        if trainer.objective.conditional and args.label is None and labels.dim() == 1:  # grouped by class
             images = images[labels.sort(stable=True).indices]
         columns = max(1, round(len(images) ** 0.5))
         save_image(images, args.png, nrow=columns, normalize=True, value_range=(-1, 1))
@@ -364,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--label", type=int, default=None, help="conditional image model: only this class")
     sample.add_argument("--labels-out", help="conditional image model: write the labels drawn to this .npy file")
     sample.add_argument("--png", help="image runs: write a grid of the samples to this PNG file")
+    sample.add_argument(
+        "--text",
+        help='the words-to-faces model: faces for a phrase, e.g. "long blue hair, smiling" (the rest drawn as in '
+        "real faces)",
+    )
     sample.add_argument(
         "--codes", help="a .npy file of latent codes (N, noise_dim): generate these, in order, instead of --n drawn"
     )

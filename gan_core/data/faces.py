@@ -190,3 +190,20 @@ def factor_table() -> list[dict]:
         }
         for factor in FACTORS
     ]
+
+
+def factor_vector(factors: torch.Tensor) -> torch.Tensor:
+    """(n, F) factor values -> (n, FACTOR_VECTOR_SIZE) what a factor-conditional network reads:
+    each continuous factor scaled to [-1, 1] over its range, each discrete one as a one-hot."""
+    columns = []
+    for i, factor in enumerate(FACTORS):
+        value = factors[:, i]
+        if factor.levels:
+            index = value.round().long().clamp(0, factor.levels - 1)
+            columns.append(torch.nn.functional.one_hot(index, factor.levels).to(torch.float32))
+        else:
+            columns.append((2 * (value - factor.low) / (factor.high - factor.low) - 1).unsqueeze(1).float())
+    return torch.cat(columns, dim=1)
+
+
+FACTOR_VECTOR_SIZE = sum(factor.levels or 1 for factor in FACTORS)

@@ -2,11 +2,12 @@
 process's loop (worker.py), what it sends the page by run kind (publishers.py), and the
 timeline of kept snapshots (timeline.py)."""
 
-from .runner import CompareRunner, GanVsVaeRunner, LiveRunner, LiveRunnerError, TheoryRunner
+from .runner import ApplicationsRunner, CompareRunner, GanVsVaeRunner, LiveRunner, LiveRunnerError, TheoryRunner
 from .timeline import TIMELINE_MILESTONES, Timeline
 
 __all__ = [
     "TIMELINE_MILESTONES",
+    "ApplicationsRunner",
     "GanVsVaeRunner",
     "LiveRunner",
     "LiveRunnerError",

@@ -41,7 +41,6 @@ import weakref
 from ..config import ConfigError, KindError, RunConfig, TrainConfig
 from ..training.checkpoint import CheckpointError
 from ..training.compare import CompareConfig
-from ..training.gan_vs_vae import GanVsVaeConfig
 from ..training.theory import TheoryConfig
 from .worker import serve
 
@@ -387,15 +386,15 @@ class LiveRunner:
                 self._config = type(self._config).from_json(status["config"])
 
 
-class GanVsVaeRunner(LiveRunner):
-    """A live GAN-vs-VAE comparison (gan_core.live.gan_vs_vae): the same process and pipe as a
-    single run; `config` is a GanVsVaeConfig and the snapshots are GanVsVaeSnapshots."""
+class SideBySideRunner(LiveRunner):
+    """Runs side by side in one training process (gan_core.live.side_by_side): a GAN-vs-VAE
+    comparison or an application's models. `config` is the page's JsonConfig."""
 
-    def __init__(
-        self, config: GanVsVaeConfig, *, metrics_every: int | None = None, publish_every: float = 0.5, **options
-    ):
+    session = ""
+
+    def __init__(self, config, *, metrics_every: int | None = None, publish_every: float = 0.5, **options):
         super().__init__(
-            config, kind=config.kind, session="gan_vs_vae", metrics_every=metrics_every,
+            config, kind=config.kind, session=self.session, metrics_every=metrics_every,
             publish_every=publish_every, **options,
         )  # fmt: skip
 
@@ -410,7 +409,7 @@ class GanVsVaeRunner(LiveRunner):
         return bool(self._status.get("finished"))
 
     def evaluate(self) -> None:
-        """Score every member now (the table and the ranking), not at the next due iteration."""
+        """Score every member now, not at the next due iteration."""
         self._request("evaluate")
 
     def histories(self) -> dict[str, dict]:
@@ -420,6 +419,25 @@ class GanVsVaeRunner(LiveRunner):
     def extend(self, iterations: int) -> None:
         """Raise the comparison's length (every member's decay stretches to it)."""
         self._request("extend", int(iterations))
+
+
+class GanVsVaeRunner(SideBySideRunner):
+    """A live GAN-vs-VAE comparison (gan_core.live.gan_vs_vae); snapshots are GanVsVaeSnapshots."""
+
+    session = "gan_vs_vae"
+
+
+class ApplicationsRunner(SideBySideRunner):
+    """One application's models, live (gan_core.live.applications); snapshots are ApplicationSnapshots."""
+
+    session = "applications"
+
+    def set_phrase(self, text: str) -> None:
+        self._request("set_phrase", text)
+
+    def set_drawing(self, picture) -> None:
+        """A canvas drawing (H, W, 4) uint8, or None."""
+        self._request("set_drawing", picture)
 
 
 class TheoryRunner(LiveRunner):
@@ -518,6 +536,10 @@ def provisional_snapshot(config, snapshot_options: dict, session: str = "single"
         from ..views.compare import take_compare_snapshot
 
         return take_compare_snapshot(CompareTrainer(config.configs(), device="cpu"), {})
+    if session == "applications":
+        from .applications import ApplicationsSession
+
+        return ApplicationsSession(config, device="cpu").snapshot
     if session == "gan_vs_vae":
         from ..training.gan_vs_vae import GanVsVae
         from ..views.gan_vs_vae import take_gan_vs_vae_snapshot

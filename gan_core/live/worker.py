@@ -235,6 +235,13 @@ def _gan_vs_vae_session(config_json: str, **options) -> GanVsVaeSession:
     return GanVsVaeSession(GanVsVaeConfig.from_json(config_json), **options)
 
 
+def _applications_session(config_json: str, **options):
+    from ..training.applications import ApplicationConfig
+    from .applications import ApplicationsSession
+
+    return ApplicationsSession(ApplicationConfig.from_json(config_json), **options)
+
+
 def _theory_session(config_json: str, **options) -> TheorySession:
     return TheorySession(TheoryConfig.from_json(config_json), **options)
 
@@ -243,12 +250,14 @@ def _compare_session(config_json: str, **options) -> CompareSession:
     return CompareSession(CompareConfig.from_json(config_json), **options)
 
 
-# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.gan_vs_vae), the
+# What a live page trains: one run, a GAN-vs-VAE comparison (gan_core.live.gan_vs_vae), an
+# application's models (gan_core.live.applications), the
 # theory page's side-by-side 1D runs (gan_core.live.theory) or the 2D lab's Compare mode
 # (gan_core.live.compare).
 SESSIONS = {
     "single": _single_session,
     "gan_vs_vae": _gan_vs_vae_session,
+    "applications": _applications_session,
     "theory": _theory_session,
     "compare": _compare_session,
 }

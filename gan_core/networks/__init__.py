@@ -39,6 +39,10 @@ def build_generator(config: RunConfig) -> nn.Module:
 
     if architecture == "conditional_mlp":
         return conditional.ConditionalGenerator(config.model, sample_shape(config))
+    if architecture == "conditional_dcgan":
+        from .factor_conditional import FactorGenerator
+
+        return FactorGenerator(config.model, sample_shape(config))
     return dcgan.DCGANGenerator(config.model, sample_shape(config))
 
 
@@ -50,6 +54,10 @@ def build_discriminator(config: RunConfig) -> nn.Module:
 
     if architecture == "conditional_mlp":
         return conditional.ConditionalDiscriminator(config.model, sample_shape(config))
+    if architecture == "conditional_dcgan":
+        from .factor_conditional import ProjectionDiscriminator
+
+        return ProjectionDiscriminator(config.model, sample_shape(config))
     return dcgan.DCGANDiscriminator(config.model, sample_shape(config), norm=discriminator_norm(config))
 
 

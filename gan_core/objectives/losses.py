@@ -137,3 +137,16 @@ def discriminator_output(loss: str, logits: torch.Tensor) -> torch.Tensor:
 def optimal_discriminator(p_data: torch.Tensor, p_generator: torch.Tensor) -> torch.Tensor:
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)) (Goodfellow et al. 2014, Proposition 1)."""
     return p_data / (p_data + p_generator)
+
+
+# ----- the image-to-image terms (gan_core.objectives.translation) ------------------------------
+def pixel_l1(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """E|output - target|: pix2pix's L1 term (Isola et al. 2017, eq. 3). Alone it is minimised by
+    the per-pixel median of the plausible outputs, a blur where the input leaves colours open."""
+    return (output - target).abs().mean()
+
+
+def cycle_consistency(back_from_a: torch.Tensor, a: torch.Tensor, back_from_b: torch.Tensor, b: torch.Tensor):
+    """E|F(G(a)) - a| + E|G(F(b)) - b| (Zhu et al. 2017, eq. 2): a translation there and back
+    must return the input, so G cannot forget what it does not change."""
+    return pixel_l1(back_from_a, a) + pixel_l1(back_from_b, b)

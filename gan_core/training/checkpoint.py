@@ -79,29 +79,11 @@ def read(source, kind: str | None = None, model_kinds: tuple[str, ...] | None = 
     or "image"), a run of the other kind is refused (and any but a GAN: the labs' check); with
     `model_kinds` (e.g. ("vae",)), a run of another model kind. Raises CheckpointError with a
     message a person can act on."""
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
-    elif isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
-        raise CheckpointError(f"no checkpoint file at {source}")
-    try:
-        raw = torch.load(source, map_location="cpu", weights_only=True)
-    except (
-        pickle.UnpicklingError,
-        RuntimeError,
-        zipfile.BadZipFile,
-        EOFError,
-        ValueError,
-        KeyError,
-        AttributeError,
-        OSError,
-        TypeError,
-        IndexError,
-    ) as error:
-        # torch's own message suggests weights_only=False, which is exactly what we must not do.
+    raw = _safe_load(source)
+    if isinstance(raw, dict) and raw.get("format") == SIDE_BY_SIDE_FORMAT:
         raise CheckpointError(
-            "not a readable GAN Explorer checkpoint: the file is damaged, truncated, "
-            f"or a different kind of file ({type(error).__name__})"
-        ) from None
+            f"this file holds models side by side ({raw.get('kind')}): open it on the page it was saved from"
+        )
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise CheckpointError("this file is a PyTorch file but not a GAN Explorer run checkpoint")
     version = raw.get("version")
@@ -129,6 +111,34 @@ def read(source, kind: str | None = None, model_kinds: tuple[str, ...] | None = 
     except ConfigError as error:
         raise CheckpointError(str(error)) from None
     return config, state
+
+
+def _safe_load(source):
+    """torch.load of a path, bytes or a binary file object, weights only (never pickled code);
+    any failure as one CheckpointError."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    elif isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+        raise CheckpointError(f"no checkpoint file at {source}")
+    try:
+        return torch.load(source, map_location="cpu", weights_only=True)
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        OSError,
+        TypeError,
+        IndexError,
+    ) as error:
+        # torch's own message suggests weights_only=False, which is exactly what we must not do.
+        raise CheckpointError(
+            "not a readable GAN Explorer checkpoint: the file is damaged, truncated, "
+            f"or a different kind of file ({type(error).__name__})"
+        ) from None
 
 
 def _config_from_version_1(text: str) -> RunConfig:
@@ -179,3 +189,48 @@ def load_trainer(
         reason = str(error).splitlines()[0][:200]
         raise CheckpointError(f"the checkpoint's weights do not match its config: {reason}") from None
     return trainer
+
+
+# ----- runs side by side (GAN vs VAE, the applications): one file for all the members ------------
+SIDE_BY_SIDE_FORMAT = "gan-explorer-side-by-side"
+
+
+def side_by_side_bytes(run, config) -> bytes:
+    """Every member's checkpoint, the side-by-side config (a JsonConfig) and each member's
+    training time, as one file."""
+    buffer = io.BytesIO()
+    members = {name: checkpoint_dict(trainer) for name, trainer in run.trainers.items()}
+    torch.save(
+        {"format": SIDE_BY_SIDE_FORMAT, "version": 1, "kind": type(config).NAME, "config": config.to_json(),
+         "members": members, "seconds": dict(run.seconds)},
+        buffer,
+    )  # fmt: skip
+    return buffer.getvalue()
+
+
+def read_side_by_side(source, config_class, build):
+    """The run a side_by_side_bytes file holds: `build(config)` makes fresh members (from
+    scratch) that the saved states then fill. Raises CheckpointError, saying why, for a damaged
+    or foreign file, one saved by another page, or members that do not fit."""
+    raw = _safe_load(source)
+    if not isinstance(raw, dict) or raw.get("format") != SIDE_BY_SIDE_FORMAT:
+        if isinstance(raw, dict) and raw.get("format") == FORMAT:
+            raise CheckpointError("this is a single run's checkpoint; open it in the lab it was saved from")
+        raise CheckpointError("this file is not a GAN Explorer checkpoint of models side by side")
+    if raw.get("kind") != config_class.NAME:
+        raise CheckpointError(f"this file holds a {raw.get('kind')} comparison, not a {config_class.NAME} one")
+    try:
+        config = config_class.from_json(raw["config"])
+        run = build(config)
+        for name, trainer in run.trainers.items():
+            saved = raw["members"][name]
+            if RunConfig.from_json(saved["config"]) != trainer.config:
+                raise CheckpointError(f"the saved {name} model was trained with other settings than its config says")
+            trainer.load_state_dict(saved["state"])
+            run.seconds[name] = float(raw.get("seconds", {}).get(name, 0.0))
+    except CheckpointError:
+        raise
+    except (ConfigError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise CheckpointError(f"the file's models cannot be used: {reason}") from None
+    return run

@@ -13,13 +13,11 @@ timing each member's own share.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import (
     TOY_DATASETS,
-    ConfigError,
     DataConfig,
     JsonConfig,
     ModelConfig,
@@ -29,7 +27,7 @@ from ..config import (
     _check_choice,
     _check_range,
 )
-from .side_by_side import SideBySide
+from .side_by_side import SideBySide, load_members, save_members
 from .trainer import Trainer
 
 COMPARED_KINDS = ("gan", "vae", "ae")
@@ -215,48 +213,20 @@ def shipped_folder(config: GanVsVaeConfig) -> Path:
     return SHIPPED_DIR / f"{config.data}-{config.architecture}-code{config.code_size}"
 
 
-def _member_file(name: str) -> str:
-    return {"β-VAE": "beta-vae"}.get(name, name.lower()).replace(" · ", "-w") + ".pt"
-
-
 def save_shipped(comparison: GanVsVae, folder: Path | None = None) -> Path:
-    """Write every member (slim: no optimiser states) and a manifest of the config and each
-    member's training time."""
-    from . import checkpoint
-
+    """Write every member and a manifest (side_by_side.save_members)."""
     folder = folder or shipped_folder(comparison.config)
-    folder.mkdir(parents=True, exist_ok=True)
-    comparison.flush()
-    for name, trainer in comparison.trainers.items():
-        checkpoint.save(trainer, folder / _member_file(name), slim=True)
-    manifest = {"config": comparison.config.replace(shipped=False).to_dict(), "seconds": comparison.seconds}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    return folder
+    return save_members(comparison, folder, comparison.config.replace(shipped=False).to_dict())
 
 
 def load_shipped(comparison: GanVsVae) -> None:
-    """Put the shipped trained members in place (weights, histories, counters and training
-    times). Raises ConfigError, saying so, when this setup has none or they do not match it."""
-    from . import checkpoint
-
+    """Put the shipped trained members in place. Raises ConfigError, saying so, when this setup
+    has none or they do not match it."""
     config = comparison.config
-    folder = shipped_folder(config)
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-        shipped = GanVsVaeConfig.from_dict(manifest["config"])
-    except (OSError, ValueError, KeyError, TypeError):
-        raise ConfigError(
-            "no trained models are shipped for this setup; untick 'Start from the shipped models' to train it"
-        ) from None
-    if shipped.replace(iterations=config.iterations) != config.replace(shipped=False):
-        raise ConfigError(
-            "the shipped models were trained with other settings; untick 'Start from the shipped models' to train these"
-        )
-    for name, trainer in comparison.trainers.items():
-        try:
-            _, state = checkpoint.read(folder / _member_file(name))
-            trainer.load_state_dict(state)
-        except (ValueError, KeyError, RuntimeError) as error:  # CheckpointError is a ValueError
-            raise ConfigError(f"the shipped {name} model cannot be used: {str(error).splitlines()[0][:200]}") from None
-        comparison.seconds[name] = float(manifest["seconds"].get(name, 0.0))
+
+    def matches(raw: dict) -> bool:
+        return GanVsVaeConfig.from_dict(raw).replace(iterations=config.iterations) == config.replace(shipped=False)
+
+    advice = "untick 'Start from the shipped models' to train these"
+    load_members(comparison, shipped_folder(config), matches, advice)
     comparison.config = config.replace(iterations=max(config.iterations, comparison.iteration))

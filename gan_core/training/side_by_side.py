@@ -7,7 +7,10 @@ stops, marked, and the others go on; each member's own training time is kept."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import time
+from pathlib import Path
 
 from ..config import ConfigError, RunConfig
 from .trainer import Trainer, run_iterations
@@ -77,3 +80,48 @@ class SideBySide:
         """Every member's run length becomes `iterations` (its schedules follow)."""
         for trainer in self.trainers.values():
             trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))
+
+
+# ----- trained members shipped in checkpoints/, so a page opens on trained models ----------------
+def member_file(name: str) -> str:
+    """A member's file name: "GAN" -> gan.pt, "β-VAE" -> beta-vae.pt, "GAN · 64" -> gan-w64.pt,
+    "L1 + GAN" -> l1-gan.pt."""
+    slug = name.lower().replace("β", "beta").replace(" · ", "-w")
+    return re.sub(r"[^a-z0-9]+", "-", slug).strip("-") + ".pt"
+
+
+def save_members(run: SideBySide, folder: Path, config_dict: dict) -> Path:
+    """Write every member (slim: no optimiser states) and a manifest of the config and each
+    member's training time."""
+    from . import checkpoint
+
+    folder.mkdir(parents=True, exist_ok=True)
+    run.flush()
+    for name, trainer in run.trainers.items():
+        checkpoint.save(trainer, folder / member_file(name), slim=True)
+    manifest = {"config": config_dict, "seconds": run.seconds}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return folder
+
+
+def load_members(run: SideBySide, folder: Path, matches, advice: str) -> None:
+    """Put the shipped trained members in place (weights, histories, counters and training
+    times). `matches(manifest config dict)` says whether they were trained with these settings;
+    `advice` says what to do instead. Raises ConfigError, saying so, when there are none or they
+    do not fit."""
+    from . import checkpoint
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        fits = matches(manifest["config"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"no trained models are shipped for this setup; {advice}") from None
+    if not fits:
+        raise ConfigError(f"the shipped models were trained with other settings; {advice}")
+    for name, trainer in run.trainers.items():
+        try:
+            _, state = checkpoint.read(folder / member_file(name))
+            trainer.load_state_dict(state)
+        except (ValueError, KeyError, RuntimeError) as error:  # CheckpointError is a ValueError
+            raise ConfigError(f"the shipped {name} model cannot be used: {str(error).splitlines()[0][:200]}") from None
+        run.seconds[name] = float(manifest["seconds"].get(name, 0.0))

@@ -1,0 +1,228 @@
+"""The Applications page's views, one per application, each drawing one ApplicationSnapshot
+(gan_core.views.applications). The numbers beside a picture come from the same snapshot, and each
+view's caption says what to look for."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from gan_core.data.face_words import VOCABULARY
+from gan_core.data.faces import FACTOR_BY_NAME
+from gan_core.evaluation.applications import (
+    ATTRIBUTE_TARGET,
+    CHANGED_TARGET,
+    KEPT_TARGET,
+    REPORT_PHRASES,
+    SPREAD_TARGET,
+)
+
+from .gan_vs_vae_views import picture
+
+FACE_TILE = 76  # pixels per 32x32 face (at least 64 on screen, as the image lab's grids)
+CANVAS = 224
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _scored(snapshot) -> str:
+    return f"Scored at iteration {snapshot.scored_at:,}" if snapshot.scores else "Not scored yet"
+
+
+# ----- words to faces --------------------------------------------------------------------------------
+def phrase_box(page) -> None:
+    """The phrase, its examples and how it was read (outside the live view: typing must not race it)."""
+    key, state = page.key, page.state
+    state.setdefault(key("phrase"), REPORT_PHRASES[0])
+
+    def send(text: str) -> None:
+        page.ask(page.runner.set_phrase, text, failed="Could not read that phrase: ")
+
+    def on_example() -> None:
+        chosen = state.get(key("example"))
+        if chosen:
+            state[key("phrase")] = chosen
+            send(chosen)
+
+    st.text_input(
+        "Describe a face",
+        key=key("phrase"),
+        on_change=lambda: send(state[key("phrase")]),
+        max_chars=300,
+        help="Words the model knows: "
+        + "; ".join(f"{noun}: {', '.join(words)}" for noun, words in VOCABULARY.items())
+        + ". Colours without a noun describe the hair.",
+    )
+    st.pills("Examples", REPORT_PHRASES, key=key("example"), on_change=on_example, label_visibility="collapsed")
+
+
+def face_verdict(row) -> str:
+    """A face's caption: "all" when the reader finds every requested attribute, else the numbers
+    of those it misses ("no 2, 3")."""
+    missing = [str(i + 1) for i, ok in enumerate(row) if not ok]
+    return "all" if not missing else "no " + ", ".join(missing)
+
+
+def words_view(snapshot) -> None:
+    (name,) = snapshot.outputs
+    images = snapshot.outputs[name]
+    left, right = st.columns([1.45, 1], gap="medium")
+    with left:
+        captions = None if snapshot.verdicts is None else [face_verdict(row) for row in snapshot.verdicts]
+        picture(images, captions, columns=8, tile=FACE_TILE, alt=f"faces for: {snapshot.phrase}")
+    with right:
+        if snapshot.reading:
+            st.markdown(
+                "**Read as** "
+                + " · ".join(f"**{i}** *{word}* → {wanted}" for i, (word, wanted) in enumerate(snapshot.reading, 1))
+                + "  \nUnder each face: *all* when the face reader finds every attribute in it, else the numbers "
+                "it misses."
+            )
+        else:
+            st.markdown("**Read as**: nothing the model knows; every factor is drawn as in real faces.")
+        if snapshot.unknown:
+            st.warning(f"Not understood: {', '.join(snapshot.unknown)}", icon=":material/help:")
+        result = snapshot.scores.get("phrase")
+        if result and result["phrase"] == snapshot.phrase:
+            shown = snapshot.verdicts.mean(0) if snapshot.verdicts is not None else []
+            rows = [
+                {"attribute": a["wanted"], "of these 16": _percent(s), "of 1,000": _percent(a["share"])}
+                for a, s in zip(result["attributes"], shown)
+            ]
+            if rows:
+                st.table(rows, border="horizontal", hide_index=True)
+            spread = result["spread_tv"]
+            worst = max(spread, key=spread.get) if spread else None
+            if worst:
+                st.caption(
+                    f"{_scored(snapshot)}. Targets: every attribute ≥ {_percent(ATTRIBUTE_TARGET)}; the factors not "
+                    f"asked for keep the real faces' spread (TV ≤ {SPREAD_TARGET}): worst here "
+                    f"{FACTOR_BY_NAME[worst].label}, {spread[worst]:.2f} (faces drawn with the same factors: "
+                    f"{result['drawn']['worst_spread_tv']:.2f})."
+                )
+        else:
+            st.caption("Scores for this phrase come with the next scoring (or press Score now).")
+
+
+# ----- a sketch to a face -------------------------------------------------------------------------------
+def drawing_box(page) -> None:
+    """A canvas: what is drawn goes to the members (each answers in the live view)."""
+    key, state = page.key, page.state
+    st.markdown("**Draw a face** (outline, eyes, mouth, hair, glasses if you like)")
+    try:
+        from streamlit_drawable_canvas import st_canvas
+    except Exception as error:  # the component failed to register: say so, keep the page
+        st.info(f"Drawing needs the streamlit-drawable-canvas package ({type(error).__name__}).")
+        return
+    result = st_canvas(
+        width=CANVAS, height=CANVAS, drawing_mode="freedraw", stroke_width=12, stroke_color="#000000",
+        background_color="#ffffff", key=key("canvas"), return_image_data=True,
+    )  # fmt: skip
+    image = getattr(result, "image_data", None)
+    drawn = image is not None and (np.asarray(image)[..., :3] < 128).any()
+    digest = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest() if drawn else None
+    if digest != state.get(key("drawing_sent"), "none"):
+        if page.ask(page.runner.set_drawing, image if drawn else None, failed="Could not use the drawing: "):
+            state[key("drawing_sent")] = digest
+
+
+def sketch_view(snapshot) -> None:
+    names = list(snapshot.outputs)
+    if snapshot.drawing is not None:
+        images = np.concatenate([snapshot.drawing] + [snapshot.drawing_outputs[n] for n in names])
+        picture(images, ["your sketch", *names], columns=len(images), tile=96, title="Your drawing")
+    rows = np.concatenate([snapshot.inputs, snapshot.truth] + [snapshot.outputs[n] for n in names])
+    labels = ["sketch"] * len(snapshot.inputs) + ["real"] * len(snapshot.truth)
+    for name in names:
+        labels += [name] * len(snapshot.outputs[name])
+    picture(rows, labels, columns=len(snapshot.inputs), tile=FACE_TILE, title="Held-out faces' sketches")
+    table = snapshot.scores.get("rows")
+    if table:
+        st.table(
+            [
+                {
+                    "model": row["model"],
+                    "pixel L1 ↓": f"{row['l1']:.3f}",
+                    "sharpness (real is the ceiling)": f"{row['sharpness']:.3f}",
+                    "factor error, continuous ↓": f"{row['continuous_error']:.3f}",
+                    "factor error, discrete ↓": _percent(row["discrete_error"]),
+                }
+                for row in table
+            ],
+            border="horizontal",
+            hide_index=True,
+        )
+        st.caption(
+            f"{_scored(snapshot)} on 500 held-out faces. L1 alone reaches the lowest pixel error by drawing the "
+            "average of the colours a sketch leaves open (a blur); the GAN term makes each answer one plausible "
+            "face, sharper, at a small cost in L1 (Isola et al. 2017, Fig. 4). Factor error: the face reader's "
+            "reading of the answer against the values the face was drawn from (mean |error| / range; share of "
+            "wrong colours and glasses)."
+        )
+
+
+# ----- hair colour without pairs -------------------------------------------------------------------------
+def hair_view(snapshot) -> None:
+    names = list(snapshot.outputs)
+    n = len(snapshot.inputs)
+    rows = [snapshot.inputs]
+    labels = ["dark hair"] * n
+    for name in names:
+        rows += [snapshot.outputs[name], snapshot.back[name]]
+        labels += [f"→ blue, {name}"] * n + ["and back"] * n
+    picture(np.concatenate(rows), labels, columns=n, tile=FACE_TILE, title="Dark-haired faces → blue → back")
+    table = snapshot.scores.get("rows")
+    if table:
+        st.table(
+            [
+                {
+                    "model": row["model"],
+                    "dark → blue: hair changed": _percent(row["forward"]["changed"]),
+                    "other factors moved": f"{row['forward']['mean_other_change']:.3f}",
+                    "blue → dark: hair changed": _percent(row["backward"]["changed"]),
+                    "other factors moved ": f"{row['backward']['mean_other_change']:.3f}",
+                    "round trip L1": f"{row['round_trip_l1']:.3f}",
+                }
+                for row in table
+            ],
+            border="horizontal",
+            hide_index=True,
+        )
+        st.caption(
+            f"{_scored(snapshot)} on 500 held-out faces per domain, read by the face reader. Targets: hair changed "
+            f"on ≥ {_percent(CHANGED_TARGET)}; the other factors moved < {KEPT_TARGET} (mean over factors of |change| "
+            "/ range, or the share of faces whose colour or glasses changed). Without the cycle loss nothing asks G "
+            "to keep the face: it only has to fool D."
+        )
+        with st.expander("Each other factor's change"):
+            st.table(
+                [
+                    {"model": row["model"]}
+                    | {FACTOR_BY_NAME[f].label: f"{v:.2f}" for f, v in row["forward"]["others"].items()}
+                    for row in table
+                ],
+                border="horizontal",
+                hide_index=True,
+            )
+    with st.expander("Blue-haired faces → dark"):
+        back_rows = [snapshot.inputs_back] + [snapshot.outputs_back[name] for name in names]
+        back_labels = ["blue hair"] * n + [f"→ dark, {name}" for name in names for _ in range(n)]
+        picture(np.concatenate(back_rows), back_labels, columns=n, tile=FACE_TILE)
+
+
+VIEWS = {"words": words_view, "sketch": sketch_view, "hair": hair_view}
+
+
+def counters(page, snapshot) -> None:
+    members = snapshot.members
+    columns = st.columns([1.3, 1] + [1] * len(members))
+    columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
+    columns[1].metric("Speed", page.speed())
+    for column, member in zip(columns[2:], members):
+        column.metric(f"{member.name}", f"{member.seconds:.0f} s", help="This model's own training time so far.")
+    if snapshot.diverged:
+        st.warning(f"Stopped (the others go on): {snapshot.diverged}")
