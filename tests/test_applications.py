@@ -153,8 +153,8 @@ def test_an_application_model_is_refused_where_it_does_not_belong_with_where_to_
 
 
 def test_pix2pix_with_l1_learns_the_face_from_its_sketch():
-    """Learned behaviour, with a wide margin: 150 iterations of L1 + GAN more than halve the
-    held-out pixel error of the untrained U-Net (checked over seeds 0-4 at 1 and 2 threads)."""
+    """Learned behaviour, with a wide margin: 150 iterations of the L1-only U-Net more than halve
+    its held-out pixel error (to 0.34-0.37 of the untrained one over seeds 0-4 at 1 and 2 threads)."""
     trainer = Trainer(_member("sketch", "L1 only", batch_size=32))
     sketches, faces, _ = scores.held_out_sketches(trainer.data, 200)
     before = float((scores.translate(trainer, sketches) - faces).abs().mean())
@@ -211,7 +211,7 @@ def test_the_session_answers_a_phrase_and_a_drawing():
     session.set_phrase("short red hair, a cat")
     snapshot = session.snapshot
     assert snapshot.reading == (("short", "hair length ≤ 0.4"), ("red hair", "hair colour = red"))
-    assert snapshot.unknown == ("cat",) and snapshot.verdicts.shape == (16, 2)
+    assert snapshot.unknown == ("cat",) and snapshot.verdicts.shape == (12, 2)
     assert session.latest["phrase"]["phrase"] == "short red hair, a cat"
     with pytest.raises(ValueError, match="at most 300"):
         session.set_phrase("x" * 301)

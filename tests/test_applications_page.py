@@ -3,14 +3,14 @@ faces for the default phrase and how it was read, a new phrase is read (unknown 
 application switches in with its shipped models and its table, and a finished run offers Extend."""
 
 import pytest
-from conftest import metric, rerun_until
+from conftest import ROOT, metric, rerun_until
 
 
 @pytest.fixture
 def page():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("app.py", default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
     at.switch_page("app_pages/applications.py").run()
     assert not at.exception, at.exception

@@ -25,6 +25,12 @@ FACE_TILE = 76  # pixels per 32x32 face (at least 64 on screen, as the image lab
 CANVAS = 224
 
 
+def rows(parts: list[tuple[str, np.ndarray]], tile: int = FACE_TILE) -> None:
+    """Rows of faces, each under its own title (the picture's font has no arrows: titles are words)."""
+    for title, images in parts:
+        picture(images, columns=len(images), tile=tile, title=title, alt=title)
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:.0f}%"
 
@@ -46,9 +52,11 @@ def phrase_box(page) -> None:
         chosen = state.get(key("example"))
         if chosen:
             state[key("phrase")] = chosen
+            state[key("example")] = None  # the box offers the examples again
             send(chosen)
 
-    st.text_input(
+    text, examples = st.columns([2.3, 1], vertical_alignment="bottom")
+    text.text_input(
         "Describe a face",
         key=key("phrase"),
         on_change=lambda: send(state[key("phrase")]),
@@ -57,7 +65,9 @@ def phrase_box(page) -> None:
         + "; ".join(f"{noun}: {', '.join(words)}" for noun, words in VOCABULARY.items())
         + ". Colours without a noun describe the hair.",
     )
-    st.pills("Examples", REPORT_PHRASES, key=key("example"), on_change=on_example, label_visibility="collapsed")
+    examples.selectbox(
+        "Examples", REPORT_PHRASES, index=None, key=key("example"), on_change=on_example, placeholder="Try an example"
+    )
 
 
 def face_verdict(row) -> str:
@@ -70,10 +80,10 @@ def face_verdict(row) -> str:
 def words_view(snapshot) -> None:
     (name,) = snapshot.outputs
     images = snapshot.outputs[name]
-    left, right = st.columns([1.45, 1], gap="medium")
+    left, right = st.columns([1.45, 1], gap="medium")  # 6 x 2 faces at 76 px fit the left on a projector
     with left:
         captions = None if snapshot.verdicts is None else [face_verdict(row) for row in snapshot.verdicts]
-        picture(images, captions, columns=8, tile=FACE_TILE, alt=f"faces for: {snapshot.phrase}")
+        picture(images, captions, columns=6, tile=FACE_TILE, alt=f"faces for: {snapshot.phrase}")
     with right:
         if snapshot.reading:
             st.markdown(
@@ -90,7 +100,7 @@ def words_view(snapshot) -> None:
         if result and result["phrase"] == snapshot.phrase:
             shown = snapshot.verdicts.mean(0) if snapshot.verdicts is not None else []
             rows = [
-                {"attribute": a["wanted"], "of these 16": _percent(s), "of 1,000": _percent(a["share"])}
+                {"attribute": a["wanted"], f"of these {len(images)}": _percent(s), "of 1,000": _percent(a["share"])}
                 for a, s in zip(result["attributes"], shown)
             ]
             if rows:
@@ -134,12 +144,11 @@ def sketch_view(snapshot) -> None:
     names = list(snapshot.outputs)
     if snapshot.drawing is not None:
         images = np.concatenate([snapshot.drawing] + [snapshot.drawing_outputs[n] for n in names])
-        picture(images, ["your sketch", *names], columns=len(images), tile=96, title="Your drawing")
-    rows = np.concatenate([snapshot.inputs, snapshot.truth] + [snapshot.outputs[n] for n in names])
-    labels = ["sketch"] * len(snapshot.inputs) + ["real"] * len(snapshot.truth)
-    for name in names:
-        labels += [name] * len(snapshot.outputs[name])
-    picture(rows, labels, columns=len(snapshot.inputs), tile=FACE_TILE, title="Held-out faces' sketches")
+        picture(images, ["your sketch", *names], columns=len(images), tile=96, title="Your drawing, answered")
+    rows(
+        [("Held-out faces' sketches", snapshot.inputs), ("The real faces", snapshot.truth)]
+        + [(f"{name}: its answers", snapshot.outputs[name]) for name in names]
+    )
     table = snapshot.scores.get("rows")
     if table:
         st.table(
@@ -168,13 +177,10 @@ def sketch_view(snapshot) -> None:
 # ----- hair colour without pairs -------------------------------------------------------------------------
 def hair_view(snapshot) -> None:
     names = list(snapshot.outputs)
-    n = len(snapshot.inputs)
-    rows = [snapshot.inputs]
-    labels = ["dark hair"] * n
+    parts = [("Dark-haired faces (held out)", snapshot.inputs)]
     for name in names:
-        rows += [snapshot.outputs[name], snapshot.back[name]]
-        labels += [f"→ blue, {name}"] * n + ["and back"] * n
-    picture(np.concatenate(rows), labels, columns=n, tile=FACE_TILE, title="Dark-haired faces → blue → back")
+        parts += [(f"{name}: made blue-haired", snapshot.outputs[name]), (f"{name}: and back", snapshot.back[name])]
+    rows(parts)
     table = snapshot.scores.get("rows")
     if table:
         st.table(
@@ -209,9 +215,10 @@ def hair_view(snapshot) -> None:
                 hide_index=True,
             )
     with st.expander("Blue-haired faces → dark"):
-        back_rows = [snapshot.inputs_back] + [snapshot.outputs_back[name] for name in names]
-        back_labels = ["blue hair"] * n + [f"→ dark, {name}" for name in names for _ in range(n)]
-        picture(np.concatenate(back_rows), back_labels, columns=n, tile=FACE_TILE)
+        rows(
+            [("Blue-haired faces (held out)", snapshot.inputs_back)]
+            + [(f"{name}: made dark-haired", snapshot.outputs_back[name]) for name in names]
+        )
 
 
 VIEWS = {"words": words_view, "sketch": sketch_view, "hair": hair_view}

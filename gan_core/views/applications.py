@@ -19,7 +19,7 @@ from ..data.face_pairs import face_sketch, ink_to_picture, sketch_to_input
 from ..data.face_words import read_phrase
 from ..evaluation import applications as scores
 
-FACES_SHOWN = 16
+FACES_SHOWN = 12
 PAIRS_SHOWN = 8
 PHRASE_SEED = 5
 
