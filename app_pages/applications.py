@@ -111,7 +111,7 @@ def draw(snapshot) -> None:
     if snapshot.application != application:  # a reset is under way
         return
     views.VIEWS[application](snapshot)
-    views.counters(page, snapshot)
+    page.member_counters(snapshot)  # under the picture: on a projector the picture comes first
 
 
 if application == "sketch":

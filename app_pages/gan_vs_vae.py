@@ -73,7 +73,7 @@ def draw(snapshot) -> None:
         views.curves(snapshot, runner.histories(), view_key)
     else:
         VIEW_FUNCTIONS[(kind, view)](snapshot, view_key)
-    views.counters(page, snapshot)  # under the picture: on a projector the picture comes first
+    page.member_counters(snapshot)  # under the picture: on a projector the picture comes first
 
 
 page.live(draw, VIEW_EVERY)

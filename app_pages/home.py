@@ -24,6 +24,10 @@ Train small generative adversarial networks live, and watch them learn.
   a random code and a point halfway between two codes, reconstructions, one table of scores with
   a reading of what they show, pixel L2 against a discriminator's judgement, and the comparison
   at two or three network sizes.
+- **Applications**: the notes' applications on cartoon faces, each opening on trained models:
+  words to faces ("long blue hair, smiling, glasses"), a sketch to a face (pix2pix trained with
+  L1, with a GAN loss, and with both, side by side; draw your own sketch), and hair colour changed
+  without paired examples (CycleGAN, with and without the cycle-consistency loss).
 - **Theory**: the notes' arguments, each trained live: the original paper's 1D picture with the
   optimal discriminator and its four panels, why the non-saturating loss, the k question, WGAN's
   critic against a saturating discriminator, and "can the discriminator generate?".

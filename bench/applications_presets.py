@@ -99,7 +99,7 @@ def main() -> None:
         if args.save:
             print(f"saved the members in {save_shipped(run)}")
         seconds = ", ".join(f"{member} {s:.0f} s" for member, s in run.seconds.items())
-        threads = f"{args.threads} thread{'s' if args.threads > 1 else ''}"
+        threads = "as shipped" if args.shipped else f"{args.threads} thread{'s' if args.threads > 1 else ''}"
         title = APPLICATIONS[name].title
         print(f"\n### {title}: {run.iteration:,} iterations; CPU time per model: {seconds} ({threads})\n")
         report(run)

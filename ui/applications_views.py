@@ -222,14 +222,3 @@ def hair_view(snapshot) -> None:
 
 
 VIEWS = {"words": words_view, "sketch": sketch_view, "hair": hair_view}
-
-
-def counters(page, snapshot) -> None:
-    members = snapshot.members
-    columns = st.columns([1.3, 1] + [1] * len(members))
-    columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
-    columns[1].metric("Speed", page.speed())
-    for column, member in zip(columns[2:], members):
-        column.metric(f"{member.name}", f"{member.seconds:.0f} s", help="This model's own training time so far.")
-    if snapshot.diverged:
-        st.warning(f"Stopped (the others go on): {snapshot.diverged}")

@@ -245,17 +245,6 @@ def scores_table(snapshot, key: str) -> None:
             )
 
 
-def counters(page, snapshot) -> None:
-    members = snapshot.members
-    columns = st.columns([1.3, 1] + [1] * len(members))
-    columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
-    columns[1].metric("Speed", page.speed())
-    for column, member in zip(columns[2:], members):
-        column.metric(f"{member.name} time", f"{member.seconds:.1f} s", help="This model's own training time so far.")
-    if snapshot.diverged:
-        st.warning(f"Stopped (the others go on): {snapshot.diverged}")
-
-
 def curves(snapshot, histories: dict, key: str) -> None:
     kinds = {m.name: m.kind for m in snapshot.members}
     widths = {m.name: m.width for m in snapshot.members}

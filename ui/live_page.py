@@ -219,6 +219,20 @@ class LivePage:
 
         st.file_uploader("Load saved models", type=["pt"], key=self.key("upload"), on_change=on_upload)
 
+    def member_counters(self, snapshot) -> None:
+        """Under a side-by-side page's picture: the iteration of the set length, the speed, and each
+        member's own training time; a member that stopped is said (the others go on)."""
+        members = snapshot.members
+        columns = st.columns([1.3, 1] + [1] * len(members))
+        columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
+        columns[1].metric("Speed", self.speed())
+        for column, member in zip(columns[2:], members):
+            column.metric(
+                f"{member.name} time", f"{member.seconds:.1f} s", help="This model's own training time so far."
+            )
+        if snapshot.diverged:
+            st.warning(f"Stopped (the others go on): {snapshot.diverged}")
+
     def speed(self) -> str:
         return f"{self.runner.iterations_per_second:,.0f} it/s" if self.runner.playing else "paused"
 

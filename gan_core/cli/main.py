@@ -232,18 +232,24 @@ def _sample_text(trainer, args) -> int:
     for request in reading.requested:
         share = float(request.has(readings).float().mean())
         print(f"{request.word}: {request.description}; the face reader finds it in {share:.1%}", file=sys.stderr)
+    _write_images(args, images, factors, "faces", "the factor values asked for")
+    return 0
+
+
+def _write_images(args, images, labels, noun: str, labels_are: str, grid=None) -> None:
+    """--out (.npy), --labels-out (.npy) and --png (a square grid of `grid`, else `images`)."""
     if args.out:
         np.save(args.out, images.numpy())
-        print(f"wrote {len(images)} faces of shape {tuple(images.shape[1:])} to {args.out}", file=sys.stderr)
+        print(f"wrote {len(images)} {noun} of shape {tuple(images.shape[1:])} to {args.out}", file=sys.stderr)
     if args.labels_out:
-        np.save(args.labels_out, factors.numpy())
-        print(f"wrote the factor values asked for to {args.labels_out}", file=sys.stderr)
+        np.save(args.labels_out, labels.numpy())
+        print(f"wrote {labels_are} to {args.labels_out}", file=sys.stderr)
     if args.png:
         from torchvision.utils import save_image
 
-        save_image(images, args.png, nrow=max(1, round(len(images) ** 0.5)), normalize=True, value_range=(-1, 1))
-        print(f"wrote a grid of {len(images)} faces to {args.png}", file=sys.stderr)
-    return 0
+        grid = images if grid is None else grid
+        save_image(grid, args.png, nrow=max(1, round(len(grid) ** 0.5)), normalize=True, value_range=(-1, 1))
+        print(f"wrote a grid of {len(grid)} {noun} to {args.png}", file=sys.stderr)
 
 
 def _sample_images(trainer, args) -> int:
@@ -273,20 +279,10 @@ def _sample_images(trainer, args) -> int:
             print(f"discriminator rejection sampling kept {rate:.1%} of the generated images", file=sys.stderr)
     except ValueError as error:
         raise CLIError(str(error)) from None
-    if args.out:
-        np.save(args.out, images.numpy())
-        print(f"wrote {len(images)} images of shape {tuple(images.shape[1:])} to {args.out}", file=sys.stderr)
-    if args.labels_out:
-        np.save(args.labels_out, labels.numpy())
-        print(f"wrote their labels to {args.labels_out}", file=sys.stderr)
-    if args.png:
-        from torchvision.utils import save_image
-
-        if trainer.objective.conditional and args.label is None and labels.dim() == 1:  # grouped by class
-            images = images[labels.sort(stable=True).indices]
-        columns = max(1, round(len(images) ** 0.5))
-        save_image(images, args.png, nrow=columns, normalize=True, value_range=(-1, 1))
-        print(f"wrote a grid of {len(images)} images to {args.png}", file=sys.stderr)
+    grid = images
+    if trainer.objective.conditional and args.label is None and labels.dim() == 1:  # grouped by class reads best
+        grid = images[labels.sort(stable=True).indices]
+    _write_images(args, images, labels, "images", "their labels", grid)
     return 0
 
 

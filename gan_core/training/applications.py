@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import DataConfig, JsonConfig, ModelConfig, RunConfig, TrainConfig, _check_choice, _check_range
-from .side_by_side import SideBySide, load_members, save_members
-from .trainer import Trainer
+from .side_by_side import ConfiguredSideBySide, load_members, save_members
 
 FACES = DataConfig(name="faces", image_size=32)
 
@@ -119,18 +118,13 @@ def member_configs(config: ApplicationConfig, device: str = "auto") -> dict[str,
     return members
 
 
-class Applications(SideBySide):
+class Applications(ConfiguredSideBySide):
     """The members of one application, stepped in turn."""
 
-    def __init__(self, config: ApplicationConfig, device: str = "auto"):
-        super().__init__({name: Trainer(run) for name, run in member_configs(config, device).items()})
-        self.config = config
-        if config.shipped:
-            load_shipped(self)
+    member_configs = staticmethod(member_configs)
 
-    @property
-    def finished(self) -> bool:
-        return self.iteration >= self.config.iterations
+    def load_shipped(self) -> None:
+        load_shipped(self)
 
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "applications"

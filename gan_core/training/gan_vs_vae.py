@@ -27,8 +27,7 @@ from ..config import (
     _check_choice,
     _check_range,
 )
-from .side_by_side import SideBySide, load_members, save_members
-from .trainer import Trainer
+from .side_by_side import ConfiguredSideBySide, load_members, save_members
 
 COMPARED_KINDS = ("gan", "vae", "ae")
 # A beta-VAE (Higgins et al. 2017): a VAE whose KL term weighs beta > 1, switched on as a fourth member.
@@ -180,19 +179,14 @@ def member_configs(config: GanVsVaeConfig, device: str = "auto") -> dict[str, Ru
     return members
 
 
-class GanVsVae(SideBySide):
+class GanVsVae(ConfiguredSideBySide):
     """The members' trainers, stepped in turn: after `step()` every member has done one more
     iteration (a diverged member stops, marked, and the others go on)."""
 
-    def __init__(self, config: GanVsVaeConfig, device: str = "auto"):
-        super().__init__({name: Trainer(run) for name, run in member_configs(config, device).items()})
-        self.config = config
-        if config.shipped:
-            load_shipped(self)
+    member_configs = staticmethod(member_configs)
 
-    @property
-    def finished(self) -> bool:
-        return self.iteration >= self.config.iterations
+    def load_shipped(self) -> None:
+        load_shipped(self)
 
     def kind_of(self, name: str) -> str:
         """ "gan", "vae", "ae" or "beta_vae" (a VAE with its own beta)."""

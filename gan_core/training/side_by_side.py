@@ -82,6 +82,29 @@ class SideBySide:
             trainer.apply_train_changes(dataclasses.replace(trainer.config.train, iterations=iterations))
 
 
+class ConfiguredSideBySide(SideBySide):
+    """Members built from a page's config (GAN vs VAE's, an application's): `member_configs(config,
+    device)` names them, `load_shipped()` puts trained ones in place when `config.shipped`; the run
+    has finished at `config.iterations`."""
+
+    def __init__(self, config, device: str = "auto"):
+        super().__init__({name: Trainer(run) for name, run in self.member_configs(config, device).items()})
+        self.config = config
+        if config.shipped:
+            self.load_shipped()
+
+    @staticmethod
+    def member_configs(config, device: str) -> dict[str, RunConfig]:
+        raise NotImplementedError
+
+    def load_shipped(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def finished(self) -> bool:
+        return self.iteration >= self.config.iterations
+
+
 # ----- trained members shipped in checkpoints/, so a page opens on trained models ----------------
 def member_file(name: str) -> str:
     """A member's file name: "GAN" -> gan.pt, "β-VAE" -> beta-vae.pt, "GAN · 64" -> gan-w64.pt,
