@@ -47,12 +47,15 @@ def on_reset() -> None:
     start(new)
 
 
-def on_loaded() -> None:
-    loaded = runner.config
-    state[key("application")], state[key("iterations")], state[key("seed")] = (
-        loaded.application, loaded.iterations, loaded.seed,
-    )  # fmt: skip
-    state.pop(key("drawing_sent"), None)
+def show_run() -> None:
+    """The widgets show the run's settings (after a load, or a restart from the autosave)."""
+    run = runner.config
+    state[key("application")], state[key("iterations")] = run.application, run.iterations
+    state[key("seed")], state[key("shipped")] = run.seed, run.shipped
+    state.pop(key("drawing_sent"), None)  # the new members have not seen the drawing
+
+
+page.restored = show_run
 
 
 linked = st.query_params.get("app")  # /applications?app=sketch opens that application (followed once)
@@ -63,6 +66,9 @@ if linked is not None:
     elif linked != config.application:
         start(preset(linked))
         config = runner.config
+
+if state.get(key("application"), config.application) != config.application:
+    state[key("application")] = config.application  # the run changed without the switch (a crash, a failed start)
 
 for name, value in (("application", config.application), ("iterations", config.iterations), ("seed", config.seed),
                     ("shipped", config.shipped)):  # fmt: skip
@@ -85,7 +91,7 @@ st.caption(APPLICATIONS[application].blurb)
 with st.sidebar:
     st.subheader("Settings")
     left, right = st.columns(2)
-    left.number_input("Iterations", min_value=100, max_value=200_000, step=500, key=key("iterations"))
+    left.number_input("Iterations", min_value=100, max_value=1_000_000, step=500, key=key("iterations"))
     right.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=key("seed"))
     st.checkbox(
         "Start from the shipped models",
@@ -94,7 +100,7 @@ with st.sidebar:
         "and Reset to watch them learn from scratch.",
     )
     st.caption("Settings apply on **Reset**.")
-    page.save_and_load_models(f"applications-{application}-{runner.iteration}.pt", on_loaded)
+    page.save_and_load_models(f"applications-{application}-{runner.iteration}.pt", show_run)
 
 score = ("Score now", "score", runner.evaluate, "Score every model at this iteration (the table).")
 page.fixed_length_toolbar(on_reset, runs="every model", widths=[1.3, 1.3, 1, 1.5, 1.6], extras=[score])

@@ -40,6 +40,7 @@ VIEW_FUNCTIONS = {
 page = LivePage("vae_", LivePage.build(GanVsVaeRunner, GAN_VS_VAE_PRESETS[DEFAULT_PRESET][1], publish_every=VIEW_EVERY))
 runner, state, key = page.runner, page.state, page.key
 settings.init_state(page, DEFAULT_PRESET)
+page.restored = lambda: state.update(settings.widget_values(page, runner.config))  # after the autosave's restart
 state.setdefault(key("view"), "samples")
 
 page.header("GAN vs VAE vs auto-encoder", widths=(3, 1))

@@ -406,6 +406,24 @@ class TrainConfig:
         return self.iterations if self.instance_noise_iterations is None else self.instance_noise_iterations
 
 
+TRANSLATION_LOSSES = ("nsgan", "minimax", "lsgan", "hinge")  # no critic: no clipping or penalty there
+GAN_REGULARISERS = ("r1_gamma", "instance_noise", "label_smoothing", "clip", "gp_weight", "gp_one_sided")
+
+
+def unused_training_settings(config) -> list[str]:
+    """Training settings set away from their default that this model would ignore: the GAN's
+    regularisers and the weight average in pix2pix and CycleGAN (their objective has none), each
+    application's loss weights anywhere else."""
+    model, defaults = config.model, TrainConfig()
+    if model.model_kind in TRANSLATION_KINDS:
+        other = "l1_weight" if model.model_kind == "cyclegan" else "cycle_weight"
+        fields = [*GAN_REGULARISERS, "ema", "factor_weight", other]
+    else:
+        fields = ["adversarial_weight", "l1_weight", "cycle_weight"]
+        fields += [] if model.architecture == "conditional_dcgan" else ["factor_weight"]
+    return [name for name in fields if getattr(config.train, name) != getattr(defaults, name)]
+
+
 @dataclass(frozen=True)
 class RunConfig(JsonConfig):
     """Everything that defines a run; it is what a checkpoint stores to rebuild itself."""
@@ -431,6 +449,22 @@ class RunConfig(JsonConfig):
         )
         if translation:
             _check(self.data.name == "faces", f"{MODEL_KIND_NAMES[self.model.model_kind]} is trained on the faces")
+            _check(
+                self.train.loss in TRANSLATION_LOSSES,
+                f"{MODEL_KIND_NAMES[self.model.model_kind]} takes the loss {' or '.join(TRANSLATION_LOSSES)}, "
+                f"not {self.train.loss}",
+            )
+        if self.model.architecture == "conditional_dcgan":
+            _check(
+                self.train.loss not in ("wgan", "wgan_gp"),
+                "the words-to-faces discriminator uses BatchNorm (no critic): use nsgan, minimax, lsgan or hinge",
+            )
+        ignored = unused_training_settings(self)
+        _check(
+            not ignored,
+            f"this {MODEL_KIND_NAMES[self.model.model_kind]} does not use {', '.join(ignored)}; leave "
+            f"{'it' if len(ignored) == 1 else 'them'} at the default",
+        )
         if self.model.pack > 1:
             _check(
                 self.train.batch_size % self.model.pack == 0,

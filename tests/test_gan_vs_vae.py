@@ -263,3 +263,14 @@ def test_the_faces_setup_opens_on_its_shipped_trained_models_and_other_settings_
         GanVsVae(config.replace(beta_vae=2.0), device="cpu")
     with pytest.raises(ConfigError, match="no trained models are shipped for this setup"):
         GanVsVae(config.replace(code_size=8), device="cpu")
+
+
+def test_a_comparison_saves_to_one_file_and_loads_back():
+    from gan_core.live.gan_vs_vae import GanVsVaeSession
+
+    session = GanVsVaeSession(GAN_VS_VAE_PRESETS["ring"][1].replace(iterations=50), device="cpu")
+    session.step()
+    data = session.to_bytes()
+    session.step()
+    session.install(session.from_bytes(data))
+    assert session.iteration == 1 and session.comparison.config.iterations == 50

@@ -101,7 +101,7 @@ def sidebar(page) -> None:
             "a VAE need a bigger network to match a GAN?",
         )
         left, right = st.columns(2)
-        left.number_input("Iterations", min_value=100, max_value=200_000, step=1000, key=key("iterations"))
+        left.number_input("Iterations", min_value=100, max_value=1_000_000, step=1000, key=key("iterations"))
         right.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=key("seed"))
         st.number_input(
             "VAE β (KL weight)", min_value=0.0, max_value=20.0, step=0.25, key=key("beta"), help="1 = the ELBO."

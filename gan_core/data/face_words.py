@@ -3,7 +3,8 @@
 A phrase such as "long blue hair, smiling, glasses" is cut into clauses (at commas, "and",
 "with"); in each clause a noun (hair, eyes, skin, face, background) says what the colour and
 size words describe, and words that stand alone ("smiling", "glasses", "left") name their factor
-themselves. A colour with no noun describes the hair. Every understood word becomes a
+themselves. A colour with no noun describes the hair. "no", "not" and "without" only take glasses
+away: "not smiling" is not a frown, so such words are returned as not understood. Every understood word becomes a
 `Requested` attribute: the value the generator is asked for and the range of the reader's
 reading that counts as having it. Words outside the vocabulary are returned, not guessed.
 The factors nobody asked for are drawn from their real-data distribution (`conditions`).
@@ -123,17 +124,21 @@ def read_phrase(text: str) -> Reading:
         words = re.findall(r"[a-z']+", clause.replace("-", " "))
         nouns = [NOUNS[w] for w in words if w in NOUNS]
         noun = nouns[-1] if nouns else None
-        negated = False
+        negation = None  # "no", "not", "without" before the next word
         for word in words:
             if word in NEGATIONS:
-                negated = True
+                negation = word
                 continue
             if word in NOUNS or word in FILLER:
                 continue
             if word in ("glasses", "spectacles"):
-                found["glasses"] = Requested(
-                    "no glasses" if negated else "glasses", *_level("glasses", "off" if negated else "on")
-                )
+                level = _level("glasses", "off" if negation else "on")
+                found["glasses"] = Requested("no glasses" if negation else "glasses", *level)
+                negation = None
+                continue
+            if negation:  # only glasses can be taken away: "not smiling" is not a frown
+                unknown.append(f"{negation} {word}")
+                negation = None
                 continue
             if word in ALONE:
                 found[ALONE[word][0]] = Requested(word, *ALONE[word])

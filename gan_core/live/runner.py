@@ -537,9 +537,11 @@ def provisional_snapshot(config, snapshot_options: dict, session: str = "single"
 
         return take_compare_snapshot(CompareTrainer(config.configs(), device="cpu"), {})
     if session == "applications":
-        from .applications import ApplicationsSession
+        from ..training.applications import Applications
+        from ..views.applications import take_application_snapshot
+        from .applications import DEFAULT_PHRASE
 
-        return ApplicationsSession(config, device="cpu").snapshot
+        return take_application_snapshot(Applications(config, device="cpu"), {}, DEFAULT_PHRASE)
     if session == "gan_vs_vae":
         from ..training.gan_vs_vae import GanVsVae
         from ..views.gan_vs_vae import take_gan_vs_vae_snapshot

@@ -139,7 +139,7 @@ class SideBySideSession(PlayableSession):
             return self.build(config.replace(shipped=False) if hasattr(config, "shipped") else config)
 
         run = checkpoint.read_side_by_side(data, self.config_class, build)
-        run.config = run.config.replace(iterations=max(run.config.iterations, run.iteration))
+        run.at_least(run.iteration)
         return run
 
     def autosave(self) -> tuple[int, bytes] | None:

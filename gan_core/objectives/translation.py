@@ -14,6 +14,8 @@ colours it need not change. With cycle_weight 0 both go, and nothing ties G's ou
 but the architecture.
 
 Each iteration draws one batch and the discriminator's and the generator's updates share it.
+Left out for the CPU's sake: pix2pix's dropout as G's noise (a sketch has one face here) and
+CycleGAN's pool of 50 earlier fakes shown to D (Shrivastava et al. 2017).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ IDENTITY_SHARE = 0.5  # CycleGAN's identity weight, as a share of the cycle weig
 class TranslationObjective(Objective):
     """What pix2pix and CycleGAN share: two update groups, one batch per iteration, no noise."""
 
-    live_fields = ("d_lr", "g_lr", "iterations")
+    live_fields = ("d_lr", "g_lr", "iterations", "lr_decay_iterations", "instance_noise_iterations")
     batch_keys: tuple[str, ...] = ()
 
     def __init__(self, config, sources):

@@ -147,4 +147,3 @@ def load_shipped(run: Applications) -> None:
 
     advice = "untick 'Start from the shipped models' to train from scratch"
     load_members(run, shipped_folder(config), matches, advice)
-    run.config = config.replace(iterations=max(config.iterations, run.iteration))

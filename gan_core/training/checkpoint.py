@@ -224,7 +224,8 @@ def read_side_by_side(source, config_class, build):
         run = build(config)
         for name, trainer in run.trainers.items():
             saved = raw["members"][name]
-            if RunConfig.from_json(saved["config"]) != trainer.config:
+            was = RunConfig.from_json(saved["config"])  # on whatever device it was saved from
+            if was.replace(train={"device": trainer.config.train.device}) != trainer.config:
                 raise CheckpointError(f"the saved {name} model was trained with other settings than its config says")
             trainer.load_state_dict(saved["state"])
             run.seconds[name] = float(raw.get("seconds", {}).get(name, 0.0))

@@ -223,4 +223,3 @@ def load_shipped(comparison: GanVsVae) -> None:
 
     advice = "untick 'Start from the shipped models' to train these"
     load_members(comparison, shipped_folder(config), matches, advice)
-    comparison.config = config.replace(iterations=max(config.iterations, comparison.iteration))

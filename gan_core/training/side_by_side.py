@@ -92,6 +92,14 @@ class ConfiguredSideBySide(SideBySide):
         self.config = config
         if config.shipped:
             self.load_shipped()
+            self.at_least(self.iteration)
+
+    def at_least(self, iterations: int) -> None:
+        """A run whose members went past its length (shipped or loaded ones trained longer) takes
+        their length: the config and every member's schedules."""
+        if iterations > self.config.iterations:
+            self.config = self.config.replace(iterations=iterations)
+            self.extend(iterations)
 
     @staticmethod
     def member_configs(config, device: str) -> dict[str, RunConfig]:

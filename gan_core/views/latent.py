@@ -93,6 +93,8 @@ def load_latent_model(source, title: str) -> LatentModel:
         trainer = checkpoint.load_trainer(source, device="cpu", model_kinds=("gan", "vae"))
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
+    if trainer.config.model.architecture == "conditional_dcgan":
+        raise CheckpointError("this is the words-to-faces GAN: open it on the Applications page")
     if trainer.config.model.model_kind != "gan" and trainer.config.kind != "image":
         raise CheckpointError(
             "a VAE or auto-encoder on 2D data cannot be explored here (its planes are drawn with a GAN's D); "
