@@ -108,7 +108,7 @@ page.fixed_length_toolbar(on_reset, runs="every model", widths=[1.3, 1.3, 1, 1.5
 if application == "words":
     views.phrase_box(page)
 elif application == "sketch":
-    canvas_column, view_column = st.columns([1, 3.2])
+    canvas_column, view_column = st.columns([1, 2.8])  # the 200 px canvas fits at 1280 px
     with canvas_column:
         views.drawing_box(page)
 
@@ -116,6 +116,10 @@ elif application == "sketch":
 def draw(snapshot) -> None:
     if snapshot.application != application:  # a reset is under way
         return
+    st.caption(  # one line above the picture: the counters under it are below the fold on a projector
+        f"Iteration **{snapshot.iteration:,}** of {snapshot.target_iterations:,} · {page.speed()}"
+        + (f" · {snapshot.diverged}" if snapshot.diverged else "")
+    )
     views.VIEWS[application](snapshot)
     page.member_counters(snapshot)  # under the picture: on a projector the picture comes first
 

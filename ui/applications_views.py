@@ -22,7 +22,7 @@ from gan_core.evaluation.applications import (
 from .gan_vs_vae_views import picture
 
 FACE_TILE = 76  # pixels per 32x32 face (at least 64 on screen, as the image lab's grids)
-CANVAS = 224
+CANVAS = 200
 
 
 def rows(parts: list[tuple[str, np.ndarray]], tile: int = FACE_TILE) -> None:
