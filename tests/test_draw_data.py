@@ -245,7 +245,11 @@ def draw_in_the_lab(page, clicks: bool) -> None:
     """In the lab, choose points / Draw, draw a wave: the points in use change and the sidebar
     asks for Reset. With `clicks`, a click adds a cluster and Undo takes it back."""
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Distribution").click()
+    distribution = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Distribution")
+    # Scrolled to the middle first, as a person would: at 1280x720 the box sits on the window's lower
+    # edge, where its list has no room to open.
+    distribution.evaluate("element => element.scrollIntoView({block: 'center'})")
+    distribution.click()
     page.get_by_role("option", name="points", exact=True).click()
     sidebar.get_by_text("Draw", exact=True).click()
     page.get_by_text("Draw your data").wait_for(timeout=60_000)
