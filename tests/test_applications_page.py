@@ -42,6 +42,10 @@ def test_words_open_on_the_shipped_model_and_read_a_new_phrase(page):
     assert rerun_until(at, lambda at: len(at.table) == 1, seconds=60)
     assert at.table[0].value["attribute"].tolist() == ["hair length ≤ 0.4", "hair colour = red"]
     assert "of 1,000" in at.table[0].value
+    at.selectbox(key="app_example").set_value("dark skin, green eyes, frowning").run()  # an example
+    assert at.text_input(key="app_phrase").value == "dark skin, green eyes, frowning"
+    assert at.selectbox(key="app_example").value is None  # offered again
+    assert rerun_until(at, lambda at: any("*green eyes* → eye colour = green" in m.value for m in at.markdown), 60)
 
 
 @pytest.mark.parametrize(
