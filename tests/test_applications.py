@@ -19,6 +19,7 @@ from gan_core.training import Trainer, checkpoint
 from gan_core.training.applications import APPLICATIONS, Applications, member_configs, preset, shipped_folder
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.side_by_side import member_file
+from gan_core.views.applications import take_application_snapshot
 
 FACES = DataConfig(name="faces", image_size=32)
 SMALL = {"batch_size": 8, "device": "cpu"}
@@ -239,6 +240,8 @@ def test_an_applications_file_round_trips_and_a_foreign_one_is_refused():
     with pytest.raises(CheckpointError, match="side by side"):
         checkpoint.read(data)  # and the other way round, in a lab
     assert session.iteration == 1  # the current run is kept
+    with pytest.raises(ValueError, match="at most 300"):
+        session.set_phrase("x" * 301)
 
 
 def test_shipped_models_asked_for_a_shorter_run_take_their_length_and_save_and_load():
@@ -253,15 +256,12 @@ def test_shipped_models_asked_for_a_shorter_run_take_their_length_and_save_and_l
     assert loaded.iteration == 3_000
 
 
-def test_the_session_answers_a_phrase():
-    session = ApplicationsSession(preset("words"), device="cpu")
-    session.set_phrase("short red hair, a cat")
-    snapshot = session.snapshot
+def test_the_words_snapshot_reads_the_phrase_and_judges_each_face():
+    """(The session's phrase and its scores on the page: tests/test_applications_page.py.)"""
+    run = Applications(preset("words"), device="cpu")
+    snapshot = take_application_snapshot(run, {}, "short red hair, a cat")
     assert snapshot.reading == (("short", "hair length ≤ 0.4"), ("red hair", "hair colour = red"))
-    assert snapshot.unknown == ("cat",) and snapshot.verdicts.shape == (12, 2)
-    assert session.latest["phrase"]["phrase"] == "short red hair, a cat"
-    with pytest.raises(ValueError, match="at most 300"):
-        session.set_phrase("x" * 301)
+    assert snapshot.unknown == ("cat",) and snapshot.verdicts.shape == (12, 2) and snapshot.verdicts.mean() > 0.9
 
 
 def test_sample_text_writes_faces_for_a_phrase_and_says_what_it_read(tmp_path, root):
