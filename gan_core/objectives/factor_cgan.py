@@ -98,6 +98,6 @@ class FactorCGANObjective(GANObjective):
         generator = self.generator if generator is None else generator
         z = sample_noise(n, model.noise_dim, model.noise_prior, rng)
         if factors is None:
-            factors = sample_factors(n, rng if rng.device.type == "cpu" else torch.Generator().manual_seed(0))
+            factors = sample_factors(n, rng)  # the sampler's streams are on the CPU
         device = self.sources.device
         return generator(z.to(device), factor_vector(factors).to(device)), factors

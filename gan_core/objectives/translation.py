@@ -97,9 +97,9 @@ class Pix2PixObjective(TranslationObjective):
 
     def __init__(self, config, sources):
         super().__init__(config, sources)
-        width = config.model
-        self.generator = UNet(1, 3, width.g_width).to(sources.device)
-        self.discriminator = PatchDiscriminator(3, width.d_width, condition_channels=1).to(sources.device)
+        model = config.model
+        self.generator = UNet(1, 3, model.g_width).to(sources.device)
+        self.discriminator = PatchDiscriminator(3, model.d_width, condition_channels=1).to(sources.device)
 
     def draw_batch(self, n: int) -> dict[str, torch.Tensor]:
         faces, _ = self.sources.data.sample_batch(n, self.sources.data_rng)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ..data.face_pairs import face_sketch, ink_to_picture, sketch_to_input
+from ..data.face_pairs import ink_to_picture, sketch_to_input
 from ..data.face_words import read_phrase
 from ..evaluation import applications as scores
 
@@ -94,14 +94,11 @@ def take_application_snapshot(run, latest: dict, phrase: str = "", drawing: torc
         outputs = {name: scores.translate(t, sketches).numpy() for name, t in run.trainers.items()}
         drawn, drawn_outputs = None, {}
         if drawing is not None:
-            drawn = ink_to_picture(drawing).numpy()
-            drawn_outputs = {
-                name: scores.translate(t, sketch_to_input(drawing)).numpy() for name, t in run.trainers.items()
-            }
-        ink = face_sketch(faces)
+            drawn, drawn_input = ink_to_picture(drawing).numpy(), sketch_to_input(drawing)
+            drawn_outputs = {name: scores.translate(t, drawn_input).numpy() for name, t in run.trainers.items()}
         return ApplicationSnapshot(
-            **base, inputs=ink_to_picture(ink).numpy(), truth=faces.numpy(), outputs=outputs, drawing=drawn,
-            drawing_outputs=drawn_outputs,
+            **base, inputs=ink_to_picture((sketches + 1) / 2).numpy(), truth=faces.numpy(), outputs=outputs,
+            drawing=drawn, drawing_outputs=drawn_outputs,
         )  # fmt: skip
     dark, _ = scores.held_out_domain("dark", PAIRS_SHOWN)
     blue, _ = scores.held_out_domain("blue", PAIRS_SHOWN)
