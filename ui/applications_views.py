@@ -19,7 +19,7 @@ from gan_core.evaluation.applications import (
     SPREAD_TARGET,
 )
 
-from .gan_vs_vae_views import picture
+from .inline_images import tile_grid
 
 FACE_TILE = 76  # pixels per 32x32 face (at least 64 on screen, as the image lab's grids)
 CANVAS = 200
@@ -28,7 +28,7 @@ CANVAS = 200
 def rows(parts: list[tuple[str, np.ndarray]], tile: int = FACE_TILE) -> None:
     """Rows of faces, each under its own title (the picture's font has no arrows: titles are words)."""
     for title, images in parts:
-        picture(images, columns=len(images), tile=tile, title=title, alt=title)
+        tile_grid(images, columns=len(images), tile=tile, title=title, alt=title)
 
 
 def _percent(value: float) -> str:
@@ -83,7 +83,7 @@ def words_view(snapshot) -> None:
     left, right = st.columns([1.45, 1], gap="medium")  # 6 x 2 faces at 76 px fit the left on a projector
     with left:
         captions = None if snapshot.verdicts is None else [face_verdict(row) for row in snapshot.verdicts]
-        picture(images, captions, columns=6, tile=FACE_TILE, alt=f"faces for: {snapshot.phrase}")
+        tile_grid(images, captions, columns=6, tile=FACE_TILE, alt=f"faces for: {snapshot.phrase}")
     with right:
         if snapshot.reading:
             st.markdown(
@@ -144,7 +144,7 @@ def sketch_view(snapshot) -> None:
     names = list(snapshot.outputs)
     if snapshot.drawing is not None:
         images = np.concatenate([snapshot.drawing] + [snapshot.drawing_outputs[n] for n in names])
-        picture(images, ["your sketch", *names], columns=len(images), tile=96, title="Your drawing, answered")
+        tile_grid(images, ["your sketch", *names], columns=len(images), tile=96, title="Your drawing, answered")
     rows(
         [("Held-out faces' sketches", snapshot.inputs), ("The real faces", snapshot.truth)]
         + [(f"{name}: its answers", snapshot.outputs[name]) for name in names]

@@ -9,11 +9,8 @@ import streamlit as st
 
 from gan_core.evaluation.gan_vs_vae import mean_rank
 from gan_core.plots import gan_vs_vae as plots
-from gan_core.plots.latent import png_bytes, tiles
 
-from .latent_state import image_html
-
-TILE = 44  # pixels per 8x8 digit in the grids (readable on a projector)
+from .inline_images import tile_grid
 
 
 def tile_for(snapshot, small: int) -> int:
@@ -23,12 +20,6 @@ def tile_for(snapshot, small: int) -> int:
 
 def judge_of(snapshot) -> str:
     return "face reader" if snapshot.noun == "faces" else "classifier"
-
-
-def picture(images, captions=None, *, columns: int, tile: int = TILE, title: str = "", alt: str = "") -> None:
-    png = png_bytes(tiles(images, captions, tile=tile, columns=columns, title=title))
-    width = min(columns, len(images)) * (tile + 4) + 4
-    st.html(image_html(png, width, alt or title))
 
 
 def by_width(members) -> list[list]:
@@ -95,7 +86,7 @@ def image_code_grids(snapshot, encoders: list) -> None:
         with column:
             x0, x1, y0, y1 = member.code_grid_extent
             side = int(round(len(member.code_grid) ** 0.5))
-            picture(
+            tile_grid(
                 member.code_grid, columns=side, tile=26, title=f"{member.name}: decoded code grid",
                 alt=f"{member.name} decoded code grid",
             )  # fmt: skip
@@ -117,7 +108,7 @@ def image_samples(snapshot, key: str) -> None:
         for column, member in zip(columns, members):
             with column:
                 st.markdown(f"**{member.name}**")
-                picture(member.samples, columns=6, tile=tile_for(snapshot, 40), alt=f"{member.name} samples")
+                tile_grid(member.samples, columns=6, tile=tile_for(snapshot, 40), alt=f"{member.name} samples")
                 st.caption(_score_caption(rows.get(member.name)) or "scores after the first scoring")
     st.caption(
         "Each grid decodes the same 36 codes drawn from N(0, I): the GAN's noise is the VAE's and the "
@@ -133,7 +124,7 @@ def reconstructions(snapshot, key: str) -> None:
     for member in encoders:
         images += [*member.reconstructions]
         row_names.append(member.name)
-    picture(images, columns=len(snapshot.real), tile=tile_for(snapshot, 48), alt="reconstructions")
+    tile_grid(images, columns=len(snapshot.real), tile=tile_for(snapshot, 48), alt="reconstructions")
     each = "one of each hair colour first" if snapshot.noun == "faces" else "one of each class"
     st.caption(
         "Rows, top to bottom: " + " · ".join(row_names) + f". Held-out {snapshot.noun} ({each}), encoded and "
@@ -156,7 +147,7 @@ def between_codes(snapshot, key: str) -> None:
     for index, member in enumerate(snapshot.members):
         with columns[index % len(columns)]:
             captions = ["random", "a", "(a+b)/2", "b"]
-            picture(member.probes, captions, columns=4, tile=56, title=member.name, alt=f"{member.name} probes")
+            tile_grid(member.probes, captions, columns=4, tile=56, title=member.name, alt=f"{member.name} probes")
     st.caption(
         "Random: a code drawn from N(0, I). For the VAE and the auto-encoder, a and b are the codes of two "
         f"held-out {snapshot.noun} (below); for the GAN, which has no encoder, two random codes. The auto-encoder's "
@@ -164,14 +155,14 @@ def between_codes(snapshot, key: str) -> None:
         f"{snapshot.one}."
     )
     if snapshot.probe_inputs is not None:
-        picture(
+        tile_grid(
             snapshot.probe_inputs, [f"{snapshot.one} a", f"{snapshot.one} b"], columns=2, tile=56,
             alt=f"the two encoded {snapshot.noun}",
         )  # fmt: skip
     st.markdown("**Interpolation a → b**")
     for member in snapshot.members:
         steps = len(member.interpolation)
-        picture(member.interpolation, [f"{i / (steps - 1):.2f}" for i in range(steps)], columns=steps, tile=48,
+        tile_grid(member.interpolation, [f"{i / (steps - 1):.2f}" for i in range(steps)], columns=steps, tile=48,
                 title=member.name, alt=f"{member.name} interpolation")  # fmt: skip
 
 
@@ -186,11 +177,11 @@ def ranking(snapshot, key: str) -> None:
     by_d = np.argsort(-d, kind="stable")[:show]
     left, right = st.columns(2)
     with left:
-        picture(data["images"][by_l2], [f"{models[i]}" for i in by_l2], columns=6, tile=52,
+        tile_grid(data["images"][by_l2], [f"{models[i]}" for i in by_l2], columns=6, tile=52,
                 title="Closest to a training image (pixel L2)", alt="best by L2")  # fmt: skip
         st.caption("L2 distances: " + ", ".join(f"{l2[i]:.2f}" for i in by_l2))
     with right:
-        picture(data["images"][by_d], [f"{models[i]}" for i in by_d], columns=6, tile=52,
+        tile_grid(data["images"][by_d], [f"{models[i]}" for i in by_d], columns=6, tile=52,
                 title=f"Highest D score ({data['judge']}'s discriminator)", alt="best by D")  # fmt: skip
         st.caption("D scores: " + ", ".join(f"{d[i]:.2f}" for i in by_d))
     l2_ranks, d_ranks = mean_rank(data, "l2", descending=False), mean_rank(data, "d", descending=True)
@@ -210,7 +201,7 @@ def ranking(snapshot, key: str) -> None:
         f"shifted: L2 {data['example_l2'][1]:.2f}, D {data['example_d'][1]:.2f}",
         f"stray dot: L2 {data['example_l2'][2]:.2f}, D {data['example_d'][2]:.2f}",
     ]
-    picture(data["example_images"], example_captions, columns=3, tile=96, alt="the notes' example")
+    tile_grid(data["example_images"], example_captions, columns=3, tile=96, alt="the notes' example")
     one = snapshot.one
     closer = "stray dot" if data["example_l2"][2] < data["example_l2"][1] else f"shifted {one}"
     preferred = "stray dot" if data["example_d"][2] > data["example_d"][1] else f"shifted {one}"

@@ -15,12 +15,12 @@ from gan_core.sampling import directions
 from gan_core.views import latent
 
 from . import latent_models as models
+from .inline_images import image_html
 from .latent_state import (
     N_SLIDERS,
     clear_edit,
     current_label,
     edited_code,
-    image_html,
     on_random,
     on_seed,
     on_slider,

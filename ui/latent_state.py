@@ -9,7 +9,6 @@ import random
 import streamlit as st
 import torch
 
-from gan_core.plots import latent as pictures
 from gan_core.sampling import directions
 from gan_core.training.checkpoint import CheckpointError
 from gan_core.training.shipped import shipped_run
@@ -248,9 +247,3 @@ def caption_for(model, images: torch.Tensor) -> list[str]:
     """ "7 (93%)" per image ("" without a classifier)."""
     found = readings(model, images)
     return [""] * len(images) if found is None else [f"{name} ({p:.0%})" for name, p in found]
-
-
-def image_html(png: bytes, width: int, alt: str, crisp: bool = True) -> str:
-    """An inline picture (a data URI: no second request). `crisp`: scale pixels as squares (digits)."""
-    style = "image-rendering: pixelated; " if crisp else ""
-    return f'<img src="{pictures.data_uri(png)}" alt="{alt}" width="{width}" style="{style}max-width: 100%;">'

@@ -16,13 +16,13 @@ from gan_core.sampling import directions, interpolation, inversion
 from gan_core.views import latent
 
 from . import latent_models as models
+from .inline_images import image_html
 from .latent_state import (
     N_SLIDERS,
     base_code,
     caption_for,
     clear_edit,
     current_label,
-    image_html,
     readings,
     say,
     state,
