@@ -16,7 +16,7 @@ pytestmark = [
 ]
 VARIANTS = 4
 METRIC_CHARTS = 6
-PLAY_TO = 40  # a few redraws; then Score puts a second point on every metric chart
+PLAY_TO = 20  # a few redraws; then Score puts a second point on every metric chart
 
 
 def iteration(page) -> int:

@@ -22,7 +22,7 @@ VIEW_TEXT = {
     "Scores": "Scored at iteration",
     "Training curves": "Losses per iteration",
 }
-PLAY_TO = 60  # a few redraws; then "Score now" fills the Scores view's table
+PLAY_TO = 30  # a few redraws; then "Score now" fills the Scores view's table
 
 
 def click_view(page, view: str) -> None:
