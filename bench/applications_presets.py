@@ -49,6 +49,13 @@ def report(run) -> None:
                 }
             )
         print_table(rows)
+        free = scores.evaluate_unprompted(trainer)
+        print(
+            f"An empty phrase (every factor drawn from its distribution), 2,000 faces scored as the image lab "
+            f"scores faces-dcgan: FID {free['fid']:.2f} ({free['fid_ratio']:.1f}x the held-out ceiling), "
+            f"precision {free['precision']:.2f}, recall {free['recall']:.2f}, worst factor TV "
+            f"{FACTOR_BY_NAME[free['worst_factor']].label} {free['worst_factor_tv']:.3f}\n"
+        )
     elif application == "sketch":
         print_table(
             [

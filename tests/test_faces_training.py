@@ -102,3 +102,17 @@ def test_real_faces_scored_as_generated_ones_cover_every_factor():
     assert max(scores["factor_tv"].values()) < 0.06, scores["factor_tv"]
     assert scores["dropped_text"] == "" and scores["worst_factor_tv"] < 0.06
     assert scores["fid"] < 2 * reference.ceiling_at(2_000)["fid"]
+
+
+def test_the_words_model_told_every_factor_scores_far_closer_to_real_faces_than_faces_dcgan():
+    """What telling a GAN the factors buys, measured as the image lab measures faces-dcgan: the
+    shipped words-to-faces model, every factor drawn from its distribution (an empty phrase). Its
+    FID ratio is 3.3 at 1 and 2 threads (faces-dcgan's shipped run: 20.8), precision 0.67 (0.11),
+    worst factor TV 0.12 (0.35)."""
+    from gan_core.evaluation.applications import evaluate_unprompted
+    from gan_core.training.applications import Applications, preset
+
+    (trainer,) = Applications(preset("words"), device="cpu").trainers.values()
+    scores = evaluate_unprompted(trainer)
+    assert scores["fid_ratio"] < 6 and scores["precision"] > 0.5, scores
+    assert scores["worst_factor_tv"] < 0.2, scores["factor_tv"]

@@ -82,6 +82,30 @@ def faces_for_phrase(trainer, reading: Reading, n: int, seed: int = 0) -> tuple[
     return torch.cat(images), torch.cat(asked)
 
 
+def evaluate_unprompted(trainer, n: int = 2_000, seed: int = 0) -> dict:
+    """Faces for an empty phrase (every factor drawn from its documented distribution) scored as
+    the image lab scores an unconditional faces GAN (FID on the reader's features and its ratio to
+    the held-out ceiling, precision / recall, factor coverage), so the two compare directly: what
+    telling the GAN the factors buys."""
+    from .image_run import reference_for
+
+    images, _ = faces_for_phrase(trainer, read_phrase(""), n, seed)
+    reference = reference_for(trainer.data)
+    scores = reference.score(images)
+    ceiling = reference.ceiling_at(n)
+    tv = scores["factor_tv"]
+    worst = max(tv, key=tv.get)
+    return {
+        "fid": scores["fid"],
+        "fid_ratio": scores["fid"] / ceiling["fid"],
+        "precision": scores["precision"],
+        "recall": scores["recall"],
+        "factor_tv": tv,
+        "worst_factor": worst,
+        "worst_factor_tv": tv[worst],
+    }
+
+
 def phrase_scores(readings: torch.Tensor, reading: Reading, real_readings: torch.Tensor) -> dict:
     """Per requested attribute its share of the faces; per other factor its TV to real faces."""
     attributes = [
