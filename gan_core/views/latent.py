@@ -332,9 +332,12 @@ def held_out_truth(model: LatentModel, name: str):
 
 
 # ----- directions and what they change ---------------------------------------------------------------
-def compute_basis(model: LatentModel, kind: str, seed: int = 0) -> directions.Basis:
+def compute_basis(
+    model: LatentModel, kind: str, seed: int = 0, fit_codes: int = directions.FACTOR_SAMPLES
+) -> directions.Basis:
     """One of the explorer's bases of directions (a BASIS_KINDS key other than "saved"); `seed`
-    picks the codes it is measured or fitted on."""
+    picks the codes it is measured or fitted on, `fit_codes` how many the factor directions are
+    fitted on (the explorer's 1,000 keep them under a second; the bench tries more)."""
     generator = model.generator
     if kind == "axes":
         return directions.raw_axes(generator, seed=seed)
@@ -348,7 +351,7 @@ def compute_basis(model: LatentModel, kind: str, seed: int = 0) -> directions.Ba
         if not model.walks_factors:
             raise ValueError("factor directions need an unconditional generator of faces and the face reader")
         return directions.factor_directions(
-            generator, model.read_factors, FACTORS, keep_others_fixed=kind == "factors_fixed", seed=seed
+            generator, model.read_factors, FACTORS, keep_others_fixed=kind == "factors_fixed", seed=seed, n=fit_codes
         )
     raise ValueError(f"unknown basis {kind!r}")
 
