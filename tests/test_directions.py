@@ -95,7 +95,8 @@ def test_the_directions_command_writes_unit_directions_and_its_scores(tmp_path, 
     out, report = tmp_path / "d.npy", tmp_path / "d.json"
     checkpoint = str(shipped_run("faces-dcgan").path)
     args = ["directions", "--checkpoint", checkpoint, "--method", "supervised", "--factor", "hair_length"]
-    assert main([*args, "--keep-others-fixed", "--codes", "8", "--out", str(out), "--json", str(report)]) == 0
+    fitted = ["--keep-others-fixed", "--fit-codes", "400", "--codes", "8"]
+    assert main([*args, *fitted, "--out", str(out), "--json", str(report)]) == 0
     vectors = np.load(out)
     assert vectors.shape == (1, 64) and np.linalg.norm(vectors[0]) == pytest.approx(1, abs=1e-5)
     printed = capsys.readouterr().out
@@ -103,6 +104,7 @@ def test_the_directions_command_writes_unit_directions_and_its_scores(tmp_path, 
     document = json.loads(report.read_text())
     assert document["directions"][0]["mainly moves"] == "hair length"
     assert document["disentanglement"] is None and document["directions"][0]["score_text"].startswith("R² ")
+    assert document["fit_codes"] == 400
     assert main(["directions", "--checkpoint", checkpoint, "--method", "sefa", "--count", "2", "--codes", "4"]) == 0
     assert "disentanglement: mean gap" in capsys.readouterr().out
     # Refusals in one line: a digits generator (no factors), an unknown factor, --factor without supervised.
@@ -110,7 +112,9 @@ def test_the_directions_command_writes_unit_directions_and_its_scores(tmp_path, 
     assert main(["directions", "--checkpoint", digits, "--method", "raw"]) == 2
     assert main([*args[:5], "--factor", "beard"]) == 2
     assert main(["directions", "--checkpoint", checkpoint, "--method", "raw", "--factor", "smile"]) == 2
+    assert main([*args, "--fit-codes", "5"]) == 2
     errors = capsys.readouterr().err
+    assert "--fit-codes must be between 100 and 50,000, got 5" in errors
     assert "faces run" in errors and "beard" in errors and "--method supervised" in errors
     assert "Traceback" not in errors
 
