@@ -70,6 +70,17 @@ with st.sidebar:
     if state["lat_basis"] not in kinds:
         state["lat_basis"] = "axes"
     st.selectbox("Directions", kinds, key="lat_basis", format_func=directions.BASIS_KINDS.get, on_change=lat.on_basis)
+    if state["lat_basis"] in ("factors", "factors_fixed"):
+        st.selectbox(
+            "Fitted on",
+            list(lat.FIT_CODES),
+            key="lat_fit_codes",
+            format_func=lat.FIT_CODES.get,
+            on_change=lat.on_basis,
+            help="The codes each factor's linear model is fitted on. More codes fit the other factors' directions "
+            "more exactly, so keeping them fixed works better (on the shipped faces GAN the own-factor shares rise "
+            "from 31-51% to 46-70%), but take longer.",
+        )
     try:
         basis = lat.current_basis(model, model_id)
     except ValueError as error:

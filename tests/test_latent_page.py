@@ -167,6 +167,10 @@ def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explor
     assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
     first_slider(at).set_value(2.0).run()
     assert len([m for m in at.markdown if 'class="gx-meter"' in m.value]) == 16  # cached: still there
+    assert any("a linear model on 1,000 codes" in m.value for m in at.markdown)
+    at.selectbox(key="lat_fit_codes").set_value(4_000).run()  # fitted on more codes: fitted anew
+    assert not at.exception and any("a linear model on 4,000 codes" in m.value for m in at.markdown)
+    assert len([m for m in at.markdown if 'class="gx-meter"' in m.value]) == 16
 
 
 def test_a_link_opens_a_shipped_model_and_an_unknown_one_is_said():

@@ -41,8 +41,8 @@ def load_model(model_id: str, _source, title: str) -> latent.LatentModel:
 
 
 @st.cache_resource(max_entries=64, show_spinner="Computing directions…")
-def load_basis(model_id: str, kind: str, _model: latent.LatentModel) -> directions.Basis:
-    return latent.compute_basis(_model, kind)
+def load_basis(model_id: str, kind: str, fit_codes: int, _model: latent.LatentModel) -> directions.Basis:
+    return latent.compute_basis(_model, kind, fit_codes=fit_codes)
 
 
 def vectors_digest(vectors) -> str:

@@ -22,7 +22,16 @@ state = st.session_state
 
 
 # Widgets whose values Streamlit forgets after a run of another page; kept in "lat_memory".
-REMEMBERED = ("lat_choice", "lat_seed", "lat_truncation", "lat_basis", "lat_window", "lat_label", "lat_strip")
+REMEMBERED = (
+    "lat_choice", "lat_seed", "lat_truncation", "lat_basis", "lat_fit_codes", "lat_window", "lat_label", "lat_strip",
+)  # fmt: skip
+# How many codes the factor directions are fitted on: more keep the other factors fixed better
+# (docs/latent_directions.md), at the cost of seconds on a 2-core laptop.
+FIT_CODES = {
+    directions.FACTOR_SAMPLES: "1,000 codes (under a second)",
+    4_000: "4,000 codes (about 2 s)",
+    16_000: "16,000 codes (about 7 s; keeps the others fixed best)",
+}
 
 
 # ----- state --------------------------------------------------------------------------------------
@@ -39,6 +48,7 @@ def init_state() -> None:
     state.setdefault("lat_seed", 0)
     state.setdefault("lat_truncation", 1.0)
     state.setdefault("lat_basis", "axes")
+    state.setdefault("lat_fit_codes", directions.FACTOR_SAMPLES)
     state.setdefault("lat_window", 0)
     state.setdefault("lat_label", 0)
     state.setdefault("lat_edit", {})  # direction index -> stds, for the current basis
@@ -212,7 +222,12 @@ def current_basis(model, model_id: str) -> directions.Basis:
     kind = state["lat_basis"]
     if kind == "saved":
         return directions.saved_basis(state["lat_saved"][model_id], model.generator.noise_dim)
-    return models.load_basis(model_id, kind, model)
+    return models.load_basis(model_id, kind, fit_codes(kind), model)
+
+
+def fit_codes(kind: str) -> int:
+    """The codes a basis of this kind is fitted on: the person's choice for factor directions."""
+    return int(state["lat_fit_codes"]) if kind in ("factors", "factors_fixed") else directions.FACTOR_SAMPLES
 
 
 def base_code(generator) -> torch.Tensor:

@@ -23,6 +23,7 @@ from .latent_state import (
     caption_for,
     clear_edit,
     current_label,
+    fit_codes,
     readings,
     say,
     state,
@@ -185,7 +186,7 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
 def every_set_score(model, model_id: str) -> list[dict]:
     rows = []
     for kind in ["axes", "ganspace", "sefa", *latent.factor_kinds(model)]:
-        basis = models.load_basis(model_id, kind, model)
+        basis = models.load_basis(model_id, kind, fit_codes(kind), model)
         count = directions.scored_count(basis)
         effects = models.load_factor_effects(model_id, kind, tuple(basis.names[:count]), model, basis.vectors[:count])
         summary = direction_factors.disentanglement(effects)
