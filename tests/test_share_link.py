@@ -60,6 +60,10 @@ def test_opening_a_shared_link_reproduces_the_setup_and_a_bad_one_keeps_the_defa
     assert not bad.exception
     assert any("g_lr='fast'" in e.value and "defaults" in e.value for e in bad.error)
     assert bad.selectbox(key="lab_name").value == "ring"
+    bad.run()  # a redraw: the message stays until the person starts another run
+    assert any("g_lr='fast'" in e.value for e in bad.error)
+    bad.button(key="lab_reset").click().run()
+    assert not any("g_lr='fast'" in e.value for e in bad.error)
 
 
 def test_a_huge_or_unknown_link_value_is_quoted_short():

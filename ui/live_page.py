@@ -103,14 +103,20 @@ class LivePage:
         return right
 
     # ----- messages: a callback runs before the script; what it says shows once, in the page -----
-    def say(self, kind: str, text: str) -> None:
-        self.state[self.key("message")] = (kind, text)
+    def say(self, kind: str, text: str, lasting: bool = False) -> None:
+        """`lasting`: shown on every run until the person starts another run (a bad link's message
+        must not vanish with the first redraw); otherwise once."""
+        self.state[self.key("lasting" if lasting else "message")] = (kind, text)
+
+    def forget_lasting(self) -> None:
+        self.state.pop(self.key("lasting"), None)
 
     def show_message(self) -> None:
-        """What a callback said, once; and after a crash, the offer to go on from the autosave."""
-        message = self.state.pop(self.key("message"), None)
-        if message:
-            SHOW.get(message[0], st.success)(message[1])
+        """What a callback said, once, and what must last; after a crash, the offer to go on from the
+        autosave."""
+        for message in (self.state.get(self.key("lasting")), self.state.pop(self.key("message"), None)):
+            if message:
+                SHOW.get(message[0], st.success)(message[1])
         saved = self.state.get(self.key("autosave"))
         if saved:
             left, right, _ = st.columns([1.4, 1, 2])

@@ -93,8 +93,10 @@ class RunPage(LivePage):
             self.say(
                 "error",
                 f"This link's settings could not be used ({self.why(error)}); the page opened with its defaults.",
+                lasting=True,
             )
             return {}
+        self.forget_lasting()
         self.show_config(config)
         self.state[self.key("preset")] = preset or CUSTOM
         self.state[self.key("base_preset")] = preset or self.state[self.key("base_preset")]
@@ -138,6 +140,7 @@ class RunPage(LivePage):
             return  # "custom" names what the widgets say; choosing it starts nothing
         base = self.preset_base(name)
         config = get_preset(base)
+        self.forget_lasting()
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:
@@ -154,6 +157,7 @@ class RunPage(LivePage):
         return comparison.base if comparison else name
 
     def on_reset(self, config) -> None:
+        self.forget_lasting()
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:  # DataUnavailableError and ConfigError are ValueErrors
