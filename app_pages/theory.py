@@ -14,11 +14,11 @@ from gan_core.training.theory import TheoryConfig
 from ui import theory_sections
 from ui.live_page import LivePage
 
-SECTIONS = {
-    "picture": "1 · The 1D picture",
-    "losses": "2 · The losses",
+SECTIONS = {  # short enough to sit on one row beside the title on a 1280x720 projector
+    "picture": "1 · 1D picture",
+    "losses": "2 · Losses",
     "k": "3 · The k question",
-    "wgan": "4 · WGAN's critic",
+    "wgan": "4 · WGAN critic",
     "generate": "5 · Can D generate?",
 }
 state = st.session_state
@@ -26,7 +26,7 @@ key = theory_sections.key
 
 # One training process per session for the section on screen.
 page = LivePage("theory_", LivePage.build(TheoryRunner, TheoryConfig(section="picture")))
-beside_title = page.header("Theory", widths=(1.4, 4))
+beside_title = page.header("Theory", widths=(1.2, 4.4))
 linked = st.query_params.get("section")
 if key("section") not in state:
     state[key("section")] = linked if linked in SECTIONS else "picture"

@@ -15,7 +15,9 @@ def image_html(png: bytes, width: int, alt: str, crisp: bool = True) -> str:
 
 
 def tile_grid(images, captions=None, *, columns: int, tile: int, title: str = "", alt: str = "") -> None:
-    """A grid of images, `columns` across, each `tile` px, with optional captions and a title."""
+    """A grid of images, `columns` across, each `tile` px, with optional captions and a title. Its
+    tiles are already crisp squares at their size and the browser only ever shrinks the grid (to
+    its column), so it is scaled smoothly: a nearest-pixel shrink garbles the titles' letters."""
     png = png_bytes(tiles(images, captions, tile=tile, columns=columns, title=title))
     width = min(columns, len(images)) * (tile + 4) + 4
-    st.html(image_html(png, width, alt or title))
+    st.html(image_html(png, width, alt or title, crisp=False))

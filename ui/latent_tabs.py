@@ -42,7 +42,7 @@ def _picture(
 
 def _show(png: bytes, alt: str) -> None:
     width = int.from_bytes(png[16:20], "big")  # the PNG header's width field: no decoding
-    st.markdown(image_html(png, width, alt), unsafe_allow_html=True)
+    st.markdown(image_html(png, width, alt, crisp=False), unsafe_allow_html=True)  # crisp tiles, smoothly shrunk
 
 
 # ----- directions ----------------------------------------------------------------------------------

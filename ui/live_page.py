@@ -229,10 +229,15 @@ class LivePage:
         """Under a side-by-side page's picture: the iteration of the set length, the speed, and each
         member's own training time; a member that stopped is said (the others go on)."""
         members = snapshot.members
-        columns = st.columns([1.3, 1] + [1] * len(members))
+        if len(members) <= 2:
+            columns = st.columns([1.3, 1] + [1] * len(members))
+            times = columns[2:]
+        else:  # three or four members' times on a row of their own: on one row a projector cuts them short
+            columns = st.columns([1.3, 1, 1.7])
+            times = st.columns(len(members))
         columns[0].metric("Iteration", f"{snapshot.iteration:,} / {snapshot.target_iterations:,}")
         columns[1].metric("Speed", self.speed())
-        for column, member in zip(columns[2:], members):
+        for column, member in zip(times, members):
             column.metric(
                 f"{member.name} time", f"{member.seconds:.1f} s", help="This model's own training time so far."
             )

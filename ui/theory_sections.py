@@ -91,7 +91,10 @@ def counters(page: LivePage, snapshot, column) -> None:
 
 
 def number(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None or value != value else f"{value:.{digits}f}"
+    """A value to `digits` places; a tiny negative shown as 0, not "-0.000"."""
+    if value is None or value != value:
+        return "—"
+    return f"{value + 0.0 if round(value, digits) else 0.0:.{digits}f}"
 
 
 # ----- section 1 -----------------------------------------------------------------------------------

@@ -68,12 +68,19 @@ def small_chart_layout(figure: go.Figure, y_title: str, height: int, x_title: st
     steady_margins(figure, l=72, r=10, t=30, b=42)
 
 
+LEGEND_ROOM = 44  # pixels under a titled chart for its legend (a line, or two in a narrow column)
+
+
 def titled(figure: go.Figure, title: str) -> go.Figure:
-    """A chart's title at its top left, the legend moved to the right to make room (a chart on a
-    projector must say what it shows)."""
-    figure.update_layout(
-        title=dict(text=title, font_size=14, x=0.01, y=0.98), margin=dict(t=50), legend=dict(xanchor="right", x=1)
-    )
+    """A chart's title at its top left (a chart on a projector must say what it shows) and its
+    legend, if it has one, under the chart: beside the title, in a column a third of a projector
+    wide, the legend wrapped over the title and the top tick."""
+    figure.update_layout(title=dict(text=title, font_size=14, x=0.01, y=0.98), margin=dict(t=50))
+    if sum(1 for trace in figure.data if trace.name and trace.showlegend is not False) > 1:
+        figure.update_layout(
+            legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
+            margin=dict(b=(figure.layout.margin.b or 42) + LEGEND_ROOM),
+        )
     return figure
 
 

@@ -164,6 +164,7 @@ def _mapping(figure: go.Figure, picture, before) -> None:
     figure.add_trace(
         go.Scatter(x=[zs[0], zs[-1]], y=[0, 0], mode="lines+text", text=[f"z={picture.z_range[0]:.1f} ",
                    f" z={picture.z_range[1]:.1f}"], textposition=["middle left", "middle right"], showlegend=False,
+                   cliponaxis=False,
                    line=dict(color="#555", width=2), hoverinfo="skip", textfont=dict(size=11, color="#555")),
         row=2, col=1,
     )  # fmt: skip
