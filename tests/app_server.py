@@ -188,6 +188,20 @@ def rerun_after(page, action, timeout: float = SLOW) -> None:
     page.wait_for_function(f"() => window.__runsSeen > 0 && ({SCRIPT_IDLE})()", timeout=timeout * 1000)
 
 
+def rerun_after_choice(page, option, choice, attempts: int = 3) -> None:
+    """Click `option` (a radio's label) until `choice` (its input) is checked, then wait until the
+    run the choice started has finished. A click lost on a busy machine is made again; an option
+    already chosen is not clicked again (a second click starts no run, and waiting for one failed)."""
+    page.evaluate(WATCH_RUNS)
+    for _ in range(attempts):
+        if not choice.is_checked():
+            option.click()
+        if poll(choice.is_checked, timeout=20):
+            break
+    assert choice.is_checked(), "the option was not chosen"
+    page.wait_for_function(f"() => window.__runsSeen > 0 && ({SCRIPT_IDLE})()", timeout=SLOW * 1000)
+
+
 def settled_screenshot(page, target=None, *, path: Path | None = None, timeout: float = SLOW,
                        interval: float = 0.15, **options) -> bytes:  # fmt: skip
     """A picture of `target` (a Playwright locator; the whole `page` by default) once the app is

@@ -13,7 +13,7 @@ from conftest import metric, open_lab
 from gan_core.data.drawn import MAX_DRAWN_POINTS, drawn_locations, drawn_sample_count, strokes_to_points
 from gan_core.presets import get_preset
 from gan_core.training import Trainer, checkpoint
-from tests.app_server import CHROMIUM, open_from_navigation, poll, rerun_after, wait_for_idle
+from tests.app_server import CHROMIUM, open_from_navigation, poll, rerun_after_choice, wait_for_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -269,16 +269,11 @@ def draw_in_the_lab(page, clicks: bool) -> None:
     assert not page.locator('[data-testid="stException"]').count()
     if clicks:
         # Once the drawing's run is over: a click made while it was still running was lost once,
-        # on a busy machine (no run followed it). A lost click is made again.
+        # on a busy machine. The choice is made until the option is checked (a lost click again, a
+        # made one not twice), and the run it starts is waited for, however long a busy machine takes.
         wait_for_idle(page)
-        clicks_option = page.locator('[data-testid="stMain"]').get_by_text("Clicks", exact=True)
-        for attempt in range(3):
-            try:
-                rerun_after(page, clicks_option.click, timeout=30)
-                break
-            except Exception:  # playwright's TimeoutError: no run followed the click
-                if attempt == 2:
-                    raise
+        main = page.locator('[data-testid="stMain"]')
+        rerun_after_choice(page, main.get_by_text("Clicks", exact=True), main.get_by_role("radio", name="Clicks"))
         ready_canvas(page)  # drawn again, in click mode
         page.mouse.click(box["x"] + 270, box["y"] + 90)  # (1, 1) in the plane
         wait_for_points(page, lambda n: n > drawn)
