@@ -61,6 +61,7 @@ def main(names: list[str]) -> None:
                 pause = page.get_by_role("button", name="Pause")
                 if pause.count():  # a run with a set length may have stopped by itself
                     pause.first.click()
+            page.mouse.move(0, 0)  # off the buttons: a hovered button shows its tooltip over the page
             time.sleep(3)  # the last redraw settles
             page.screenshot(path=str(out / f"{name}.png"))
             print(f"{name}: {out / f'{name}.png'}")
