@@ -385,7 +385,8 @@ FACTOR_SHORT = {
 METER_HEIGHT = 22  # pixels of a bar whose factor changes over its whole range
 # The meters' styles, sent once with the page (a slider move resends only each bar's height and colour).
 METER_CSS = (
-    "<style>.gx-meter{display:flex;align-items:flex-end;gap:8px;margin:-10px 0 6px 0;line-height:1.1}"
+    # 4 px above: the slider's end labels, shown while it is touched, sit over the meter closer than that
+    "<style>.gx-meter{display:flex;align-items:flex-end;gap:8px;margin:4px 0 6px 0;line-height:1.1}"
     f".gx-bars{{display:inline-block;height:{METER_HEIGHT}px;white-space:nowrap;border-bottom:1px solid #ccc}}"
     ".gx-bars i{display:inline-block;width:9px;margin-right:2px;vertical-align:bottom}"
     ".gx-says{font-size:0.78rem;color:#444}</style>"
