@@ -29,6 +29,7 @@ from ..networks import eval_mode
 from ..networks.face_reader import shipped_reader
 from ..sampling.sampler import sampling_network
 from .factors import factor_histogram, total_variation
+from .image_run import reference_for
 from .images import laplacian_variance
 
 WORDS_SAMPLES = 1_000
@@ -87,8 +88,6 @@ def evaluate_unprompted(trainer, n: int = 2_000, seed: int = 0) -> dict:
     the image lab scores an unconditional faces GAN (FID on the reader's features and its ratio to
     the held-out ceiling, precision / recall, factor coverage), so the two compare directly: what
     telling the GAN the factors buys."""
-    from .image_run import reference_for
-
     images, _ = faces_for_phrase(trainer, read_phrase(""), n, seed)
     reference = reference_for(trainer.data)
     scores = reference.score(images)
