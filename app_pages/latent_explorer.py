@@ -70,7 +70,7 @@ with st.sidebar:
     if state["lat_basis"] not in kinds:
         state["lat_basis"] = "axes"
     st.selectbox("Directions", kinds, key="lat_basis", format_func=directions.BASIS_KINDS.get, on_change=lat.on_basis)
-    if state["lat_basis"] in ("factors", "factors_fixed"):
+    if state["lat_basis"] in directions.FACTOR_KINDS:
         st.selectbox(
             "Fitted on",
             list(lat.FIT_CODES),

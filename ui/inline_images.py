@@ -1,5 +1,5 @@
-"""Pictures written into the page as inline HTML (a PNG in a data URI: no second request, and the
-browser scales the pixels as squares), shared by every page that shows generated images."""
+"""Pictures written into the page as inline HTML (a PNG in a data URI: no second request), shared
+by every page that shows generated images."""
 
 from __future__ import annotations
 

@@ -227,7 +227,7 @@ def current_basis(model, model_id: str) -> directions.Basis:
 
 def fit_codes(kind: str) -> int:
     """The codes a basis of this kind is fitted on: the person's choice for factor directions."""
-    return int(state["lat_fit_codes"]) if kind in ("factors", "factors_fixed") else directions.FACTOR_SAMPLES
+    return int(state["lat_fit_codes"]) if kind in directions.FACTOR_KINDS else directions.FACTOR_SAMPLES
 
 
 def base_code(generator) -> torch.Tensor:

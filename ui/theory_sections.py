@@ -94,7 +94,7 @@ def number(value: float | None, digits: int = 3) -> str:
     """A value to `digits` places; a tiny negative shown as 0, not "-0.000"."""
     if value is None or value != value:
         return "—"
-    return f"{value + 0.0 if round(value, digits) else 0.0:.{digits}f}"
+    return f"{value if round(value, digits) else 0.0:.{digits}f}"
 
 
 # ----- section 1 -----------------------------------------------------------------------------------

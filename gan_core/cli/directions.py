@@ -87,9 +87,10 @@ def command_directions(args) -> int:
     kind = METHODS[args.method]
     if kind == "factors" and args.keep_others_fixed:
         kind = "factors_fixed"
+    fit_codes = args.fit_codes or directions.FACTOR_SAMPLES
     started = time.perf_counter()
     try:
-        basis = latent.compute_basis(model, kind, seed=args.seed, fit_codes=args.fit_codes or directions.FACTOR_SAMPLES)
+        basis = latent.compute_basis(model, kind, seed=args.seed, fit_codes=fit_codes)
     except ValueError as error:  # e.g. too small a code to keep 21 directions' others fixed
         raise CLIError(str(error)) from None
     fitted = time.perf_counter() - started
@@ -133,7 +134,7 @@ def command_directions(args) -> int:
             "method": args.method,
             "kind": basis.kind,
             "keep_others_fixed": bool(args.keep_others_fixed),
-            "fit_codes": (args.fit_codes or directions.FACTOR_SAMPLES) if kind.startswith("factors") else None,
+            "fit_codes": fit_codes if kind in directions.FACTOR_KINDS else None,
             "codes": args.codes,
             "steps": list(scores.WALK_STEPS),
             "seconds": {"directions": fitted, "readings": effects.seconds},

@@ -33,6 +33,7 @@ SENSITIVITY_SAMPLES = 24  # codes that rank the raw axes
 CLASS_SAMPLES = 4000  # codes the class boundaries are fitted on (a fifth held out)
 FACTOR_SAMPLES = 1000  # codes the factor directions are fitted on (a fifth held out)
 HELD_OUT_SHARE = 0.2
+FACTOR_KINDS = ("factors", "factors_fixed")  # the bases fitted on the faces' factors
 BASIS_KINDS = {
     "axes": "Raw axes of z",
     "ganspace": "GANSpace (PCA of activations)",
@@ -270,7 +271,7 @@ def factor_direction_count(factors) -> int:
 def scored_count(basis: Basis) -> int:
     """How many of a basis's directions a set's score is taken over: every factor direction (one
     per factor or level), the first MAX_DIRECTIONS (the sliders a page shows) of the others."""
-    return len(basis) if basis.kind in ("factors", "factors_fixed") else min(MAX_DIRECTIONS, len(basis))
+    return len(basis) if basis.kind in FACTOR_KINDS else min(MAX_DIRECTIONS, len(basis))
 
 
 @torch.no_grad()

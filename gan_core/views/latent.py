@@ -347,7 +347,7 @@ def compute_basis(
         return directions.sefa(generator)
     if kind == "class":
         return directions.class_directions(generator, model.classifier, model.class_names, seed=seed)
-    if kind in ("factors", "factors_fixed"):
+    if kind in directions.FACTOR_KINDS:
         if not model.walks_factors:
             raise ValueError("factor directions need an unconditional generator of faces and the face reader")
         return directions.factor_directions(
