@@ -8,7 +8,10 @@ reports, printed as Markdown:
 2. per factor, for each set of directions of that generator (raw axes, GANSpace, SeFa: the first
    16; supervised, plain and kept fixed: all), the best direction, its share and the gap;
 3. the disentanglement score of each set beside the code axes of GAN vs VAE's faces models (GAN,
-   VAE and beta-VAE: one decoder, a 16-d code), every one walked on the same codes.
+   VAE and beta-VAE: one decoder, a 16-d code), every one walked on the same codes;
+4. how surely the reader reads each discrete factor of the generator's faces against real ones:
+   the share of faces whose most likely level has a probability under UNSURE (such a face's
+   reading tips with a small move, and each tip counts as change in the shares above).
 
 Usage: python bench/latent_directions.py [--codes 64] [--threads 2] [--fit-codes 1000]
 """
@@ -25,14 +28,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from gan_core.data.faces import FACTORS  # noqa: E402
+from gan_core.data.faces import FACTORS, HELD_OUT_SEED, make_faces  # noqa: E402
 from gan_core.evaluation import direction_factors as scores  # noqa: E402
+from gan_core.networks.face_reader import DISCRETE, shipped_reader  # noqa: E402
 from gan_core.sampling import directions  # noqa: E402
 from gan_core.training.shipped import shipped_run  # noqa: E402
 from gan_core.views import latent  # noqa: E402
 
 SETS = ("axes", "ganspace", "sefa", "factors", "factors_fixed")
 CODE_MODELS = {"GAN": "faces-gvv-gan", "VAE": "faces-gvv-vae", "β-VAE (β 4)": "faces-gvv-beta-vae"}
+UNSURE = 0.9  # a discrete reading whose most likely level is below this probability
+UNSURE_FACES = 2000
+
+
+@torch.no_grad()
+def unsure_shares(images: torch.Tensor) -> list[float]:
+    """Per discrete factor, the share of `images` whose reading's top probability is under UNSURE."""
+    reader, _ = shipped_reader()
+    _, logits = reader(images)
+    return [float((torch.softmax(head, 1).max(1).values < UNSURE).float().mean()) for head in logits]
 
 
 def main() -> None:
@@ -111,6 +125,14 @@ def main() -> None:
             f"| GAN vs VAE's {name} (16-d) | code axes | {d} | {summary.score:.3f} | {summary.continuous_score:.3f} "
             f"| {summary.mean_best_share:.3f} | 0 | {time.perf_counter() - started:.2f} |"
         )
+
+    print(f"\n## 4. Faces whose discrete factors the reader is unsure of (top level's probability < {UNSURE})\n")
+    print("| faces | " + " | ".join(factor.label for factor in DISCRETE) + " |")
+    print("|---|" + "---|" * len(DISCRETE))
+    generated = model.generator.generate(model.generator.codes(scores.WALK_SEED, UNSURE_FACES))
+    real = make_faces(UNSURE_FACES, HELD_OUT_SEED)[0]
+    for name, images in ((f"faces-dcgan, {UNSURE_FACES:,} generated", generated), ("held-out real", real)):
+        print(f"| {name} | " + " | ".join(f"{share:.0%}" for share in unsure_shares(images)) + " |")
 
 
 if __name__ == "__main__":
