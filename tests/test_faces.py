@@ -73,6 +73,23 @@ def test_each_factor_changes_the_picture_where_it_belongs(name):
         assert inside >= 0.95 * changed.sum(), (name, inside.item(), changed.sum().item())
 
 
+def mouth_rows(frown: torch.Tensor, smile: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """Per column where the two 64x64 faces differ (their mouths, nothing else), the row of each
+    face's mouth: its darkest pixel there (the mouth's line is the darkest thing below the eyes)."""
+    columns = np.nonzero(((frown - smile).abs().sum(dim=0) > 0.1).any(dim=0).numpy())[0]
+    lower = slice(36, 64)
+    row = lambda image: image[1, lower][:, columns].argmin(dim=0).numpy() + 36  # noqa: E731  (green: darkest)
+    return columns, np.stack([row(frown), row(smile)])
+
+
+def test_a_smile_turns_the_mouths_corners_up():
+    columns, (frown, smile) = mouth_rows(*one_face_changed("smile", -1.0, 1.0, size=64))
+    middle = np.abs(columns - columns.mean()) <= 2
+    ends = np.abs(columns - columns.mean()) >= 0.4 * np.ptp(columns)
+    assert smile[ends].mean() < smile[middle].mean() - 1.5  # rows grow downwards: a smile's corners are up
+    assert frown[ends].mean() > frown[middle].mean() + 1.5
+
+
 def skin(image: torch.Tensor, tone: float) -> np.ndarray:
     """(rows, columns) of the pixels of the face's own skin colour."""
     colour = torch.tensor(SKIN_LIGHT) + tone * (torch.tensor(SKIN_DARK) - torch.tensor(SKIN_LIGHT))

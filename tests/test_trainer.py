@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from conftest import run_cli
 
 from gan_core.config import ConfigError, RunConfig
 from gan_core.evaluation.toy_run import evaluate_toy_run
@@ -311,3 +312,19 @@ def test_early_in_a_run_the_weight_average_scores_like_the_generator_drawn(ring_
     assert drawn["modes_covered"] >= 6
     assert average["modes_covered"] >= drawn["modes_covered"] - 1
     assert abs(average["high_quality"] - drawn["high_quality"]) < 0.25
+
+
+def test_networks_too_big_for_a_laptop_are_refused_before_any_memory_is_taken(root, tmp_path):
+    from gan_core.networks.size import MAX_TRAINING_BYTES, training_size
+    from gan_core.presets import PRESETS
+
+    for name in PRESETS:  # every preset fits, with room
+        size = training_size(get_preset(name))
+        assert size is None or size.bytes(get_preset(name).train.batch_size) < MAX_TRAINING_BYTES / 10, name
+    # A link's settings within the widgets' ranges: 64x64 faces, widths 1,024 (over 20 GB).
+    huge = get_preset("faces-dcgan").replace(data={"image_size": 64}, model={"g_width": 1024, "d_width": 1024})
+    with pytest.raises(ConfigError, match=r"about [\d.,]+ GB to train .* lower the widths"):
+        Trainer(huge)
+    result = run_cli(root, "train", "--preset", "faces-dcgan", "--g-width", "2000", "--out", str(tmp_path / "x.pt"))
+    assert result.returncode == 2 and "GB to train" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pt").exists()

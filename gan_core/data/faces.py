@@ -154,10 +154,11 @@ def draw_faces(factors: torch.Tensor, size: int = 32) -> torch.Tensor:
         image = paint(image, cover(ring) * on, torch.tensor(GLASSES_COLOUR).view(1, 3, 1, 1))
     bridge = torch.maximum(torch.abs(y - eye_y) - 0.6 * edge, torch.abs(x - cx) - (eye_dx - radius * 1.6))
     image = paint(image, cover(bridge) * on, torch.tensor(GLASSES_COLOUR).view(1, 3, 1, 1))
-    # The mouth: a parabola through the mouth's centre, curving up (smile) or down (frown).
+    # The mouth: a parabola through the mouth's centre whose corners rise above it (a smile, smile
+    # > 0) or fall below it (a frown); rows grow downwards, so the centre sits `curve` lower.
     mouth_y, mouth_w = cy + 0.3, 0.45 * rx
     curve = (0.12 * f["smile"]).view(n, 1, 1)
-    target = mouth_y - curve * (1 - ((x - cx) / mouth_w) ** 2)
+    target = mouth_y + curve * (1 - ((x - cx) / mouth_w) ** 2)
     mouth = torch.maximum(torch.abs(y - target) - 0.9 * edge, torch.abs(x - cx) - mouth_w)
     image = paint(image, cover(mouth), torch.tensor(MOUTH_COLOUR).view(1, 3, 1, 1))
     return image.clamp(0, 1) * 2 - 1

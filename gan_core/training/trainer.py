@@ -24,6 +24,7 @@ from torch import nn
 from ..config import ConfigError, RunConfig, TrainConfig
 from ..data import make_data
 from ..device import configure_cpu_threads, pick_device
+from ..networks.size import check_training_size
 from ..objectives import Objective, RandomSources, build_objective
 from .history import BoundedHistory
 from .optimizers import make_optimizer
@@ -49,6 +50,7 @@ class Trainer:
         if config.model.architecture == "conditional_mlp" and classes and config.model.n_classes != classes:
             # A conditional model is asked for the data's classes (faces: 5 hair colours).
             config = self.config = config.replace(model={"n_classes": classes})
+        check_training_size(config)  # before any network is built: a too-big one is refused in words
         if self.device.type == "cpu":
             configure_cpu_threads(config)
         seed = config.train.seed

@@ -1,0 +1,99 @@
+"""How much memory a run would train in, known before any is taken: its generator and
+discriminator are built on PyTorch's meta device (shapes, no storage) and run once on a meta
+batch. A setting or a shared link that would not fit a laptop (a DCGAN of width 1,024 on 64x64
+faces wants over 20 GB) is refused in a sentence instead of filling the machine's memory.
+
+The estimate, in float32 bytes: every parameter four times (weights, gradients, Adam's two
+moments), the generator's once more (its weight average), and per sample of a batch the
+activations of G once and of D twice (a real and a fake batch), each kept for the backward pass
+(twice: a layer's output and what its nonlinearity or norm saves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ..config import ConfigError, RunConfig
+
+MAX_TRAINING_BYTES = 4 * 2**30  # what a run may take: a class's laptops have 8 GB, shared with the browser
+SIZED_ARCHITECTURES = ("mlp", "conditional_mlp", "dcgan", "conditional_dcgan")
+BYTES = 4  # float32
+
+
+@dataclass(frozen=True)
+class TrainingSize:
+    generator_parameters: int
+    discriminator_parameters: int
+    activations_per_sample: int  # G's once and D's twice, float32 numbers
+
+    @property
+    def parameters(self) -> int:
+        return self.generator_parameters + self.discriminator_parameters
+
+    def bytes(self, batch_size: int) -> int:
+        weights = 4 * self.parameters + self.generator_parameters
+        return BYTES * (weights + 2 * batch_size * self.activations_per_sample)
+
+
+def _inputs(config: RunConfig, batch: int) -> tuple[dict, dict]:
+    """Extra keyword inputs of G and D for a conditional architecture (meta tensors)."""
+    architecture = config.model.architecture
+    if architecture == "conditional_mlp":
+        labels = torch.zeros(batch, dtype=torch.long, device="meta")
+        return {"labels": labels}, {"labels": labels}
+    if architecture == "conditional_dcgan":
+        from ..data.faces import FACTOR_VECTOR_SIZE
+
+        conditions = torch.zeros(batch, FACTOR_VECTOR_SIZE, device="meta")
+        return {"conditions": conditions}, {"conditions": conditions}
+    return {}, {}
+
+
+def _activations(network: nn.Module, inputs: torch.Tensor, extra: dict) -> int:
+    """Numbers every leaf module of `network` outputs for one sample (a meta forward pass)."""
+    total = [0]
+
+    def count(_module, _inputs, output):
+        if isinstance(output, torch.Tensor):
+            total[0] += output[0].numel()
+
+    handles = [m.register_forward_hook(count) for m in network.modules() if not list(m.children())]
+    try:
+        network(inputs, **extra)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return total[0]
+
+
+def training_size(config: RunConfig) -> TrainingSize | None:
+    """The run's networks' size, or None for an architecture this does not size (image-to-image
+    models have fixed shapes)."""
+    from . import build_discriminator, build_generator, sample_shape
+
+    if config.model.architecture not in SIZED_ARCHITECTURES:
+        return None
+    with torch.device("meta"):
+        generator, discriminator = build_generator(config), build_discriminator(config)
+        g_extra, d_extra = _inputs(config, 2)
+        noise = torch.zeros(2, config.model.noise_dim, device="meta")
+        samples = torch.zeros(2, *sample_shape(config), device="meta")
+        activations = _activations(generator, noise, g_extra) + 2 * _activations(discriminator, samples, d_extra)
+    count = lambda network: sum(p.numel() for p in network.parameters())  # noqa: E731
+    return TrainingSize(count(generator), count(discriminator), activations)
+
+
+def check_training_size(config: RunConfig) -> None:
+    """Raises ConfigError, saying what to lower, when the run would take over MAX_TRAINING_BYTES."""
+    size = training_size(config)
+    if size is None:
+        return
+    needed = size.bytes(config.train.batch_size)
+    if needed > MAX_TRAINING_BYTES:
+        raise ConfigError(
+            f"these networks would need about {needed / 2**30:,.1f} GB to train ({size.parameters / 1e6:,.1f} million "
+            f"weights at batch {config.train.batch_size}); at most {MAX_TRAINING_BYTES / 2**30:.0f} GB is allowed: "
+            "lower the widths, the image size or the batch size"
+        )
