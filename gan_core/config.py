@@ -30,6 +30,9 @@ TRANSLATION_KINDS = ("pix2pix", "cyclegan")  # image-to-image models: no noise, 
 LIKELIHOODS = ("gaussian", "gaussian_learned", "bernoulli")  # a VAE's / AE's decoder p(x|z)
 
 
+MAX_ITERATIONS = 1_000_000_000  # a run's length: more would take years, and a link or flag may say anything
+
+
 class ConfigError(ValueError):
     """A config value a person set is out of range; the message says which and why."""
 
@@ -376,7 +379,10 @@ class TrainConfig:
         _check(0 <= self.beta1 < 1, f"beta1 must be in [0, 1), got {self.beta1}")
         _check(0 <= self.beta2 < 1, f"beta2 must be in [0, 1), got {self.beta2}")
         _check_range("batch size", self.batch_size, 1, 65536)
-        _check(self.iterations >= 0, f"iterations must be >= 0, got {self.iterations}")
+        _check(
+            0 <= self.iterations <= MAX_ITERATIONS,
+            f"iterations must be 0 to {MAX_ITERATIONS:,}, got {self.iterations:,}",
+        )
         _check(self.clip > 0, f"clip must be > 0, got {self.clip}")
         _check(self.gp_weight >= 0, f"gradient penalty weight must be >= 0, got {self.gp_weight}")
         _check(self.r1_gamma >= 0, f"R1 penalty weight must be >= 0, got {self.r1_gamma}")

@@ -6,6 +6,12 @@ import os
 
 import torch
 
+from .config import ConfigError
+
+
+class DeviceUnavailableError(ConfigError):
+    """The device a run asks for is not on this machine (a setting a person can change)."""
+
 
 def pick_device(preference: str = "auto") -> torch.device:
     """The device `preference` names, or the best one present for "auto"."""
@@ -16,9 +22,9 @@ def pick_device(preference: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if preference == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("CUDA was asked for but no CUDA GPU is available; use device 'auto' or 'cpu'")
+        raise DeviceUnavailableError("CUDA was asked for but no CUDA GPU is available; use device 'auto' or 'cpu'")
     if preference == "mps" and not torch.backends.mps.is_available():
-        raise RuntimeError("MPS was asked for but is not available on this machine; use 'auto' or 'cpu'")
+        raise DeviceUnavailableError("MPS was asked for but is not available on this machine; use 'auto' or 'cpu'")
     return torch.device(preference)
 
 

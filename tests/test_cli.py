@@ -80,8 +80,9 @@ def test_output_paths_are_checked_before_any_work(root, tmp_path):
     ring, digits = str(root / "checkpoints/ring.pt"), str(root / "checkpoints/digits-dcgan.pt")
     cases = [
         (("sample", "--checkpoint", digits, "--png", str(tmp_path)), "is a directory; give a file name ending in .png"),
-        (("sample", "--checkpoint", ring, "--n", "-5", "--out", "a.npy"), "--n must be at least 1, got -5"),
-        (("sample", "--checkpoint", ring, "--n", "0", "--out", "a.npy"), "--n must be at least 1, got 0"),
+        (("sample", "--checkpoint", ring, "--n", "-5", "--out", "a.npy"), "--n: draw 1 to 134,217,728 samples"),
+        (("sample", "--checkpoint", ring, "--n", "0", "--out", "a.npy"), "at a time (1 GiB), not 0"),
+        (("sample", "--checkpoint", digits, "--n", "100000000", "--out", "a.npy"), "of shape (1, 8, 8) at a time"),
         (("sample", "--checkpoint", ring, "--out", str(tmp_path)), "is a directory; give a file name ending in .npy"),
         (("sample", "--checkpoint", ring, "--out", str(tmp_path / "s.txt")), "--out must end in .npy"),
         (("sample", "--checkpoint", digits, "--png", str(tmp_path / "g.jpg")), "--png must end in .png"),
@@ -93,6 +94,26 @@ def test_output_paths_are_checked_before_any_work(root, tmp_path):
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr and "training" not in result.stderr  # refused before the work
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
+
+
+def test_out_of_reach_counts_and_devices_end_in_one_line(root, tmp_path):
+    """Values no run can use are refused in a sentence, before any work: no traceback, no file."""
+    import torch
+
+    ring, out = str(root / "checkpoints/ring.pt"), str(tmp_path / "x.pt")
+    cases = [
+        (("train", "--preset", "ring", "--iterations", str(10**20), "--out", out), "iterations must be 0 to"),
+        (("evaluate", "--checkpoint", ring, "--n", "1"), "score 10 to 50,000 of them, not 1"),
+        (("train-classifier", "--epochs", "0", "--out", out), "--epochs must be 1 to 1,000, got 0"),
+        (("train-classifier", "--epochs", "-2", "--out", out), "--epochs must be 1 to 1,000, got -2"),
+    ]
+    if not torch.cuda.is_available():
+        cases.append((("train", "--preset", "ring", "--device", "cuda", "--out", out), "no CUDA GPU is available"))
+    for args, message in cases:
+        result = _run(root, *args)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_resume_continues_exactly_applies_live_flags_and_refuses_the_rest(root, tmp_path):

@@ -160,9 +160,8 @@ def command_sample(args) -> int:
     check_output("--out", args.out, ".npy")
     check_output("--labels-out", args.labels_out, ".npy")
     check_output("--png", args.png, ".png")
-    if args.n < 1:
-        raise CLIError(f"--n must be at least 1, got {args.n}")
     trainer = checkpoint.load_trainer(args.checkpoint, device="cpu")
+    _check_sample_count(trainer, args.n)
     if args.text is not None:
         return _sample_text(trainer, args)
     if trainer.config.model.architecture == "conditional_dcgan" and (args.codes or args.drs is not False):
@@ -175,8 +174,6 @@ def command_sample(args) -> int:
         raise CLIError("--label, --labels-out, --png and --drs are for image runs")
     if not args.out:
         raise CLIError("--out is required")
-    if args.n < 1:
-        raise CLIError(f"--n must be at least 1, got {args.n}")
     samples = sample(trainer, args.n, seed=args.seed)[0].numpy()
     np.save(args.out, samples)
     print(f"wrote {samples.shape[0]} samples of shape {samples.shape[1:]} to {args.out}", file=sys.stderr)
@@ -259,6 +256,19 @@ def _write_images(args, images, labels, noun: str, labels_are: str, grid=None) -
         print(f"wrote a grid of {len(grid)} {noun} to {args.png}", file=sys.stderr)
 
 
+MAX_OUTPUT_BYTES = 2**30  # what one sample command may hold at once, as the faces' data command
+
+
+def _check_sample_count(trainer, n: int) -> None:
+    """1 to as many samples as fit MAX_OUTPUT_BYTES (float32), said in one line."""
+    from ..networks import sample_shape
+
+    shape = sample_shape(trainer.config)
+    most = MAX_OUTPUT_BYTES // (4 * int(np.prod(shape)))
+    if not 1 <= n <= most:
+        raise CLIError(f"--n: draw 1 to {most:,} samples of shape {shape} at a time (1 GiB), not {n:,}")
+
+
 def _sample_images(trainer, args) -> int:
     """(n, C, H, W) in [-1, 1] to --out (.npy), labels to --labels-out, or a grid to --png."""
     from ..sampling import sample
@@ -266,8 +276,6 @@ def _sample_images(trainer, args) -> int:
 
     if not (args.out or args.png):
         raise CLIError("give --out samples.npy, --png grid.png, or both")
-    if args.n < 1:
-        raise CLIError(f"--n must be at least 1, got {args.n}")
     if args.labels_out and not trainer.objective.conditional:
         raise CLIError("--labels-out needs a conditional model (architecture conditional_mlp)")
     if args.drs is not False and trainer.config.model.model_kind != "gan":
@@ -293,6 +301,9 @@ def _sample_images(trainer, args) -> int:
     return 0
 
 
+MIN_SCORED, MAX_SCORED = 10, 50_000  # fewer: no spread to compare (k-NN scores need k + 1); more: gigabytes
+
+
 def command_evaluate(args) -> int:
     from ..evaluation import evaluate_run
     from ..training import checkpoint
@@ -302,6 +313,11 @@ def command_evaluate(args) -> int:
         raise CLIError("--drs and --draws are for image runs")
     if args.draws < 1:
         raise CLIError(f"--draws must be at least 1, got {args.draws}")
+    if args.n is not None and not MIN_SCORED <= args.n <= MAX_SCORED:
+        raise CLIError(
+            f"--n: scores compare two spreads of samples, so score {MIN_SCORED:,} to {MAX_SCORED:,} of them, "
+            f"not {args.n:,}"
+        )
     if args.drs is not False and trainer.config.model.model_kind != "gan":
         raise CLIError("--drs needs a GAN: it is the discriminator that accepts or rejects")
     options = {} if trainer.config.kind == "toy" else {"drs_percentile": args.drs}
@@ -340,6 +356,8 @@ def command_presets(args) -> int:
 def command_train_classifier(args) -> int:
     from ..training.classifier import train_and_save
 
+    if args.epochs is not None and not 1 <= args.epochs <= 1000:
+        raise CLIError(f"--epochs must be 1 to 1,000, got {args.epochs:,}")
     started = time.perf_counter()
     accuracy, held_out, path = train_and_save(
         args.data,

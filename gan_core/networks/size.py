@@ -26,7 +26,7 @@ BYTES = 4  # float32
 class TrainingSize:
     generator_parameters: int
     discriminator_parameters: int
-    activations_per_sample: int  # G's once and D's twice, float32 numbers
+    activations_per_sample: float  # G's once and D's twice, float32 numbers
 
     @property
     def parameters(self) -> int:
@@ -34,7 +34,7 @@ class TrainingSize:
 
     def bytes(self, batch_size: int) -> int:
         weights = 4 * self.parameters + self.generator_parameters
-        return BYTES * (weights + 2 * batch_size * self.activations_per_sample)
+        return int(BYTES * (weights + 2 * batch_size * self.activations_per_sample))
 
 
 def _inputs(config: RunConfig, batch: int) -> tuple[dict, dict]:
@@ -52,12 +52,12 @@ def _inputs(config: RunConfig, batch: int) -> tuple[dict, dict]:
 
 
 def _activations(network: nn.Module, inputs: torch.Tensor, extra: dict) -> int:
-    """Numbers every leaf module of `network` outputs for one sample (a meta forward pass)."""
+    """Numbers every leaf module of `network` outputs for the batch `inputs` (a meta forward pass)."""
     total = [0]
 
     def count(_module, _inputs, output):
         if isinstance(output, torch.Tensor):
-            total[0] += output[0].numel()
+            total[0] += output.numel()
 
     handles = [m.register_forward_hook(count) for m in network.modules() if not list(m.children())]
     try:
@@ -77,10 +77,12 @@ def training_size(config: RunConfig) -> TrainingSize | None:
         return None
     with torch.device("meta"):
         generator, discriminator = build_generator(config), build_discriminator(config)
-        g_extra, d_extra = _inputs(config, 2)
-        noise = torch.zeros(2, config.model.noise_dim, device="meta")
-        samples = torch.zeros(2, *sample_shape(config), device="meta")
-        activations = _activations(generator, noise, g_extra) + 2 * _activations(discriminator, samples, d_extra)
+        batch = config.model.pack  # a packing discriminator judges `pack` samples at once
+        g_extra, d_extra = _inputs(config, batch)
+        noise = torch.zeros(batch, config.model.noise_dim, device="meta")
+        samples = torch.zeros(batch, *sample_shape(config), device="meta")
+        per_sample = lambda network, inputs, extra: _activations(network, inputs, extra) / batch  # noqa: E731
+        activations = per_sample(generator, noise, g_extra) + 2 * per_sample(discriminator, samples, d_extra)
     count = lambda network: sum(p.numel() for p in network.parameters())  # noqa: E731
     return TrainingSize(count(generator), count(discriminator), activations)
 
