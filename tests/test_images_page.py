@@ -115,6 +115,8 @@ def test_can_the_discriminator_generate_tab_filters_generated_images(lab):
     assert any("kept images, against as many" in c.value for c in lab.caption)
     lab.selectbox(key="img_loss").set_value("hinge").run()
     assert any("probabilistic loss" in i.value for i in lab.info)
+    lab.selectbox(key="img_preset").set_value("digits-mlp").run()  # another run: the old result goes
+    assert not any("D kept" in c.value for c in lab.caption)
 
 
 def test_on_faces_the_lab_scores_factor_coverage_and_the_data_box_sets_the_faces_sizes(lab):
@@ -131,3 +133,7 @@ def test_on_faces_the_lab_scores_factor_coverage_and_the_data_box_sets_the_faces
     lab.selectbox(key="img_factor_shown").set_value("glasses").run()  # one factor's histogram, both sets
     assert figure(lab, "Glasses: generated vs real")["xaxis"]["title"]["text"].startswith("glasses")
     assert not lab.exception
+    lab.button(key="img_step_iteration").click().run()
+    lab.button(key="img_drs_run").click().run()  # "Can D generate?" scores the kept faces with the reader
+    assert any("The face reader's scores of the" in c.value and "kept faces" in c.value for c in lab.caption)
+    assert metric(lab, "Worst factor TV") and not lab.exception

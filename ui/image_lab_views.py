@@ -259,22 +259,29 @@ def _discriminator_sampling(page) -> None:
         )
     if "kept_metrics" in result:
         kept, every = result["kept_metrics"], result["all_metrics"]
+        faces = "worst_factor_tv" in kept  # judged by the face reader, not a classifier
         st.caption(
-            f"Classifier metrics of the {kept['sample_count']:,} kept images, against as many of all "
-            "generated ones (the change):"
+            f"{'The face reader' if faces else 'Classifier'}'s scores of the {kept['sample_count']:,} kept "
+            f"{'faces' if faces else 'images'}, against as many of all generated ones (the change):"
         )
-        rows = [
-            ("Inception Score", "inception_score", "{:.2f}"),
-            ("FID", "fid", "{:.3f}"),
-            ("Precision", "precision", "{:.2f}"),
-            ("Recall", "recall", "{:.2f}"),
-        ]
+        first = (
+            ("Worst factor TV", "worst_factor_tv", "{:.2f}")
+            if faces
+            else ("Inception Score", "inception_score", "{:.2f}")
+        )
+        rows = [first, ("FID", "fid", "{:.3f}"), ("Precision", "precision", "{:.2f}"), ("Recall", "recall", "{:.2f}")]
         for column, (label, name, fmt) in zip(st.columns(len(rows)), rows):
             column.metric(
                 label,
                 fmt.format(kept[name]),
                 delta=fmt.format(kept[name] - every[name]),
-                delta_color="inverse" if name == "fid" else "normal",
+                delta_color="inverse" if name in ("fid", "worst_factor_tv") else "normal",
+            )
+        if faces:
+            worst = max(kept["factor_tv"], key=kept["factor_tv"].get)
+            st.caption(
+                f"Worst factor among the kept faces: {worst.replace('_', ' ')} (TV {kept['factor_tv'][worst]:.2f}; "
+                f"among as many of all: {every['factor_tv'][worst]:.2f}). 0 is the real faces' spread."
             )
     elif "note" in result:
         st.caption(result["note"])

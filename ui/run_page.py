@@ -67,7 +67,16 @@ class RunPage(LivePage):
         return str(error)
 
     def restored(self) -> None:
+        self.forget_results()
         self.show_config(self.runner.config)
+
+    # What a page computed from the run it had ("Can D generate?"'s kept and rejected images): it
+    # describes that run only, so a new run (a preset, a reset, a link, a loaded file) drops it.
+    RUN_RESULTS = ("drs_result",)
+
+    def forget_results(self) -> None:
+        for name in self.RUN_RESULTS:
+            self.state.pop(self.key(name), None)
 
     def show_config(self, config) -> None:
         """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
@@ -97,6 +106,7 @@ class RunPage(LivePage):
             )
             return {}
         self.forget_lasting()
+        self.forget_results()
         self.show_config(config)
         self.state[self.key("preset")] = preset or CUSTOM
         self.state[self.key("base_preset")] = preset or self.state[self.key("base_preset")]
@@ -146,6 +156,7 @@ class RunPage(LivePage):
         except (ValueError, RuntimeError) as error:
             self.say("error", f"Could not start the preset: {self.why(error)}")
             return
+        self.forget_results()
         self.show_config(config)
         self.state[self.key("base_preset")] = base
         if name in self.compare_presets:
@@ -163,6 +174,7 @@ class RunPage(LivePage):
         except (ValueError, RuntimeError) as error:  # DataUnavailableError and ConfigError are ValueErrors
             self.say("error", f"Could not start a run with these settings: {error}")
             return
+        self.forget_results()
         self.show_config(self.runner.config)  # hidden widgets too: a setting the new run dropped reads its default
 
     def on_checkpoint_upload(self) -> None:
@@ -174,6 +186,7 @@ class RunPage(LivePage):
         except (CheckpointError, ConfigError) as error:
             self.say("error", f"Could not load {uploaded.name}: {self.why(error)}. The current run is kept.")
             return
+        self.forget_results()
         self.show_config(self.runner.config)
         self.say("success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}.")
 
