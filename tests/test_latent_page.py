@@ -164,7 +164,11 @@ def test_on_faces_every_slider_has_a_factor_meter_and_the_sets_are_scored(explor
     meters = [m.value for m in at.markdown if 'class="gx-meter"' in m.value]
     assert len(meters) == 16 and "hair length, " in meters[0]  # the first direction is "hair length +"
     assert any(m.value.startswith("Reader: hair ") for m in at.markdown)
-    assert any("Disentanglement of these 16 directions" in m.value for m in at.markdown)
+    score = [m.value for m in at.markdown if "Disentanglement of this set's 21 directions" in m.value]
+    assert len(score) == 1  # the whole set's, not the 16 sliders shown
+    at.selectbox(key="lat_window").set_value(1).run()  # sliders 17-21: the set, and its score, are the same
+    assert [m.value for m in at.markdown if "Disentanglement of this set's" in m.value] == score
+    at.selectbox(key="lat_window").set_value(0).run()
     first_slider(at).set_value(2.0).run()
     assert len([m for m in at.markdown if 'class="gx-meter"' in m.value]) == 16  # cached: still there
     assert any("a linear model on 1,000 codes" in m.value for m in at.markdown)

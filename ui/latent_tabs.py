@@ -147,21 +147,29 @@ def table_of(effects, basis: directions.Basis, shown: list[int]) -> list[dict]:
 def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int]) -> None:
     """The faces: each direction's change per factor, the set's disentanglement score, and every
     set's score side by side (on request: a few seconds)."""
+    # The set's score is the whole set's (every factor direction, or the first 16 of the others)
+    # whichever window of sliders is shown: a score that changed with the window would mislead.
+    count = directions.scored_count(basis)
+    walked = sorted(set(range(count)) | set(shown))
     effects = models.load_factor_effects(
-        model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
+        model_id, basis.kind, tuple(basis.names[i] for i in walked), model, basis.vectors[walked]
     )
     st.markdown(
         f"**What each direction changes, in the faces' factors** (the face reader along -3 … +3 std, "
         f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
         f"read in {effects.seconds:.2f} s"
     )
-    st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
-    if len(shown) < 2:
+    st.dataframe(
+        table_of(effects.select([walked.index(i) for i in shown]), basis, shown), hide_index=True, width="stretch"
+    )
+    if count < 2:
         st.caption("One direction: a disentanglement score compares two or more.")
         return
+    effects = effects.select([walked.index(i) for i in range(count)])
     summary = direction_factors.disentanglement(effects)
+    whole = f"this set's {count}" if count == len(basis) else f"this set's first {count}"
     st.markdown(
-        f"**Disentanglement of these {len(shown)} directions: {summary.score:.2f}** (mean gap; continuous "
+        f"**Disentanglement of {whole} directions: {summary.score:.2f}** (mean gap; continuous "
         f"factors {summary.continuous_score:.2f}). Per factor, the share of its change that the best direction "
         "carries and the gap to the second best (1 = one direction moves it alone)."
     )

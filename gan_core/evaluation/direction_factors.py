@@ -63,6 +63,18 @@ class DirectionEffects:
         total = self.change.sum(axis=1, keepdims=True)
         return self.change / np.maximum(total, MIN_CHANGE)
 
+    def select(self, rows: list[int]) -> DirectionEffects:
+        """The same measurements for some of the directions only (a page's window of sliders)."""
+        return DirectionEffects(
+            tuple(self.direction_names[k] for k in rows),
+            self.factor_names,
+            self.steps,
+            tuple(curve[rows] for curve in self.curves),
+            self.change[rows],
+            self.spearman[rows],
+            self.seconds,
+        )
+
     def main_factor(self, k: int) -> int:
         return int(np.argmax(self.change[k]))
 
