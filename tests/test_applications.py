@@ -225,7 +225,7 @@ def test_an_applications_file_round_trips_and_a_foreign_one_is_refused():
     for name, trainer in loaded.trainers.items():
         original = session.comparison.trainers[name].objective.generator.state_dict()
         assert all(torch.equal(v, trainer.objective.generator.state_dict()[k]) for k, v in original.items())
-    with pytest.raises(CheckpointError, match="damaged, truncated"):
+    with pytest.raises(CheckpointError, match="damaged, cut off"):
         session.from_bytes(data[: len(data) // 2])
     drawing = np.full((224, 224, 4), 255, np.uint8)
     drawing[40:190:30, 40:190, :3] = 0

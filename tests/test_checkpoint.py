@@ -72,9 +72,9 @@ def test_a_resumed_run_continues_exactly_like_the_uninterrupted_one(config):
 def test_corrupt_truncated_and_foreign_files_are_rejected(tmp_path):
     trainer = Trainer(SMALL, device="cpu")
     good = checkpoint.to_bytes(trainer)
-    with pytest.raises(checkpoint.CheckpointError, match="damaged, truncated"):
+    with pytest.raises(checkpoint.CheckpointError, match="damaged, cut off"):
         checkpoint.read(good[: len(good) // 2])
-    with pytest.raises(checkpoint.CheckpointError, match="damaged, truncated"):
+    with pytest.raises(checkpoint.CheckpointError, match="damaged, cut off"):
         checkpoint.read(b"this is a text file")
     foreign = tmp_path / "foreign.pt"
     torch.save({"model": torch.zeros(3)}, foreign)

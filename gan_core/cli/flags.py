@@ -74,7 +74,11 @@ def given_settings(args: argparse.Namespace) -> dict[str, dict]:
     if getattr(args, "points_csv", None):
         try:
             changes["data"]["points"] = read_points_csv(Path(args.points_csv).read_text())
-        except (OSError, ValueError) as error:
+        except FileNotFoundError:
+            raise CLIError(f"no file at {args.points_csv}") from None
+        except (OSError, UnicodeDecodeError):
+            raise CLIError(f"cannot read {args.points_csv} as text (a folder, or not a CSV file?)") from None
+        except ValueError as error:
             raise CLIError(f"cannot use {args.points_csv}: {error}") from None
         changes["data"]["name"] = "points"
     return {section: values for section, values in changes.items() if values}

@@ -196,7 +196,10 @@ def _sample_codes(trainer, args) -> int:
     try:
         codes = np.load(args.codes, allow_pickle=False)  # data only: a pickled object is refused
     except (OSError, ValueError) as error:
-        raise CLIError(f"cannot read --codes {args.codes!r} as a .npy array: {str(error).splitlines()[0]}") from None
+        reason = str(error).splitlines()[0] if str(error) else "unreadable"
+        if "pickle" in reason:  # numpy's advice would be to load it unsafely: never
+            reason = "it is a pickle or another kind of file (pickles could run code: never loaded)"
+        raise CLIError(f"cannot read --codes {args.codes!r} as a .npy array: {reason}") from None
     if not np.issubdtype(codes.dtype, np.number) or codes.ndim != 2 or len(codes) > MAX_CODES:
         raise CLIError(
             f"--codes must hold a numeric (N, {trainer.config.model.noise_dim}) array of at most {MAX_CODES:,} "

@@ -142,8 +142,10 @@ def load_reader(path: str | Path = READER_PATH) -> tuple[FaceReader, dict]:
         raise ReaderUnavailableError(f"no face reader at {path}; train one with `python -m gan_core train-reader`")
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # noqa: BLE001 - a corrupt or foreign file, in one sentence
-        raise ReaderUnavailableError(f"{path} is not a readable checkpoint ({type(error).__name__})") from None
+    except Exception:  # noqa: BLE001 - a corrupt or foreign file, in one sentence
+        raise ReaderUnavailableError(
+            f"{path} is not a readable checkpoint: damaged, cut off, or another kind of file"
+        ) from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("version") != VERSION:
         raise ReaderUnavailableError(f"{path} is not a GAN Explorer face reader checkpoint")
     model = FaceReader(**raw["settings"])

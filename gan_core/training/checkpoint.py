@@ -135,10 +135,15 @@ def _safe_load(source):
         IndexError,
     ) as error:
         # torch's own message suggests weights_only=False, which is exactly what we must not do.
-        raise CheckpointError(
-            "not a readable GAN Explorer checkpoint: the file is damaged, truncated, "
-            f"or a different kind of file ({type(error).__name__})"
-        ) from None
+        raise CheckpointError(f"not a readable GAN Explorer checkpoint: {unreadable_reason(error)}") from None
+
+
+def unreadable_reason(error: Exception) -> str:
+    """Why torch.load could not read a file, in words. Its exception's type says little (a text
+    file raises KeyError, a cut-off one OSError), so only an empty file is told apart."""
+    if isinstance(error, EOFError):
+        return "the file is empty or cut off"
+    return "the file is damaged, cut off, or not a PyTorch checkpoint at all"
 
 
 def _config_from_version_1(text: str) -> RunConfig:
