@@ -594,7 +594,9 @@ def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None
             "(train, sample and evaluate it with `python -m gan_core`)"
         )
     if config.model.architecture == "conditional_dcgan":
-        raise ConfigError(f"{what} is the words-to-faces GAN: open it on the Applications page")
+        raise ConfigError(
+            f"{what} is the words-to-faces GAN: the Applications page's Words to faces view uses it (shipped there)"
+        )
     if config.kind != expected:
         raise KindError(f"{what} is {KIND_NAMES[config.kind]}, not {KIND_NAMES[expected]}")
 

@@ -3,6 +3,7 @@ drawings, the three objectives on the generic trainer, their scores, the shipped
 for an application's models, and `sample --text`."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -237,6 +238,9 @@ def test_an_applications_file_round_trips_and_a_foreign_one_is_refused():
     single = checkpoint.to_bytes(session.comparison.trainers["L1 only"])
     with pytest.raises(CheckpointError, match="single run's checkpoint"):
         session.from_bytes(single)
+    words = (Path(__file__).parents[1] / "checkpoints/applications/words/words-to-faces.pt").read_bytes()
+    with pytest.raises(CheckpointError, match="the Words to faces view opens it already"):
+        session.from_bytes(words)  # the shipped words model's own file: said where it opens, not "a lab"
     with pytest.raises(CheckpointError, match="side by side"):
         checkpoint.read(data)  # and the other way round, in a lab
     assert session.iteration == 1  # the current run is kept

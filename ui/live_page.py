@@ -219,9 +219,13 @@ class LivePage:
                 return
             if self.ask(self.runner.load_checkpoint, uploaded.getvalue(), failed=f"Could not load {uploaded.name}: "):
                 loaded()
-                self.say(
-                    "success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}. Press Play to go on."
+                runner = self.runner
+                go_on = (
+                    f"It trained its {runner.config.iterations:,} iterations: Extend to train on."
+                    if runner.finished
+                    else "Press Play to go on."
                 )
+                self.say("success", f"Loaded {uploaded.name} at iteration {runner.iteration:,}. {go_on}")
 
         st.file_uploader("Load saved models", type=["pt"], key=self.key("upload"), on_change=on_upload)
 

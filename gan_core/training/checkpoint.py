@@ -220,6 +220,11 @@ def read_side_by_side(source, config_class, build):
     raw = _safe_load(source)
     if not isinstance(raw, dict) or raw.get("format") != SIDE_BY_SIDE_FORMAT:
         if isinstance(raw, dict) and raw.get("format") == FORMAT:
+            if "conditional_dcgan" in str(raw.get("config", "")):
+                raise CheckpointError(
+                    "this is the words-to-faces model's own file (the shipped one); the Words to faces view "
+                    "opens it already, and this box takes files saved with Download these models"
+                )
             raise CheckpointError("this is a single run's checkpoint; open it in the lab it was saved from")
         raise CheckpointError("this file is not a GAN Explorer checkpoint of models side by side")
     if raw.get("kind") != config_class.NAME:

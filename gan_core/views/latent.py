@@ -94,7 +94,10 @@ def load_latent_model(source, title: str) -> LatentModel:
     except ConfigError as error:  # e.g. an MNIST run with MNIST not on this disk
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
     if trainer.config.model.architecture == "conditional_dcgan":
-        raise CheckpointError("this is the words-to-faces GAN: open it on the Applications page")
+        raise CheckpointError(
+            "this is the words-to-faces GAN, which draws faces from the factors a phrase asks for: the "
+            "Applications page's Words to faces view uses it (shipped there); the explorer walks a code of noise alone"
+        )
     if trainer.config.model.model_kind != "gan" and trainer.config.kind != "image":
         raise CheckpointError(
             "a VAE or auto-encoder on 2D data cannot be explored here (its planes are drawn with a GAN's D); "
