@@ -43,7 +43,10 @@ def _scored(snapshot) -> str:
 def phrase_box(page) -> None:
     """The phrase, its examples and how it was read (outside the live view: typing must not race it)."""
     key, state = page.key, page.state
-    state.setdefault(key("phrase"), REPORT_PHRASES[0])
+    if key("phrase") not in state:  # a new page, or back from another view (Streamlit dropped the box's
+        # state): the box shows the phrase the faces are drawn for, not the first example
+        snapshot = page.runner.snapshot
+        state[key("phrase")] = getattr(snapshot, "phrase", None) or REPORT_PHRASES[0]
 
     def send(text: str) -> None:
         page.ask(page.runner.set_phrase, text, failed="Could not read that phrase: ")
