@@ -38,6 +38,8 @@ def test_a_phrase_is_read_into_factor_values_and_unknown_words_are_listed():
         "eye_colour": 2.0, "background": 0.0, "glasses": 0.0, "hair_colour": 3.0
     }  # fmt: skip
     assert read_phrase("short hair, long hair").requested[0].description == "hair length ≥ 0.6"  # the last wins
+    both = read_phrase("short long hair, red blue hair, a cat, a cat")
+    assert both.replaced == ("short → long", "red hair → blue hair") and both.unknown == ("cat",)  # said, once
     assert read_phrase("x" * 10_000).unknown == ("x" * 300,)  # cut, not refused
     negated = read_phrase("not smiling, no long hair, without glasses")  # only glasses can be taken away
     assert [r.description for r in negated.requested] == ["glasses = off"]

@@ -99,6 +99,11 @@ def words_view(snapshot) -> None:
             st.markdown("**Read as**: nothing the model knows; every factor is drawn as in real faces.")
         if snapshot.unknown:
             st.warning(f"Not understood: {', '.join(snapshot.unknown)}", icon=":material/help:")
+        if snapshot.replaced:
+            st.info(
+                f"Two words for the same thing: the last one is used ({'; '.join(snapshot.replaced)}).",
+                icon=":material/swap_horiz:",
+            )
         result = snapshot.scores.get("phrase")
         if result and result["phrase"] == snapshot.phrase:
             shown = snapshot.verdicts.mean(0) if snapshot.verdicts is not None else []

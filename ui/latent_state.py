@@ -30,7 +30,7 @@ REMEMBERED = (
 FIT_CODES = {
     directions.FACTOR_SAMPLES: "1,000 codes (under a second)",
     4_000: "4,000 codes (about 2 s)",
-    16_000: "16,000 codes (about 7 s; keeps the others fixed best)",
+    16_000: "16,000 codes (about 7 s; the best fit)",
 }
 
 

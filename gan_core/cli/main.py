@@ -232,6 +232,8 @@ def _sample_text(trainer, args) -> int:
         raise CLIError(str(error)) from None
     if reading.unknown:
         print(f"not understood (ignored): {', '.join(reading.unknown)}", file=sys.stderr)
+    if reading.replaced:
+        print(f"two words for the same thing, the last one used: {'; '.join(reading.replaced)}", file=sys.stderr)
     if not reading.requested:
         print("nothing in the phrase is understood: every factor is drawn as in real faces", file=sys.stderr)
     images, factors = faces_for_phrase(trainer, reading, args.n, args.seed)

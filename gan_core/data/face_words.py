@@ -107,6 +107,7 @@ class Reading:
 
     requested: tuple[Requested, ...]
     unknown: tuple[str, ...]
+    replaced: tuple[str, ...] = ()  # "short → long hair": a later word asked for the same factor
 
     @property
     def factors(self) -> tuple[str, ...]:
@@ -120,6 +121,14 @@ def read_phrase(text: str) -> Reading:
     text = text.strip().lower()[:MAX_PHRASE]
     found: dict[str, Requested] = {}
     unknown: list[str] = []
+    replaced: list[str] = []
+
+    def put(request: Requested) -> None:
+        before = found.get(request.factor)
+        if before is not None and before.word != request.word:
+            replaced.append(f"{before.word} → {request.word}")
+        found[request.factor] = request
+
     for clause in re.split(r"[,;.]|\band\b|\bwith\b", text):
         words = re.findall(r"[a-z']+", clause.replace("-", " "))
         nouns = [NOUNS[w] for w in words if w in NOUNS]
@@ -133,7 +142,7 @@ def read_phrase(text: str) -> Reading:
                 continue
             if word in ("glasses", "spectacles"):
                 level = _level("glasses", "off" if negation else "on")
-                found["glasses"] = Requested("no glasses" if negation else "glasses", *level)
+                put(Requested("no glasses" if negation else "glasses", *level))
                 negation = None
                 continue
             if negation:  # only glasses can be taken away: "not smiling" is not a frown
@@ -141,20 +150,20 @@ def read_phrase(text: str) -> Reading:
                 negation = None
                 continue
             if word in ALONE:
-                found[ALONE[word][0]] = Requested(word, *ALONE[word])
+                put(Requested(word, *ALONE[word]))
                 continue
             owner = noun or "hair"
             if owner in SIZE_WORDS and word in SIZE_WORDS[owner]:
-                request = SIZE_WORDS[owner][word]
-                found[request[0]] = Requested(word, *request)
+                put(Requested(word, *SIZE_WORDS[owner][word]))
                 continue
             if owner in COLOURS and word in COLOURS[owner][1]:
                 factor, names = COLOURS[owner]
-                found[factor] = Requested(f"{word} {owner}", *_level(factor, names[word]))
+                put(Requested(f"{word} {owner}", *_level(factor, names[word])))
                 continue
             unknown.append(word)
     order = {name: i for i, name in enumerate(FACTOR_NAMES)}
-    return Reading(tuple(sorted(found.values(), key=lambda r: order[r.factor])), tuple(unknown))
+    requested = tuple(sorted(found.values(), key=lambda r: order[r.factor]))
+    return Reading(requested, tuple(dict.fromkeys(unknown)), tuple(dict.fromkeys(replaced)))
 
 
 def conditions(reading: Reading, n: int, generator: torch.Generator) -> torch.Tensor:

@@ -40,7 +40,7 @@ BASIS_KINDS = {
     "sefa": "SeFa (closed form from weights)",
     "class": "Class directions (InterFaceGAN)",
     "factors": "Factor directions (supervised)",
-    "factors_fixed": "Factor directions, others kept fixed",
+    "factors_fixed": "Factor directions, others fixed",
     "saved": "My saved directions",
 }
 

@@ -48,6 +48,7 @@ class ApplicationSnapshot:
     phrase: str = ""
     reading: tuple = ()  # words: ((word, wanted description), ...)
     unknown: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # words overruled by a later word for the same factor
     verdicts: np.ndarray | None = None  # words: (FACES_SHOWN, requested) bool
     drawing: np.ndarray | None = None  # sketch: the person's drawing as a picture
     drawing_outputs: dict = field(default_factory=dict)  # member -> (1, 3, H, W)
@@ -86,6 +87,7 @@ def take_application_snapshot(run, latest: dict, phrase: str = "", drawing: torc
         return ApplicationSnapshot(
             **base, inputs=np.zeros((0, 3, 1, 1), np.float32), outputs={name: images.numpy()}, phrase=phrase,
             reading=tuple((r.word, r.description) for r in reading.requested), unknown=reading.unknown,
+            replaced=reading.replaced,
             verdicts=None if verdicts is None else verdicts.numpy(),
         )  # fmt: skip
     data = next(iter(run.trainers.values())).data
