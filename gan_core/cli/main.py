@@ -67,7 +67,7 @@ def command_train(args) -> int:
     from ..evaluation import evaluate_run
     from ..training import DivergedError, Trainer
 
-    check_output("--out", args.out)  # before training, not after
+    check_output("--out", args.out, ".pt")  # before training, not after
     if args.resume:
         trainer = _resumed_trainer(args)
         config = trainer.config
@@ -361,6 +361,7 @@ def command_presets(args) -> int:
 def command_train_classifier(args) -> int:
     from ..training.classifier import train_and_save
 
+    check_output("--out", args.out, ".pt")
     if args.epochs is not None and not 1 <= args.epochs <= 1000:
         raise CLIError(f"--epochs must be 1 to 1,000, got {args.epochs:,}")
     started = time.perf_counter()

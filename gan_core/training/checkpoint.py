@@ -118,6 +118,8 @@ def _safe_load(source):
     any failure as one CheckpointError."""
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
+    elif isinstance(source, (str, os.PathLike)) and Path(source).is_dir():
+        raise CheckpointError(f"{source} is a folder; give a checkpoint file (.pt)")
     elif isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
         raise CheckpointError(f"no checkpoint file at {source}")
     try:

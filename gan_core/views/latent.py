@@ -291,12 +291,12 @@ def prior_mode_shares(model: LatentModel) -> np.ndarray:
 
 
 def factor_words(values) -> str:
-    """One face's factor values (FACTORS order) in words: "hair 0.62 long, blue; skin 0.31; green
+    """One face's factor values (FACTORS order) in words: "hair length 0.62, blue; skin 0.31; green
     eyes; smile +0.40; width 1.05; head at (+0.02, -0.01); lilac background; glasses"."""
     v = {factor.name: float(x) for factor, x in zip(FACTORS, values)}
     level = {f.name: f.level_names[int(round(v[f.name]))] for f in FACTORS if f.levels}
     return (
-        f"hair {v['hair_length']:.2f} long, {level['hair_colour']}; skin {v['skin_tone']:.2f}; "
+        f"hair length {v['hair_length']:.2f}, {level['hair_colour']}; skin {v['skin_tone']:.2f}; "
         f"{level['eye_colour']} eyes; smile {v['smile']:+.2f}; width {v['face_width']:.2f}; "
         f"head at ({v['head_x']:+.2f}, {v['head_y']:+.2f}); {level['background']} background; "
         + ("glasses" if level["glasses"] == "on" else "no glasses")
