@@ -37,6 +37,7 @@ if not options or state["lat_active"] is None:
         "Train one (`python -m gan_core train --preset digits-dcgan --out checkpoints/digits-dcgan.pt`) or upload one."
     )
     st.file_uploader("Upload a checkpoint", type=["pt"], key="lat_upload_file", on_change=lat.on_upload)
+    lat.show_message("lat_upload_message")
     st.stop()
 
 model_id = state["lat_active"]
@@ -65,6 +66,7 @@ with st.sidebar:
         on_change=lat.on_upload,
         help="Any GAN Explorer run (.pt).",
     )
+    lat.show_message("lat_upload_message")
     st.caption(model.describe())
     kinds = lat.basis_kinds(model, model_id)
     if state["lat_basis"] not in kinds:

@@ -86,12 +86,19 @@ def say(kind: str, text: str) -> None:
     state["lat_message"] = (kind, text)
 
 
-def show_message() -> None:
-    message = state.get("lat_message")
+def say_upload(kind: str, text: str) -> None:
+    state["lat_upload_message"] = (kind, text)
+
+
+def show_message(where: str = "lat_message") -> None:
+    """What a callback said, once. An upload's answer is shown under the uploader (`where`
+    "lat_upload_message"): at the top of the page it stayed through the fragments' reruns
+    (inversion, completion), which do not redraw what is outside them."""
+    message = state.get(where)
     if message:
         kind, text = message
         {"error": st.error, "warning": st.warning, "info": st.info}.get(kind, st.success)(text)
-        state["lat_message"] = None
+        state[where] = None
 
 
 def clear_edit() -> None:
@@ -162,18 +169,18 @@ def on_upload() -> None:
         return
     content = uploaded.getvalue()
     if len(content) > MAX_CHECKPOINT_BYTES:
-        say("error", f"{uploaded.name} is {len(content) / 1e6:.0f} MB; checkpoints of up to 50 MB are taken.")
+        say_upload("error", f"{uploaded.name} is {len(content) / 1e6:.0f} MB; checkpoints of up to 50 MB are taken.")
         return
     choice = f"upload:{models.digest(content)}"
     try:
         models.load_model(choice, content, upload_title(uploaded.name))
     except (CheckpointError, OSError) as error:
-        say("error", f"Could not open {uploaded.name}: {error}. The model shown is kept.")
+        say_upload("error", f"Could not open {uploaded.name}: {error}. The model shown is kept.")
         return
     state["lat_uploaded"] = {"bytes": content, "name": uploaded.name, "digest": models.digest(content)}
     state["lat_choice"] = choice
     show_model(choice)
-    say("success", f"Loaded {uploaded.name}.")
+    say_upload("success", f"Loaded {uploaded.name}.")
 
 
 def on_basis() -> None:
