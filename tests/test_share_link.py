@@ -31,7 +31,7 @@ def test_a_setup_round_trips_through_its_query_parameters():
     "query, message",
     [
         ({"preset": "nope"}, "unknown preset 'nope'"),
-        ({"preset": "digits-dcgan"}, "unknown preset 'digits-dcgan'"),  # an image preset in the 2D lab
+        ({"preset": "digits-dcgan"}, "'digits-dcgan' is for the image lab, not this page"),  # said where it opens
         ({"wings": "3"}, "unknown setting 'wings'"),
         ({"g_lr": "fast"}, "g_lr='fast'"),
         ({"d_steps": "-2"}, "k"),

@@ -266,6 +266,8 @@ def readings(model, images: torch.Tensor) -> list[tuple[str, float]] | None:
 
 
 def caption_for(model, images: torch.Tensor) -> list[str]:
-    """ "7 (93%)" per image ("" without a classifier)."""
+    """ "7 (93%)" per image, "blue hair (100%)" on faces (their classes are hair colours); "" without
+    a classifier."""
     found = readings(model, images)
-    return [""] * len(images) if found is None else [f"{name} ({p:.0%})" for name, p in found]
+    noun = " hair" if model.reads_factors else ""
+    return [""] * len(images) if found is None else [f"{name}{noun} ({p:.0%})" for name, p in found]

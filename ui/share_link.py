@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gan_core.config import ConfigError, RunConfig, check_kind, coerce_setting, quoted
-from gan_core.presets import PresetError, get_preset, presets_for
+from gan_core.presets import PRESETS, PresetError, get_preset, presets_for
 
 from .config_widgets import PageFields, config_from_widgets, normalised
 
@@ -58,6 +58,10 @@ def config_from_query(
     preset = query.get("preset")
     if preset is not None:
         if preset not in presets_for(kind):
+            lab = {"toy": "the 2D lab", "image": "the image lab"}
+            other = get_preset(preset).kind if preset in PRESETS else None
+            if other in lab and other != kind:
+                raise LinkError(f"the preset {quoted(preset)} is for {lab[other]}, not this page")
             raise LinkError(f"unknown preset {quoted(preset)} for this page")
         try:
             base = get_preset(preset)
