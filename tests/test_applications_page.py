@@ -48,7 +48,6 @@ def test_words_open_on_the_shipped_model_and_read_a_new_phrase(page):
     assert rerun_until(at, lambda at: any("*green eyes* → eye colour = green" in m.value for m in at.markdown), 60)
     at.segmented_control(key="app_application").set_value("sketch").run()  # away and back: the box
     at.segmented_control(key="app_application").set_value("words").run()  # shows the faces' phrase
-    assert rerun_until(at, _answered, seconds=120)
     assert at.text_input(key="app_phrase").value == "dark skin, green eyes, frowning"
 
 

@@ -43,6 +43,7 @@ class Trainer:
     safe_state_every = 200  # iterations between in-memory copies to fall back on after a NaN
 
     def __init__(self, config: RunConfig, data=None, device: str | torch.device | None = None):
+        check_training_size(config)  # before data or networks take memory: a too-big run is refused in words
         self.config = config
         self.device = pick_device(config.train.device) if device is None else torch.device(device)
         self.data = make_data(config.data) if data is None else data
@@ -50,7 +51,6 @@ class Trainer:
         if config.model.architecture == "conditional_mlp" and classes and config.model.n_classes != classes:
             # A conditional model is asked for the data's classes (faces: 5 hair colours).
             config = self.config = config.replace(model={"n_classes": classes})
-        check_training_size(config)  # before any network is built: a too-big one is refused in words
         if self.device.type == "cpu":
             configure_cpu_threads(config)
         seed = config.train.seed
