@@ -98,6 +98,8 @@ def show_message(where: str = "lat_message") -> None:
     if message:
         kind, text = message
         {"error": st.error, "warning": st.warning, "info": st.info}.get(kind, st.success)(text)
+        if where == "lat_upload_message" and kind == "error":  # the sidebar may hold it below the fold
+            st.toast(text.split(":")[0] + ": see under the uploader.", icon=":material/error:")
         state[where] = None
 
 
