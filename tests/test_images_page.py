@@ -117,6 +117,10 @@ def test_can_the_discriminator_generate_tab_filters_generated_images(lab):
     assert any("probabilistic loss" in i.value for i in lab.info)
     lab.selectbox(key="img_preset").set_value("digits-mlp").run()  # another run: the old result goes
     assert not any("D kept" in c.value for c in lab.caption)
+    assert metric(lab, "Iteration") == "0"  # the new run; the old one is offered back, once
+    lab.button(key="img_bring_back").click().run()
+    assert metric(lab, "Iteration") == "1" and lab.selectbox(key="img_loss").value == "hinge"
+    assert any("Brought back the run at iteration 1" in s.value for s in lab.success)
 
 
 def test_on_faces_the_lab_scores_factor_coverage_and_the_data_box_sets_the_faces_sizes(lab):

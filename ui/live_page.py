@@ -112,11 +112,27 @@ class LivePage:
         self.state.pop(self.key("lasting"), None)
 
     def show_message(self) -> None:
-        """What a callback said, once, and what must last; after a crash, the offer to go on from the
-        autosave."""
+        """What a callback said, once, and what must last; the offer to bring back a replaced run;
+        after a crash, the offer to go on from the autosave. All inside one container that is always
+        there, so the elements after it keep their places (the tabs below keep the one chosen)."""
+        with st.container():
+            self._show_message()
+
+    def _show_message(self) -> None:
         for message in (self.state.get(self.key("lasting")), self.state.pop(self.key("message"), None)):
             if message:
                 SHOW.get(message[0], st.success)(message[1])
+        replaced = self.state.get(self.key("replaced"))
+        if replaced:
+            left, right, _ = st.columns([1.6, 1, 1.8])
+            left.button(
+                f"Bring back the run you replaced (iteration {replaced[0]:,})", key=self.key("bring_back"),
+                on_click=self.on_bring_back, icon=":material/undo:", width="stretch",
+            )  # fmt: skip
+            right.button(
+                "Let it go", key=self.key("forget_replaced"), on_click=self.state.pop, args=(self.key("replaced"),),
+                width="stretch",
+            )  # fmt: skip
         saved = self.state.get(self.key("autosave"))
         if saved:
             left, right, _ = st.columns([1.4, 1, 2])
@@ -128,6 +144,31 @@ class LivePage:
                 "Start afresh", key=self.key("forget_autosave"), on_click=self.state.pop, args=(self.key("autosave"),),
                 width="stretch",
             )  # fmt: skip
+
+    # ----- a run replaced by a preset, a reset, a link or a file: offered back once -------------
+    def current_run(self) -> tuple[int, bytes] | None:
+        """(iteration, checkpoint) of the run about to be replaced, if it trained at all."""
+        runner = self.runner
+        if runner.iteration <= 0:
+            return None
+        try:
+            return runner.iteration, runner.checkpoint_bytes()
+        except (ConfigError, ValueError, RuntimeError):  # a process that is gone: nothing to keep
+            return None
+
+    def keep_replaced(self, previous: tuple[int, bytes] | None) -> None:
+        """After a run was replaced: offer the previous one back (one, the latest)."""
+        self.state.pop(self.key("replaced"), None)
+        if previous is not None:
+            self.state[self.key("replaced")] = previous
+
+    def on_bring_back(self) -> None:
+        iteration, data = self.state.pop(self.key("replaced"))
+        previous = self.current_run()
+        if self.ask(self.runner.load_checkpoint, data, failed="Could not bring the run back: "):
+            self.restored()
+            self.keep_replaced(previous)  # the run it replaced can come back in turn
+            self.say("success", f"Brought back the run at iteration {iteration:,}.")
 
     def on_restore(self) -> None:
         iteration, data = self.state.pop(self.key("autosave"))

@@ -67,16 +67,20 @@ class RunPage(LivePage):
         return str(error)
 
     def restored(self) -> None:
-        self.forget_results()
+        self.forget_results(None)
         self.show_config(self.runner.config)
 
     # What a page computed from the run it had ("Can D generate?"'s kept and rejected images): it
     # describes that run only, so a new run (a preset, a reset, a link, a loaded file) drops it.
     RUN_RESULTS = ("drs_result",)
 
-    def forget_results(self) -> None:
+    def forget_results(self, previous: tuple[int, bytes] | None) -> None:
+        """The run changed: drop what was computed from the old one, and offer the old one back
+        (`previous`, from current_run() before the change; None after a run came back)."""
         for name in self.RUN_RESULTS:
             self.state.pop(self.key(name), None)
+        if previous is not None:
+            self.keep_replaced(previous)
 
     def show_config(self, config) -> None:
         """Set the page's widgets to a config's values (after a preset, a reset or a loaded checkpoint)."""
@@ -93,6 +97,7 @@ class RunPage(LivePage):
         if not query or self.state.get(marker) == query:
             return {}
         self.state[marker] = query
+        previous = self.current_run()
         try:
             config, preset, extras = share_link.config_from_query(
                 query, self.runner.config, self.fields, self.kind, extra_names
@@ -106,7 +111,7 @@ class RunPage(LivePage):
             )
             return {}
         self.forget_lasting()
-        self.forget_results()
+        self.forget_results(previous)
         self.show_config(config)
         self.state[self.key("preset")] = preset or CUSTOM
         self.state[self.key("base_preset")] = preset or self.state[self.key("base_preset")]
@@ -151,12 +156,13 @@ class RunPage(LivePage):
         base = self.preset_base(name)
         config = get_preset(base)
         self.forget_lasting()
+        previous = self.current_run()
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:
             self.say("error", f"Could not start the preset: {self.why(error)}")
             return
-        self.forget_results()
+        self.forget_results(previous)
         self.show_config(config)
         self.state[self.key("base_preset")] = base
         if name in self.compare_presets:
@@ -169,24 +175,26 @@ class RunPage(LivePage):
 
     def on_reset(self, config) -> None:
         self.forget_lasting()
+        previous = self.current_run()
         try:
             self.runner.reset(config)
         except (ValueError, RuntimeError) as error:  # DataUnavailableError and ConfigError are ValueErrors
             self.say("error", f"Could not start a run with these settings: {error}")
             return
-        self.forget_results()
+        self.forget_results(previous)
         self.show_config(self.runner.config)  # hidden widgets too: a setting the new run dropped reads its default
 
     def on_checkpoint_upload(self) -> None:
         uploaded = self.state.get(self.key("checkpoint_upload"))
         if uploaded is None:
             return
+        previous = self.current_run()
         try:
             self.runner.load_checkpoint(uploaded.getvalue())
         except (CheckpointError, ConfigError) as error:
             self.say("error", f"Could not load {uploaded.name}: {self.why(error)}. The current run is kept.")
             return
-        self.forget_results()
+        self.forget_results(previous)
         self.show_config(self.runner.config)
         self.say("success", f"Loaded {uploaded.name} at iteration {self.runner.iteration:,}.")
 
