@@ -124,9 +124,9 @@ class LivePage:
                 SHOW.get(message[0], st.success)(message[1])
         replaced = self.state.get(self.key("replaced"))
         if replaced:
-            left, right, _ = st.columns([1.6, 1, 1.8])
+            left, right, _ = st.columns([2.4, 1, 1])
             left.button(
-                f"Bring back the run you replaced (iteration {replaced[0]:,})", key=self.key("bring_back"),
+                f"Bring back the replaced run (iteration {replaced[0]:,})", key=self.key("bring_back"),
                 on_click=self.on_bring_back, icon=":material/undo:", width="stretch",
             )  # fmt: skip
             right.button(
@@ -161,6 +161,10 @@ class LivePage:
         self.state.pop(self.key("replaced"), None)
         if previous is not None:
             self.state[self.key("replaced")] = previous
+            st.toast(
+                f"The run at iteration {previous[0]:,} was replaced: the page's top offers it back.",
+                icon=":material/undo:",
+            )
 
     def on_bring_back(self) -> None:
         iteration, data = self.state.pop(self.key("replaced"))
