@@ -164,7 +164,7 @@ def sketch_view(snapshot) -> None:
                 {
                     "model": row["model"],
                     "pixel L1 ↓": f"{row['l1']:.3f}",
-                    "sharpness (real is the ceiling)": f"{row['sharpness']:.3f}",
+                    "sharpness (nearest the real faces' is best)": f"{row['sharpness']:.3f}",
                     "factor error, continuous ↓": f"{row['continuous_error']:.3f}",
                     "factor error, discrete ↓": _percent(row["discrete_error"]),
                 }
@@ -196,9 +196,9 @@ def hair_view(snapshot) -> None:
                 {
                     "model": row["model"],
                     "dark → blue: hair changed": _percent(row["forward"]["changed"]),
-                    "other factors moved": f"{row['forward']['mean_other_change']:.3f}",
+                    "dark → blue: others moved ↓": f"{row['forward']['mean_other_change']:.3f}",
                     "blue → dark: hair changed": _percent(row["backward"]["changed"]),
-                    "other factors moved ": f"{row['backward']['mean_other_change']:.3f}",
+                    "blue → dark: others moved ↓": f"{row['backward']['mean_other_change']:.3f}",
                     "round trip L1": f"{row['round_trip_l1']:.3f}",
                 }
                 for row in table
