@@ -68,30 +68,50 @@ def _activations(network: nn.Module, inputs: torch.Tensor, extra: dict) -> int:
     return total[0]
 
 
-def training_size(config: RunConfig) -> TrainingSize | None:
+def _activation_bound(network: nn.Module, pixels: int) -> int:
+    """An upper bound on `_activations` for one sample, from the layers' widths alone (no forward
+    pass): every layer as if at full image resolution, three outputs per layer (itself, its norm,
+    its nonlinearity). The meta forward pass costs a second the first time in a process (it loads
+    torch's compiler), so it is only run when this bound does not already fit."""
+    total = 0
+    for module in network.modules():
+        if isinstance(module, nn.Linear):
+            total += module.out_features
+        elif isinstance(module, nn.modules.conv._ConvNd):
+            total += module.out_channels * pixels
+    return 3 * total
+
+
+def training_size(config: RunConfig, exact: bool = True) -> TrainingSize | None:
     """The run's networks' size, or None for an architecture this does not size (image-to-image
-    models have fixed shapes)."""
+    models have fixed shapes). Without `exact`, the activations are the upper bound above."""
     from . import build_discriminator, build_generator, sample_shape
 
     if config.model.architecture not in SIZED_ARCHITECTURES:
         return None
+    shape = sample_shape(config)
     with torch.device("meta"):
         generator, discriminator = build_generator(config), build_discriminator(config)
-        batch = config.model.pack  # a packing discriminator judges `pack` samples at once
-        g_extra, d_extra = _inputs(config, batch)
-        noise = torch.zeros(batch, config.model.noise_dim, device="meta")
-        samples = torch.zeros(batch, *sample_shape(config), device="meta")
-        per_sample = lambda network, inputs, extra: _activations(network, inputs, extra) / batch  # noqa: E731
-        activations = per_sample(generator, noise, g_extra) + 2 * per_sample(discriminator, samples, d_extra)
+        if exact:
+            batch = config.model.pack  # a packing discriminator judges `pack` samples at once
+            g_extra, d_extra = _inputs(config, batch)
+            noise = torch.zeros(batch, config.model.noise_dim, device="meta")
+            samples = torch.zeros(batch, *shape, device="meta")
+            per_sample = lambda network, inputs, extra: _activations(network, inputs, extra) / batch  # noqa: E731
+            activations = per_sample(generator, noise, g_extra) + 2 * per_sample(discriminator, samples, d_extra)
+        else:
+            pixels = shape[-1] * shape[-2] if len(shape) == 3 else 1
+            activations = _activation_bound(generator, pixels) + 2 * _activation_bound(discriminator, pixels)
     count = lambda network: sum(p.numel() for p in network.parameters())  # noqa: E731
     return TrainingSize(count(generator), count(discriminator), activations)
 
 
 def check_training_size(config: RunConfig) -> None:
     """Raises ConfigError, saying what to lower, when the run would take over MAX_TRAINING_BYTES."""
+    bound = training_size(config, exact=False)
+    if bound is None or bound.bytes(config.train.batch_size) <= MAX_TRAINING_BYTES:
+        return  # fits even counted generously: no forward pass needed
     size = training_size(config)
-    if size is None:
-        return
     needed = size.bytes(config.train.batch_size)
     if needed > MAX_TRAINING_BYTES:
         raise ConfigError(
