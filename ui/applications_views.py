@@ -130,7 +130,7 @@ def words_view(snapshot) -> None:
 def drawing_box(page) -> None:
     """A canvas: what is drawn goes to the members (each answers in the live view)."""
     key, state = page.key, page.state
-    st.markdown("**Draw a face** (outline, eyes, mouth, hair, glasses if you like)")
+    st.write("")  # room for the canvas's toolbar, which floats above it on hover (it hid a label here)
     try:
         from streamlit_drawable_canvas import st_canvas
     except Exception as error:  # the component failed to register: say so, keep the page
@@ -140,6 +140,10 @@ def drawing_box(page) -> None:
         width=CANVAS, height=CANVAS, drawing_mode="freedraw", stroke_width=12, stroke_color="#000000",
         background_color="#ffffff", key=key("canvas"), return_image_data=True,
     )  # fmt: skip
+    st.markdown(
+        "**Draw a face** above: the outline, eyes, mouth and hair; glasses if you like. Its tools show on hover "
+        "(the bin clears it)."
+    )
     image = getattr(result, "image_data", None)
     drawn = image is not None and (np.asarray(image)[..., :3] < 128).any()
     digest = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest() if drawn else None
