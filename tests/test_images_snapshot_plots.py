@@ -74,3 +74,18 @@ def test_image_live_runner_publishes_image_snapshots_and_metrics():
         assert runner.timeline_snapshot(0).fake.shape == (64, 1, 8, 8)
     finally:
         runner.stop()
+
+
+def test_a_chart_with_one_scoring_or_none_has_readable_axes():
+    """At iteration 0 plotly zoomed onto a lone zero (ticks of "200μ", iterations -1 to 1)."""
+    from gan_core.plots.charts import line_chart
+
+    series = [("precision", "precision", "#333"), ("density", "density", "#666")]
+    one = line_chart({"iteration": [0], "precision": [0.0], "density": [0.0004]}, series, y_title="score", height=200)
+    assert list(one.layout.yaxis.range) == [0.0, 1.05] and list(one.layout.xaxis.range) == [-1, 100]
+    assert one.data[0].mode == "lines+markers"  # one point draws no line
+    none = line_chart({"iteration": [], "precision": [], "density": []}, series, y_title="score", height=200)
+    assert none.layout.annotations[0].text == "not scored yet"
+    two = line_chart({"iteration": [0, 500], "precision": [0.1, 0.2], "density": [0.3, 0.4]}, series, y_title="score",
+                     height=200)  # fmt: skip
+    assert two.layout.yaxis.range is None  # plotly's own range once there is a curve

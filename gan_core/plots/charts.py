@@ -45,7 +45,32 @@ def line_chart(columns: dict, series: list[tuple[str, str, str]], *, y_title: st
             )
         )
     small_chart_layout(figure, y_title, height)
+    _readable_range(figure)
     return figure
+
+
+def _readable_range(figure: go.Figure) -> None:
+    """A chart with no scores yet, or all of them at one iteration (the first scoring), gets axes a
+    person can read: plotly's own zoom onto the values drew ticks of "200μ" around zeros at
+    iteration 0, and an iteration axis from -1 to 1."""
+    values, iterations = [], []
+    for trace in figure.data:
+        y = np.asarray(trace.y, dtype=np.float64)
+        x = np.asarray(trace.x, dtype=np.float64)
+        finite = np.isfinite(y)
+        values.append(y[finite])
+        iterations.append(x[finite])
+    values = np.concatenate(values) if values else np.array([])
+    iterations = np.unique(np.concatenate(iterations)) if iterations else np.array([])
+    if len(values) == 0:
+        figure.update_yaxes(range=[0, 1])
+        figure.add_annotation(text="not scored yet", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                              font=dict(color="#888"))  # fmt: skip
+    elif len(iterations) == 1:
+        low, high = min(0.0, values.min()), max(1.0, values.max())
+        figure.update_yaxes(range=[low, high + 0.05 * (high - low)])
+        figure.update_xaxes(range=[iterations[0] - 1, iterations[0] + 100])
+        figure.update_traces(mode="lines+markers")  # one point draws no line
 
 
 def steady_margins(figure: go.Figure, *, l: int, r: int, t: int, b: int) -> go.Figure:  # noqa: E741 - plotly's names
