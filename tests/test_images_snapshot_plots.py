@@ -85,7 +85,7 @@ def test_a_chart_with_one_scoring_or_none_has_readable_axes():
     assert list(one.layout.yaxis.range) == [0.0, 1.05] and list(one.layout.xaxis.range) == [-1, 100]
     assert one.data[0].mode == "lines+markers"  # one point draws no line
     none = line_chart({"iteration": [], "precision": [], "density": []}, series, y_title="score", height=200)
-    assert none.layout.annotations[0].text == "not scored yet"
+    assert none.layout.annotations[0].text == "no points yet"
     two = line_chart({"iteration": [0, 500], "precision": [0.1, 0.2], "density": [0.3, 0.4]}, series, y_title="score",
                      height=200)  # fmt: skip
     assert two.layout.yaxis.range is None  # plotly's own range once there is a curve

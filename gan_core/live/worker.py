@@ -10,6 +10,10 @@ import time
 
 import torch
 
+# torch's optimisers import torch._dynamo on first use (a second); here it is imported once, in the
+# forkserver that preloads this module, so that no training process pays it again.
+import torch._dynamo  # noqa: F401
+
 from ..config import ConfigError, RunConfig, TrainConfig, check_kind
 from ..evaluation.image_run import rejection_demo
 from ..training import Trainer, checkpoint

@@ -64,7 +64,7 @@ def _readable_range(figure: go.Figure) -> None:
     iterations = np.unique(np.concatenate(iterations)) if iterations else np.array([])
     if len(values) == 0:
         figure.update_yaxes(range=[0, 1])
-        figure.add_annotation(text="not scored yet", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        figure.add_annotation(text="no points yet", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                               font=dict(color="#888"))  # fmt: skip
     elif len(iterations) == 1:
         low, high = min(0.0, values.min()), max(1.0, values.max())
