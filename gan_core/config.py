@@ -33,6 +33,10 @@ LIKELIHOODS = ("gaussian", "gaussian_learned", "bernoulli")  # a VAE's / AE's de
 MAX_ITERATIONS = 1_000_000_000  # a run's length: more would take years, and a link or flag may say anything
 
 
+# Where the words-to-faces GAN opens, said by every place that refuses its file.
+WORDS_MODEL_HOME = "the Applications page's Words to faces view uses it (shipped there)"
+
+
 class ConfigError(ValueError):
     """A config value a person set is out of range; the message says which and why."""
 
@@ -594,9 +598,7 @@ def check_kind(config: RunConfig, expected: str, what: str = "this run") -> None
             "(train, sample and evaluate it with `python -m gan_core`)"
         )
     if config.model.architecture == "conditional_dcgan":
-        raise ConfigError(
-            f"{what} is the words-to-faces GAN: the Applications page's Words to faces view uses it (shipped there)"
-        )
+        raise ConfigError(f"{what} is the words-to-faces GAN: {WORDS_MODEL_HOME}")
     if config.kind != expected:
         raise KindError(f"{what} is {KIND_NAMES[config.kind]}, not {KIND_NAMES[expected]}")
 

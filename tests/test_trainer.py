@@ -315,12 +315,11 @@ def test_early_in_a_run_the_weight_average_scores_like_the_generator_drawn(ring_
 
 
 def test_networks_too_big_for_a_laptop_are_refused_before_any_memory_is_taken(root, tmp_path):
-    from gan_core.networks.size import MAX_TRAINING_BYTES, training_size
     from gan_core.presets import PRESETS
+    from gan_core.training.memory import MAX_TRAINING_BYTES, training_bytes
 
     for name in PRESETS:  # every preset fits, with room
-        size = training_size(get_preset(name))
-        assert size is None or size.bytes(get_preset(name).train.batch_size) < MAX_TRAINING_BYTES / 10, name
+        assert training_bytes(get_preset(name)) < MAX_TRAINING_BYTES / 10, name
     # A link's settings within the widgets' ranges: 64x64 faces, widths 1,024 (over 20 GB).
     huge = get_preset("faces-dcgan").replace(data={"image_size": 64}, model={"g_width": 1024, "d_width": 1024})
     with pytest.raises(ConfigError, match=r"about [\d.,]+ GB to train .* lower the widths"):

@@ -43,9 +43,7 @@ def sliders(model, basis: directions.Basis, model_id: str = "") -> None:
     shown = list(range(start, min(start + N_SLIDERS, len(basis))))
     effects = None
     if model.walks_factors:
-        effects = models.load_factor_effects(
-            model_id, basis.kind, tuple(basis.names[i] for i in shown), model, basis.vectors[shown]
-        )
+        effects = models.effects_of(model_id, model, basis, shown)
         st.markdown(
             pictures.factor_legend_html(effects.factor_names)
             + '<div style="font-size:0.75rem;color:#666;margin-bottom:4px">Under each slider: how much each factor '

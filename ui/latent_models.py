@@ -56,6 +56,16 @@ def load_factor_effects(model_id: str, kind: str, names, model, vectors):
     return _factor_effects(model_id, vectors_digest(vectors), tuple(names), model, vectors)
 
 
+def effects_of(model_id: str, model, basis: directions.Basis, rows):
+    """What directions `rows` of `basis` change, taken from one cached walk of the set's scored
+    directions and these rows: the sliders' meters, the Directions table and the set's score
+    (always the whole set's) read the same walk instead of each walking their own."""
+    walked = sorted(set(range(directions.scored_count(basis))) | set(rows))
+    names = tuple(basis.names[i] for i in walked)
+    effects = load_factor_effects(model_id, basis.kind, names, model, basis.vectors[walked])
+    return effects.select([walked.index(i) for i in rows])
+
+
 @st.cache_resource(max_entries=128, show_spinner="Reading what each direction changes…")
 def _factor_effects(model_id: str, digest_: str, names: tuple[str, ...], _model, _vectors):
     return latent.factor_effects(_model, _vectors, names)

@@ -87,7 +87,11 @@ def say(kind: str, text: str) -> None:
 
 
 def say_upload(kind: str, text: str) -> None:
+    """An upload's answer, shown under the uploader; an error also in a toast (on a projector the
+    sidebar holds it below the fold)."""
     state["lat_upload_message"] = (kind, text)
+    if kind == "error":
+        st.toast(text.split(":")[0] + ": see under the uploader.", icon=":material/error:")
 
 
 def show_message(where: str = "lat_message") -> None:
@@ -98,8 +102,6 @@ def show_message(where: str = "lat_message") -> None:
     if message:
         kind, text = message
         {"error": st.error, "warning": st.warning, "info": st.info}.get(kind, st.success)(text)
-        if where == "lat_upload_message" and kind == "error":  # the sidebar may hold it below the fold
-            st.toast(text.split(":")[0] + ": see under the uploader.", icon=":material/error:")
         state[where] = None
 
 

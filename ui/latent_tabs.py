@@ -150,23 +150,17 @@ def factor_scores(model, model_id: str, basis: directions.Basis, shown: list[int
     # The set's score is the whole set's (every factor direction, or the first 16 of the others)
     # whichever window of sliders is shown: a score that changed with the window would mislead.
     count = directions.scored_count(basis)
-    walked = sorted(set(range(count)) | set(shown))
-    effects = models.load_factor_effects(
-        model_id, basis.kind, tuple(basis.names[i] for i in walked), model, basis.vectors[walked]
-    )
+    effects = models.effects_of(model_id, model, basis, shown)
     st.markdown(
         f"**What each direction changes, in the faces' factors** (the face reader along -3 … +3 std, "
         f"{direction_factors.WALK_CODES} codes; 1 = the factor's whole range, or every face switching level) · "
         f"read in {effects.seconds:.2f} s"
     )
-    st.dataframe(
-        table_of(effects.select([walked.index(i) for i in shown]), basis, shown), hide_index=True, width="stretch"
-    )
+    st.dataframe(table_of(effects, basis, shown), hide_index=True, width="stretch")
     if count < 2:
         st.caption("One direction: a disentanglement score compares two or more.")
         return
-    effects = effects.select([walked.index(i) for i in range(count)])
-    summary = direction_factors.disentanglement(effects)
+    summary = direction_factors.disentanglement(models.effects_of(model_id, model, basis, range(count)))
     whole = f"this set's {count}" if count == len(basis) else f"this set's first {count}"
     st.markdown(
         f"**Disentanglement of {whole} directions: {summary.score:.2f}** (mean gap; continuous "
@@ -196,7 +190,7 @@ def every_set_score(model, model_id: str) -> list[dict]:
     for kind in ["axes", "ganspace", "sefa", *latent.factor_kinds(model)]:
         basis = models.load_basis(model_id, kind, fit_codes(kind), model)
         count = directions.scored_count(basis)
-        effects = models.load_factor_effects(model_id, kind, tuple(basis.names[:count]), model, basis.vectors[:count])
+        effects = models.effects_of(model_id, model, basis, range(count))
         summary = direction_factors.disentanglement(effects)
         rows.append(
             {

@@ -46,11 +46,7 @@ def n_stages(image_size: int) -> int:
 
 
 def init_dcgan_weights(module: nn.Module) -> None:
-    """Weights from N(0, 0.02), norm scales from N(1, 0.02), as in the DCGAN paper. A network built
-    on the meta device (sized, gan_core.networks.size) has no values to draw: drawing them there
-    would load torch's compiler, a second per process."""
-    if any(p.is_meta for p in module.parameters()):
-        return
+    """Weights from N(0, 0.02), norm scales from N(1, 0.02), as in the DCGAN paper."""
     for m in module.modules():
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
             nn.init.normal_(m.weight, 0.0, 0.02)

@@ -44,8 +44,7 @@ class ProjectionDiscriminator(nn.Module):
         self.activation = nn.LeakyReLU(0.2)
         self.head = nn.Linear(FEATURES, 1)
         self.embed = nn.Linear(FACTOR_VECTOR_SIZE, FEATURES, bias=False)
-        if not self.embed.weight.is_meta:  # sized on the meta device: nothing to draw
-            nn.init.normal_(self.embed.weight, 0.0, 0.02)
+        nn.init.normal_(self.embed.weight, 0.0, 0.02)
         self.factor_head = nn.Linear(FEATURES, FACTOR_VECTOR_SIZE)  # AC-GAN's: the factors D reads in x
 
     def forward(

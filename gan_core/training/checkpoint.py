@@ -140,6 +140,14 @@ def _safe_load(source):
         raise CheckpointError(f"not a readable GAN Explorer checkpoint: {unreadable_reason(error)}") from None
 
 
+def _architecture(raw: dict) -> str | None:
+    """A single run's file's architecture, or None where its config does not read."""
+    try:
+        return RunConfig.from_json(raw["config"]).model.architecture
+    except (ConfigError, KeyError, TypeError):
+        return None
+
+
 def unreadable_reason(error: Exception) -> str:
     """Why torch.load could not read a file, in words. Its exception's type says little (a text
     file raises KeyError, a cut-off one OSError), so only an empty file is told apart."""
@@ -222,8 +230,8 @@ def read_side_by_side(source, config_class, build):
     raw = _safe_load(source)
     if not isinstance(raw, dict) or raw.get("format") != SIDE_BY_SIDE_FORMAT:
         if isinstance(raw, dict) and raw.get("format") == FORMAT:
-            if "conditional_dcgan" in str(raw.get("config", "")):
-                raise CheckpointError(
+            if _architecture(raw) == "conditional_dcgan":
+                raise CheckpointError(  # on the Applications page itself: said where there
                     "this is the words-to-faces model's own file (the shipped one); the Words to faces view "
                     "opens it already, and this box takes files saved with Download these models"
                 )

@@ -22,46 +22,68 @@ CONVOLUTION_COST = 1.7  # a convolution's multiply-add costs this many dense one
 CRAWL_ITERATIONS_PER_SECOND = 10.0  # below this a page warns before the run starts
 
 
-def _multiply_adds(module: nn.Module, *inputs: torch.Tensor) -> int:
-    """Multiply-adds of one forward pass of `module` on `inputs` (meta tensors), a convolution's
-    weighted by CONVOLUTION_COST."""
-    total = 0
+def _forward_costs(module: nn.Module, *inputs: torch.Tensor) -> tuple[int, int]:
+    """(multiply-adds, activations) of one forward pass of `module` on `inputs` (meta tensors): a
+    convolution's multiply-adds weighted by CONVOLUTION_COST; the activations are the numbers every
+    leaf layer outputs (what training keeps for the backward pass)."""
+    multiply_adds = activations = 0
 
     def count(layer, layer_inputs, output):
-        nonlocal total
+        nonlocal multiply_adds, activations
+        if isinstance(output, torch.Tensor):
+            activations += output.numel()
         if isinstance(layer, nn.Linear):
-            total += output.numel() * layer.in_features
+            multiply_adds += output.numel() * layer.in_features
         elif isinstance(layer, nn.Conv2d):
             kernel = layer.kernel_size[0] * layer.kernel_size[1]
-            total += CONVOLUTION_COST * output.numel() * (layer.in_channels // layer.groups) * kernel
+            multiply_adds += CONVOLUTION_COST * output.numel() * (layer.in_channels // layer.groups) * kernel
         elif isinstance(layer, nn.ConvTranspose2d):
             kernel = layer.kernel_size[0] * layer.kernel_size[1]
-            total += CONVOLUTION_COST * layer_inputs[0].numel() * (layer.out_channels // layer.groups) * kernel
+            multiply_adds += CONVOLUTION_COST * layer_inputs[0].numel() * (layer.out_channels // layer.groups) * kernel
 
-    layers = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)
-    handles = [m.register_forward_hook(count) for m in module.modules() if isinstance(m, layers)]
+    handles = [m.register_forward_hook(count) for m in module.modules() if not list(m.children())]
     try:
         with torch.no_grad():
             module(*inputs)
     finally:
         for handle in handles:
             handle.remove()
-    return int(total)
+    return int(multiply_adds), activations
+
+
+def _condition(config: RunConfig, n: int) -> torch.Tensor | None:
+    """What a conditional architecture takes beside z or x (meta): labels, or the faces' factor vector."""
+    if config.model.architecture == "conditional_mlp":
+        return torch.zeros(n, dtype=torch.long)
+    if config.model.architecture == "conditional_dcgan":
+        from ..data.faces import FACTOR_VECTOR_SIZE
+
+        return torch.zeros(n, FACTOR_VECTOR_SIZE)
+    return None
 
 
 @functools.lru_cache(maxsize=64)
 def iteration_cost(config: RunConfig) -> dict:
-    """Per sample: the generator's and the discriminator's forward multiply-adds, and the
-    parameter counts (for the message)."""
+    """Per sample: the generator's and the discriminator's forward multiply-adds and activations,
+    and their parameter counts. Built on the meta device: a network too big to allocate is sized
+    too (gan_core.training.memory refuses it before it is built)."""
+    pack = config.model.pack
     with torch.device("meta"):
         generator, discriminator = build_generator(config), build_discriminator(config)
         z = torch.zeros(2, config.model.noise_dim)
-        labels = torch.zeros(2, dtype=torch.long) if config.model.architecture == "conditional_mlp" else None
-        x = torch.zeros(2 * config.model.pack, *sample_shape(config))
-        g = _multiply_adds(generator, z, labels) // 2
-        d = _multiply_adds(discriminator, x, labels) // (2 * config.model.pack)
-    parameters = sum(p.numel() for net in (generator, discriminator) for p in net.parameters())
-    return {"generator": g, "discriminator": d, "parameters": parameters}
+        x = torch.zeros(2 * pack, *sample_shape(config))
+        g, g_activations = _forward_costs(generator, z, _condition(config, 2))
+        d, d_activations = _forward_costs(discriminator, x, _condition(config, 2))
+    count = lambda network: sum(p.numel() for p in network.parameters())  # noqa: E731
+    return {
+        "generator": g // 2,
+        "discriminator": d // (2 * pack),
+        "generator_activations": g_activations / 2,
+        "discriminator_activations": d_activations / (2 * pack),
+        "generator_parameters": count(generator),
+        "discriminator_parameters": count(discriminator),
+        "parameters": count(generator) + count(discriminator),
+    }
 
 
 @functools.lru_cache(maxsize=1)

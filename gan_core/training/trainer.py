@@ -24,9 +24,9 @@ from torch import nn
 from ..config import ConfigError, RunConfig, TrainConfig
 from ..data import make_data
 from ..device import configure_cpu_threads, pick_device
-from ..networks.size import check_training_size
 from ..objectives import Objective, RandomSources, build_objective
 from .history import BoundedHistory
+from .memory import check_training_size
 from .optimizers import make_optimizer
 from .schedules import linear_decay
 

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..config import ConfigError, RunConfig
+from ..config import WORDS_MODEL_HOME, ConfigError, RunConfig
 from ..data.faces import FACTORS
 from ..data.images import to_unit
 from ..evaluation import direction_factors
@@ -95,8 +95,8 @@ def load_latent_model(source, title: str) -> LatentModel:
         raise CheckpointError(f"the checkpoint loads but its data cannot be used here: {error}") from None
     if trainer.config.model.architecture == "conditional_dcgan":
         raise CheckpointError(
-            "this is the words-to-faces GAN, which draws faces from the factors a phrase asks for: the "
-            "Applications page's Words to faces view uses it (shipped there); the explorer walks a code of noise alone"
+            "this is the words-to-faces GAN, which draws faces from the factors a phrase asks for: "
+            f"{WORDS_MODEL_HOME}; the explorer walks a code of noise alone"
         )
     if trainer.config.model.model_kind != "gan" and trainer.config.kind != "image":
         raise CheckpointError(
